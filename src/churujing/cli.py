@@ -1,0 +1,220 @@
+"""The ``churujing`` command line: a thin layer over the library.
+
+``churujing check MEASURE`` reads facts from stdin (one JSON object, or JSON Lines),
+writes one JSON decision per input line, in order; an invalid line gets
+``{"error": {"field", "message", "line"}}`` on its own output line and the exit status
+is 2. ``--text`` prints a human explanation instead, ``--lang zh|en`` picks its language.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from churujing.decision import Decision, Lang
+from churujing.errors import ChurujingError, FactsError, UnknownMeasureError
+from churujing.measures import MEASURES, get_measure
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="churujing",
+    help="NIA Announcement 2025 No. 4, executable: check the ten exit-entry measures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_INVALID = 2
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(EXIT_INVALID)
+
+
+def _lang(value: str) -> Lang:
+    if value not in ("zh", "en"):
+        raise _fail(f"--lang: expected zh or en, got {value!r}")
+    return "zh" if value == "zh" else "en"
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def read_documents(stream: TextIO) -> Iterator[tuple[int, Any]]:
+    """Yield (line number, parsed JSON or the JSON error) from one object or JSON Lines.
+
+    A document that spans several lines (a pretty-printed object) is read whole; otherwise
+    each non-blank line is one document, read as it arrives.
+    """
+    first_line_no = 0
+    first = ""
+    for first_line_no, line in enumerate(stream, start=1):  # noqa: B007
+        if line.strip():
+            first = line
+            break
+    if not first:
+        return
+    try:
+        yield first_line_no, json.loads(first)
+    except json.JSONDecodeError:
+        rest = stream.read()
+        whole = first + rest
+        try:
+            doc = json.loads(whole)
+        except json.JSONDecodeError:
+            # Not one document: fall back to line by line, reporting each bad line.
+            for n, line in enumerate(whole.splitlines(), start=first_line_no):
+                if line.strip():
+                    yield n, _loads(line)
+            return
+        if isinstance(doc, list):
+            for n, item in enumerate(doc, start=1):
+                yield n, item
+        else:
+            yield first_line_no, doc
+        return
+    for n, line in enumerate(stream, start=first_line_no + 1):
+        if line.strip():
+            yield n, _loads(line)
+
+
+class _BadJSON:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _loads(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _BadJSON(f"invalid JSON: {exc.msg} at column {exc.colno}")
+
+
+@app.command()
+def check(
+    measure: Annotated[str, typer.Argument(help="measure id (see `churujing measures`)")],
+    text: Annotated[bool, typer.Option("--text", help="print a human explanation")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en (for --text)")] = "zh",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="decide as of this date (YYYY-MM-DD)")
+    ] = None,
+) -> None:
+    """Decide MEASURE for facts read from stdin (a JSON object or JSON Lines)."""
+    try:
+        m = get_measure(measure)
+    except UnknownMeasureError as exc:
+        raise _fail(str(exc)) from None
+    language = _lang(lang)
+    day = _as_of(as_of)
+    out = sys.stdout
+    invalid = False
+    for line_no, doc in read_documents(sys.stdin):
+        try:
+            if isinstance(doc, _BadJSON):
+                raise FactsError(doc.message, field="")
+            decision = m.check(doc, day)
+        except FactsError as exc:
+            invalid = True
+            err = {"error": {"field": exc.field, "message": exc.message, "line": line_no}}
+            if text:
+                where = f"{exc.field}: " if exc.field else ""
+                out.write(f"line {line_no}: error: {where}{exc.message}\n\n")
+            else:
+                out.write(json.dumps(err, ensure_ascii=False) + "\n")
+            continue
+        except ChurujingError as exc:
+            raise _fail(str(exc)) from None
+        _write(out, decision, text, language)
+        out.flush()
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _write(out: TextIO, decision: Decision, text: bool, lang: Lang) -> None:
+    if text:
+        out.write(decision.explain(lang) + "\n\n")
+    else:
+        out.write(json.dumps(decision.to_dict(), ensure_ascii=False) + "\n")
+
+
+@app.command()
+def measures(
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable list")] = False,
+) -> None:
+    """List the measures."""
+    language = _lang(lang)
+    if as_json:
+        rows = [{"id": m.id, "clause": m.clause, "title": m.title.to_dict()}
+                for m in MEASURES.values()]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = RichTable("id", "clause", "title")
+    for m in MEASURES.values():
+        table.add_row(m.id, m.clause, m.title.get(language))
+    Console().print(table)
+
+
+@app.command()
+def facts(measure: Annotated[str, typer.Argument(help="measure id")]) -> None:
+    """Print the JSON Schema of MEASURE's facts."""
+    try:
+        m = get_measure(measure)
+    except UnknownMeasureError as exc:
+        raise _fail(str(exc)) from None
+    sys.stdout.write(json.dumps(m.schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def clause(
+    clause_id: Annotated[str, typer.Argument(help="clause ID, e.g. M06.2 or A2.44")],
+    lang: Annotated[str, typer.Option("--lang", help="zh, en or both")] = "both",
+) -> None:
+    """Print a clause of the announcement."""
+    from churujing.law import clause as get_clause
+
+    try:
+        c = get_clause(clause_id)
+    except KeyError:
+        raise _fail(f"unknown clause {clause_id!r}") from None
+    if lang in ("zh", "both"):
+        sys.stdout.write(f"[{c.id}] {c.text.zh}\n")
+    if lang in ("en", "both"):
+        sys.stdout.write(f"[{c.id}] {c.text.en}\n")
+
+
+@app.command()
+def demo(lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh") -> None:
+    """Run a worked example of each measure and print the explained answers."""
+    from churujing.examples import EXAMPLES
+
+    language = _lang(lang)
+    for measure_id, title, facts_ in EXAMPLES:
+        if measure_id not in MEASURES:
+            continue
+        d = MEASURES[measure_id].check(facts_)
+        sys.stdout.write(f"## {title.get(language)}\n{json.dumps(facts_, ensure_ascii=False)}\n")
+        sys.stdout.write(d.explain(language) + "\n\n")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

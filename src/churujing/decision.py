@@ -1,0 +1,142 @@
+"""The answer of every measure: a :class:`Decision` made of :class:`Condition` s.
+
+A decision is never an exception: being ineligible is an answer that names every
+condition, met or not, with the clause it comes from and its text in Chinese and
+English (STYLE.md, conventions 5 and 6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+__all__ = ["Condition", "Decision", "Lang", "Text", "jsonable"]
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text in Chinese (the source language) and English."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def to_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+    @staticmethod
+    def join(texts: Iterable[Text], *, zh_sep: str = "、", en_sep: str = ", ") -> Text:
+        items = list(texts)
+        return Text(zh_sep.join(t.zh for t in items), en_sep.join(t.en for t in items))
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One condition of a measure, met or not, with the clause it implements."""
+
+    code: str
+    clause: str
+    met: bool
+    text: Text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "clause": self.clause,
+            "met": self.met,
+            "zh": self.text.zh,
+            "en": self.text.en,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer of a measure for some facts, as of a date."""
+
+    measure: str
+    as_of: date
+    conditions: tuple[Condition, ...]
+    details: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[Text, ...] = ()
+    data_version: str = ""
+
+    @property
+    def eligible(self) -> bool:
+        return all(c.met for c in self.conditions)
+
+    @property
+    def unmet(self) -> tuple[Condition, ...]:
+        return tuple(c for c in self.conditions if not c.met)
+
+    def condition(self, code: str) -> Condition:
+        for c in self.conditions:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as JSON-ready data (the CLI and API contract)."""
+        out: dict[str, Any] = {
+            "measure": self.measure,
+            "as_of": self.as_of.isoformat(),
+            "eligible": self.eligible,
+            "conditions": [c.to_dict() for c in self.conditions],
+            "details": {k: jsonable(v) for k, v in self.details.items()},
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+        if self.data_version:
+            out["data_version"] = self.data_version
+        return out
+
+    def explain(self, lang: Lang = "zh") -> str:
+        """A human explanation: the verdict, each condition with its clause, the details."""
+        from churujing.i18n import T
+
+        verdict = T("符合条件") if self.eligible else T("不符合条件")
+        as_of = T("截至{day}", day=self.as_of.isoformat())
+        lines = [f"{self.measure} · {verdict.get(lang)} · {as_of.get(lang)}"]
+        for c in self.conditions:
+            mark = "✓" if c.met else "✗"
+            lines.append(f"  {mark} [{c.clause}] {c.text.get(lang)}")
+        for key, value in self.details.items():
+            lines.append(f"  · {key}: {_plain(value, lang)}")
+        for w in self.warnings:
+            lines.append(f"  ! {w.get(lang)}")
+        return "\n".join(lines)
+
+
+def jsonable(value: Any) -> Any:
+    """Turn details values (Text, dates, tuples, nested mappings) into JSON-ready data."""
+    if isinstance(value, Text):
+        return value.to_dict()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return value
+
+
+def _plain(value: Any, lang: Lang) -> str:
+    if isinstance(value, Text):
+        return value.get(lang)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        if set(value) == {"zh", "en"}:
+            return str(value[lang])
+        return "; ".join(f"{k}={_plain(v, lang)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v, lang) for v in value) or "—"
+    if value is None:
+        return "—"
+    return str(value)

@@ -1,0 +1,109 @@
+"""Facts: the typed, validated input of a measure.
+
+Each measure declares a :class:`FactsModel` subclass. :func:`parse_facts` turns a JSON
+object into it, or raises :class:`~churujing.errors.FactsError` naming the field and
+what was expected. Unknown keys are ignored (they may be a caller's own columns); one
+that is close to a known fact gets a warning suggesting it, as it is likely a typo.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from churujing.decision import Text
+from churujing.errors import FactsError
+from churujing.i18n import T
+
+__all__ = [
+    "BEIJING",
+    "BeijingDateTime",
+    "FactsModel",
+    "day_of",
+    "parse_facts",
+    "to_beijing",
+]
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+M = TypeVar("M", bound="FactsModel")
+
+
+class FactsModel(BaseModel):
+    """Base of every measure's facts."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
+
+
+def to_beijing(value: Any) -> Any:
+    """ISO 8601 text or datetime -> aware datetime in Beijing time (naive = Beijing time).
+
+    A bare date is read as 00:00 Beijing time on that day.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                "expected an ISO 8601 date-time such as 2025-11-10T14:30:00 "
+                "(Beijing time when no offset is given) or 2025-11-10T14:30:00+01:00"
+            ) from None
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=BEIJING)
+        return value.astimezone(BEIJING)
+    raise ValueError("expected an ISO 8601 date-time")
+
+
+BeijingDateTime = Annotated[datetime, BeforeValidator(to_beijing)]
+
+
+def day_of(moment: datetime) -> date:
+    """The calendar day of ``moment`` in Beijing."""
+    return moment.astimezone(BEIJING).date()
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _message(err: Any) -> str:
+    msg = str(err.get("msg", "invalid value"))
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    ctx_expected = err.get("ctx", {}).get("expected")
+    if err.get("type") == "missing":
+        return "required fact is missing"
+    if ctx_expected and "expected" not in msg:
+        msg = f"{msg} (expected {ctx_expected})"
+    return msg
+
+
+def parse_facts(model: type[M], data: Any) -> tuple[M, tuple[Text, ...]]:
+    """Validate ``data`` against ``model``; returns the facts and warnings on unknown keys."""
+    if not isinstance(data, dict):
+        raise FactsError("expected a JSON object of facts", field="")
+    try:
+        facts = model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise FactsError(_message(first), field=_loc(first["loc"])) from None
+    known = set(model.model_fields)
+    aliases = {f.alias for f in model.model_fields.values() if f.alias}
+    warnings: list[Text] = []
+    for key in data:
+        if key in known or key in aliases:
+            continue
+        # Other keys (a caller's own ids, columns) pass silently; a near-miss is likely a typo.
+        close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
+        if close:
+            warnings.append(T("未知事实“{key}”已忽略；是否指“{guess}”？", key=key, guess=close[0]))
+    return facts, tuple(warnings)

@@ -1,0 +1,72 @@
+"""The announcement, clause by clause: Chinese verbatim and an English translation.
+
+Clause IDs (``docs/ARCHITECTURE.md``) are the spine of the project: every rule and every
+data value cites one. ``clause("M06.2")`` returns the clause; unknown IDs raise ``KeyError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from churujing.decision import Text
+from churujing.errors import DataError
+
+__all__ = ["Clause", "clause", "clauses", "document"]
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    id: str
+    parent: str | None
+    title: Text | None
+    text: Text
+    extra: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "parent": self.parent,
+                               "zh": self.text.zh, "en": self.text.en}
+        if self.title:
+            out["title"] = self.title.to_dict()
+        out.update({k: v for k, v in self.extra.items()})
+        return out
+
+
+@cache
+def _load() -> tuple[dict[str, Any], dict[str, Clause]]:
+    path = files("churujing") / "law" / "announcement.yaml"
+    doc = yaml.safe_load(path.read_bytes())
+    out: dict[str, Clause] = {}
+    for raw in doc["clauses"]:
+        cid = raw["id"]
+        if cid in out:
+            raise DataError(f"clause {cid} defined twice", path="law/announcement.yaml")
+        title = raw.get("title")
+        out[cid] = Clause(
+            id=cid,
+            parent=raw.get("parent"),
+            title=Text(title["zh"], title["en"]) if title else None,
+            text=Text(str(raw.get("zh", "")), str(raw.get("en", ""))),
+            extra={k: v for k, v in raw.items() if k not in ("id", "parent", "title", "zh", "en")},
+        )
+    return doc.get("document", {}), out
+
+
+def clause(cid: str) -> Clause:
+    """The clause with ID ``cid``."""
+    return _load()[1][cid]
+
+
+def clauses() -> tuple[Clause, ...]:
+    """Every clause, in document order."""
+    return tuple(_load()[1].values())
+
+
+def document() -> dict[str, Any]:
+    """The announcement's metadata (title, number, issuer, date, source)."""
+    return dict(_load()[0])

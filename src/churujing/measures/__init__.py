@@ -1,0 +1,91 @@
+"""The ten measures, one pure module each, and their registry.
+
+Each module exposes ``ID`` (the public measure id), ``CLAUSE``, ``TITLE``, a ``Facts``
+model and ``decide(facts, as_of=None, *, policy=None) -> Decision``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from churujing.decision import Decision, Text
+from churujing.errors import UnknownMeasureError
+from churujing.facts import FactsModel, parse_facts
+from churujing.policy import Policy
+
+__all__ = ["MEASURES", "Measure", "check", "get_measure"]
+
+# Module names in the order of the announcement's measures.
+_MODULES = (
+    "m01_talent_endorsement",
+    "m02_taiwan_family_visit",
+    "m03_smart_clearance",
+    "m04_hetao_zone",
+    "m05_direct_transit",
+    "m06_visa_free_transit",
+    "m07_online_renewal",
+    "m08_family_visit_extension",
+    "m09_taiwan_permit",
+    "m10_arrival_card",
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    clause: str
+    title: Text
+    facts: type[FactsModel]
+    decide: Callable[..., Decision]
+    module: ModuleType
+
+    def parse(self, data: Any) -> tuple[FactsModel, tuple[Text, ...]]:
+        return parse_facts(self.facts, data)
+
+    def check(self, data: Mapping[str, Any], as_of: date | None = None, *,
+              policy: Policy | None = None) -> Decision:
+        """Validate ``data`` and decide; unknown-key warnings are added to the decision."""
+        facts, warnings = self.parse(dict(data))
+        decision: Decision = self.decide(facts, as_of, policy=policy)
+        if warnings:
+            from dataclasses import replace
+
+            decision = replace(decision, warnings=decision.warnings + warnings)
+        return decision
+
+    def schema(self) -> dict[str, Any]:
+        return self.facts.model_json_schema()
+
+
+def _discover() -> dict[str, Measure]:
+    found: dict[str, Measure] = {}
+    for name in _MODULES:
+        try:
+            mod = import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue  # not written yet
+            raise
+        found[mod.ID] = Measure(mod.ID, mod.CLAUSE, mod.TITLE, mod.Facts, mod.decide, mod)
+    return found
+
+
+MEASURES: dict[str, Measure] = _discover()
+
+
+def get_measure(measure_id: str) -> Measure:
+    try:
+        return MEASURES[measure_id]
+    except KeyError:
+        raise UnknownMeasureError(measure_id, known=tuple(MEASURES)) from None
+
+
+def check(measure_id: str, facts: Mapping[str, Any], as_of: date | None = None, *,
+          policy: Policy | None = None) -> Decision:
+    """Decide ``measure_id`` for ``facts`` (a JSON-like mapping) as of ``as_of``."""
+    return get_measure(measure_id).check(facts, as_of, policy=policy)

@@ -212,6 +212,31 @@ def demo(lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh") -
         sys.stdout.write(d.explain(language) + "\n\n")
 
 
+# Adapters that add their own commands (`serve`, `batch`, `arrival-card`) register here,
+# each from its own module exposing ``register(app: typer.Typer) -> None``.
+_PLUGINS = (
+    "churujing.api.cli",
+    "churujing.batch.cli",
+    "churujing.services.arrival_card.cli",
+)
+
+
+def _register_plugins() -> None:
+    from importlib import import_module
+
+    for name in _PLUGINS:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that adapter is not part of this build
+            raise
+        module.register(app)
+
+
+_register_plugins()
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,68 @@
+"""Scenario cases as data: tests/scenarios/<measure-id>.yaml.
+
+Each case is named by a sentence and cites the clause it exercises; see
+docs/ARCHITECTURE.md ("Scenario tests") for the format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from churujing import FactsError, get_measure
+from churujing.law import clause
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+def _cases() -> list[Any]:
+    out = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in doc["cases"]:
+            out.append(pytest.param(doc["measure"], case, id=f"{path.stem}: {case['name']}"))
+    return out
+
+
+def _subset(expected: Any, actual: Any, where: str) -> None:
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{where}: expected a mapping, got {actual!r}"
+        for k, v in expected.items():
+            assert k in actual, f"{where}.{k}: missing from {sorted(actual)}"
+            _subset(v, actual[k], f"{where}.{k}")
+    else:
+        assert actual == expected, f"{where}: expected {expected!r}, got {actual!r}"
+
+
+@pytest.mark.parametrize(("measure", "case"), _cases())
+def test_scenario(measure: str, case: dict[str, Any]) -> None:
+    assert case["name"].strip().endswith((".", "?", "!")), "a case is named by a sentence"
+    clause(case["clause"])  # the cited clause exists
+    m = get_measure(measure)
+    as_of = case.get("as_of")
+    as_of = date.fromisoformat(str(as_of)) if as_of else None
+    expect = case["expect"]
+    if "error" in expect:
+        with pytest.raises(FactsError) as info:
+            m.check(case["facts"], as_of)
+        assert info.value.field == expect["error"]["field"]
+        return
+    decision = m.check(case["facts"], as_of)
+    out = decision.to_dict()
+    assert out["eligible"] is expect["eligible"], decision.explain("en")
+    if "unmet" in expect:
+        unmet = sorted(c["code"] for c in out["conditions"] if not c["met"])
+        assert unmet == sorted(expect["unmet"]), decision.explain("en")
+    if "as_of" in expect:
+        assert out["as_of"] == str(expect["as_of"])
+    if "details" in expect:
+        _subset(expect["details"], out["details"], "details")
+    if "warnings" in expect:
+        assert len(out["warnings"]) == expect["warnings"], out["warnings"]
+    for c in out["conditions"]:
+        clause(c["clause"])  # every condition cites a real clause
+        assert c["zh"] and c["en"] and c["zh"] != c["en"], c

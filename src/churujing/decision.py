@@ -132,8 +132,13 @@ def _plain(value: Any, lang: Lang) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        if set(value) == {"zh", "en"}:
-            return str(value[lang])
+        if lang in value and isinstance(value[lang], str):
+            return str(value[lang])  # a bilingual item: its text in that language
+        if "name" in value:  # a named item, with its sub-areas when only some are open
+            name = _plain(value["name"], lang)
+            if value.get("areas") and not value.get("whole_province", True):
+                return f"{name} ({_plain(value['areas'], lang)})"
+            return name
         return "; ".join(f"{k}={_plain(v, lang)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(_plain(v, lang) for v in value) or "—"

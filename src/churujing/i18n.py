@@ -1,10 +1,10 @@
 """Chinese and English text through gettext catalogues, Chinese as the source language.
 
 Every user-facing sentence is written in Chinese in the code, wrapped in :func:`T`;
-the English comes from the catalogues ``locale/en/LC_MESSAGES/*.po`` (one per part of
-the code base: ``churujing.po`` for the core, ``m06.po`` for measure 6, …; merged at load). Placeholders use
-``str.format`` names; a :class:`~churujing.decision.Text` argument is rendered in
-each language, a list of them joined in each language's way.
+the English comes from the catalogues ``locale/en/LC_MESSAGES/*.po``, one per part of
+the code base (``churujing.po`` for the core, ``m06.po`` for measure 6, …), merged at
+load. Placeholders use ``str.format`` names; a :class:`~churujing.decision.Text`
+argument is rendered in each language, a list of them joined in each language's way.
 
 Update the catalogue after adding or changing a sentence::
 
@@ -58,7 +58,7 @@ def _render(value: Any, lang: str) -> Any:
     return value
 
 
-def T(msgid: str, /, **params: Any) -> Text:  # noqa: N802 - gettext-style marker
+def T(msgid: str, /, **params: Any) -> Text:
     """The Chinese sentence ``msgid`` and its English translation, formatted with ``params``."""
     en = catalogue("en").get(msgid, msgid)
     if not params:

@@ -167,20 +167,21 @@ class Resolved(Generic[P]):
     def warning(self, what: Text | str) -> Text | None:
         """A warning for a decision when the name was not recognised (None when it was).
 
-        ``what`` names the fact, e.g. ``Text("国籍", "nationality")``.
+        ``what`` names the fact, e.g. ``T("国籍")``; close matches are suggested.
         """
         if self.value is not None:
             return None
+        from churujing.i18n import T
+
         w = what if isinstance(what, Text) else Text(what, what)
-        zh = f"未能识别的{w.zh}：“{self.query}”"
-        en = f"Unrecognised {w.en}: {self.query!r}"
         if self.suggestions:
-            zh += f"；是否指：{'、'.join(self.suggestions)}？"
-            en += f"; did you mean {', '.join(self.suggestions)}?"
-        else:
-            zh += "。"
-            en += "."
-        return Text(zh, en)
+            return T(
+                "未能识别{what}“{query}”；您是否指：{suggestions}？",
+                what=w,
+                query=self.query,
+                suggestions=Text.join(Text(s, s) for s in self.suggestions),
+            )
+        return T("未能识别{what}“{query}”。", what=w, query=self.query)
 
 
 # --------------------------------------------------------------------------- normalisation

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -259,7 +260,8 @@ def _text(value: Any, where: str, path: str) -> Text:
 
 def _ref(value: Any, where: str, path: str, clause_override: str | None = None) -> Ref:
     if not isinstance(value, Mapping):
-        raise DataError(f"{where}: every value needs a ref {{clause|source, confidence}}", path=path)
+        raise DataError(f"{where}: every value needs a ref {{clause|source, confidence}}",
+                        path=path)
     clause = clause_override or value.get("clause")
     source = value.get("source")
     if not clause and not source:
@@ -284,7 +286,7 @@ def _periods(raw: Any, where: str, path: str, clause_override: str | None) -> tu
             raise DataError(f"{w}: 'to' must be after 'from'", path=path)
         out.append(Period(start, end, _ref(p.get("ref"), w + ".ref", path, clause_override)))
     out.sort(key=lambda p: p.start or date.min)
-    for a, b in zip(out, out[1:], strict=False):
+    for a, b in pairwise(out):
         if a.end is None or (b.start is not None and b.start < a.end):
             raise DataError(f"{where}: periods overlap", path=path)
     return tuple(out)

@@ -1,0 +1,503 @@
+"""Measure 6 and annexes 1–2: 240-hour visa-free transit (240小时过境免签)."""
+
+from __future__ import annotations
+
+import calendar as _cal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from churujing import places
+from churujing.decision import Condition, Decision, Text
+from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
+from churujing.i18n import T
+from churujing.measures._common import not_recognised, policy_or_default
+from churujing.policy import Policy
+
+__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide", "stay_deadline"]
+
+ID = "visa-free-transit-240h"
+CLAUSE = "M06"
+TITLE = T("240小时过境免签")
+
+Purpose = Literal["tourism", "business", "visit", "family", "work", "study", "journalism", "other"]
+MAINLAND = "CN"
+
+
+class Facts(FactsModel):
+    """What a carrier or a traveller knows about the trip."""
+
+    nationality: str = Field(
+        description="Nationality: ISO 3166-1 alpha-2 or alpha-3 code, or the country's name "
+        "in English or Chinese (e.g. DE, DEU, Germany, 德国)."
+    )
+    passport_expiry: date = Field(description="Expiry date of the international travel document.")
+    entry_port: str = Field(
+        description="Port of entry: official Chinese name, short name, English name or IATA code "
+        "(e.g. PVG, 上海浦东国际机场口岸, 琶洲, Pazhou ferry terminal)."
+    )
+    entry_time: BeijingDateTime = Field(
+        description="Arrival time, ISO 8601; Beijing time when no offset is given."
+    )
+    origin: str = Field(
+        description="Country or region the inbound journey leaves from (HK, MO and TW are "
+        "regions), by code or name."
+    )
+    destination: str = Field(
+        description="Country or region of the onward journey (a third country or region)."
+    )
+    departure_time: BeijingDateTime = Field(
+        description="Scheduled onward departure from China, ISO 8601; Beijing time when no "
+        "offset is given."
+    )
+    onward_ticket: bool = Field(
+        description="A confirmed onward ticket (air, ship or train) with a fixed date to the third "
+        "country or region, held before entry."
+    )
+    purpose: Purpose = Field(description="Purpose of the stay.")
+    visit_areas: list[str] | None = Field(
+        default=None,
+        description="Provinces or prefecture-level cities the traveller means to visit "
+        "(names or GB/T 2260 codes).",
+    )
+    exit_port: str | None = Field(
+        default=None, description="Port the traveller means to leave from, if known."
+    )
+
+    @field_validator("departure_time")
+    @classmethod
+    def _departure_after_entry(cls, value: datetime, info: ValidationInfo) -> datetime:
+        entry = info.data.get("entry_time")
+        if entry is not None and value <= entry:
+            raise ValueError("expected a departure after entry_time")
+        return value
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus calendar months; the 31st becomes the last day of a shorter month."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+
+
+def stay_deadline(entry_time: datetime, hours: int) -> datetime:
+    """The instant the permitted stay ends: ``hours`` from 00:00 of the day after entry (A1.4)."""
+    start = datetime.combine(day_of(entry_time) + timedelta(days=1), time(), BEIJING)
+    return start + timedelta(hours=hours)
+
+
+@dataclass(frozen=True, slots=True)
+class _Areas:
+    """The stay areas in force on a day: whole provinces, prefecture-level areas, the Guangdong
+    exit rule, and the detail shown to the user."""
+
+    whole_provinces: frozenset[str]
+    prefectures: frozenset[str]
+    exit_any_port_provinces: frozenset[str]
+    detail: tuple[Mapping[str, Any], ...]
+    clause_of: Mapping[str, str]  # province code -> its annex-2 row
+
+
+_AREAS_CACHE: dict[tuple[int, date], _Areas] = {}
+
+
+def _areas(policy: Policy, day: date) -> _Areas:
+    key = (id(policy), day)
+    hit = _AREAS_CACHE.get(key)
+    if hit is not None:
+        return hit
+    whole: set[str] = set()
+    prefs: set[str] = set()
+    exit_any: set[str] = set()
+    detail = []
+    clause_of = {}
+    for item in policy.table("m06.stay_areas").active(day):
+        province = item.key
+        codes = [str(c) for c in item["areas"]]
+        clause_of[province] = item.get("clause") or item.ref.clause or "A2"
+        if item.get("exit_any_open_port"):
+            exit_any.add(province)
+        names = []
+        for code in codes:
+            if code == province:
+                whole.add(code)
+            else:
+                prefs.add(code)
+            d = places.division(code).value
+            names.append(d.text if d else Text(code, code))
+        prov = places.division(province).value
+        detail.append(
+            {
+                "province": province,
+                "name": prov.text if prov else Text(str(item.get("zh", province)), province),
+                "whole_province": province in codes,
+                "areas": [{"code": c, **n.to_dict()} for c, n in zip(codes, names, strict=True)],
+                "exit_any_open_port": bool(item.get("exit_any_open_port")),
+                "clause": clause_of[province],
+            }
+        )
+    out = _Areas(frozenset(whole), frozenset(prefs), frozenset(exit_any), tuple(detail), clause_of)
+    if len(_AREAS_CACHE) < 1024:
+        _AREAS_CACHE[key] = out
+    return out
+
+
+def _area_allowed(d: places.Division, areas: _Areas) -> bool:
+    if d.code in areas.prefectures or d.code in areas.whole_provinces:
+        return True
+    return d.level == "prefecture" and d.province in areas.whole_provinces
+
+
+def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
+    """适用过境免签政策的55国公民持有效国际旅行证件和确定日期及行程的联程客票，从中国过境前往
+    第三国（地区），可从24个省（自治区、直辖市）65个开放口岸中任一口岸免签入境，并在规定区域停留
+    活动不超过240小时。（M06.2；附件1、附件2）
+
+    Citizens of the 55 countries to which visa-free transit applies, holding a valid international
+    travel document and an onward ticket with a confirmed date and itinerary, transiting China to
+    a third country (region), may enter visa-free at any of the 65 open ports in 24 provinces and
+    stay within the permitted areas for no more than 240 hours. (M06.2; annexes 1 and 2)
+
+    The conditions, in order: the policy is in force (``policy_in_force``); nationality among
+    annex 1's (``nationality``, A1.1.x); document valid at least 3 months (``passport_validity``,
+    A1.2); entry at a listed port (``entry_port``, A2.n / M06.1.j); a third country or region
+    (``third_country``, M06.2); an onward ticket (``onward_ticket``, A1.3); departure within the
+    stay (``within_stay``, A1.4); a permitted purpose (``purpose``, M06.3); the places to visit
+    inside the stay areas (``visit_areas``, A2.66); the exit port (``exit_port``, A2.39).
+
+    Limitations:
+        * The 3 months of validity are counted from the entry date: the document must still be
+          valid on the same calendar day three months after entry (the 31st maps to the last
+          day of a shorter month). The annex does not say from when; this is the reading of
+          facts.md §3 (confidence med), the moment the temporary entry permit is issued.
+        * "Third country (region)": origin and destination must differ, and neither may be the
+          mainland; Hong Kong, Macau and Taiwan each count as a region of their own (data
+          ``m06.regions``). Nationality plays no part in the route test.
+        * Exit: at any of the listed ports (the 2024-12-17 announcement calls them 入出境口岸),
+          or at any open port of a province whose stay-area row allows it (Guangdong, A2.39);
+          only ports in the project's registry count as open ports (confidence med).
+        * Purposes: tourism, business, visit and family are permitted; work, study and
+          journalism need a visa (M06.3). ``other`` is accepted with a caution, because the
+          list ends in 等 (and the like): only activities needing prior approval are excluded.
+        * ``visit_areas`` that name a whole province where only some cities are open (e.g.
+          Sichuan) are refused, naming the open cities.
+        * Before the policy's start (2024-12-17) the 72/144-hour schemes applied; they are not
+          modelled: such dates are refused with ``policy_in_force`` unmet.
+    """
+    policy = policy_or_default(policy)
+    day = as_of or day_of(facts.entry_time)
+    entry_day = day_of(facts.entry_time)
+    conditions: list[Condition] = []
+    warnings: list[Text] = []
+    details: dict[str, Any] = {}
+
+    # policy_in_force
+    start = policy.param("m06.policy_start").at(day)
+    hours = policy.value("m06.stay_hours", day)
+    in_force = start is not None and hours is not None
+    first = policy.param("m06.policy_start").values[0]
+    conditions.append(
+        Condition(
+            "policy_in_force",
+            "M06",
+            in_force,
+            T("240小时过境免签政策自{start}起实施。", start=str(first.value))
+            if in_force
+            else T(
+                "{day}时240小时过境免签政策尚未实施（自{start}起实施）。",
+                day=day.isoformat(),
+                start=str(first.value),
+            ),
+        )
+    )
+
+    # nationality
+    nat = places.country(facts.nationality)
+    nationalities = policy.table("m06.nationalities")
+    if nat.value is None:
+        warnings.append(not_recognised(T("国籍"), nat))
+        conditions.append(
+            Condition("nationality", "A1.1", False, T("未能识别国籍，无法确认是否属于适用国家。"))
+        )
+    else:
+        country = nat.value
+        period = nationalities.period(country.code, day)
+        item = nationalities.get(country.code)
+        clause = str(item.get("clause")) if item is not None and item.get("clause") else "A1.1"
+        n = len(nationalities.active(day))
+        if period is not None:
+            text = T("{country}公民属于适用过境免签政策的{n}国之一。", country=country.text, n=n)
+        elif country.code == MAINLAND or country.is_region:
+            text = T("{country}居民不是外国人，不适用过境免签政策。", country=country.text)
+        else:
+            text = T("{country}不在适用过境免签政策的{n}国之列。", country=country.text, n=n)
+        conditions.append(Condition("nationality", clause, period is not None, text))
+
+    # passport_validity
+    months = policy.value("m06.passport_min_validity_months", day, 3)
+    needed = add_months(entry_day, int(months))
+    valid = facts.passport_expiry >= needed
+    conditions.append(
+        Condition(
+            "passport_validity",
+            "A1.2",
+            valid,
+            T(
+                "国际旅行证件有效期须自入境之日起不少于{months}个月（至少至{needed}），"
+                "证件有效期至{expiry}。",
+                months=months,
+                needed=needed.isoformat(),
+                expiry=facts.passport_expiry.isoformat(),
+            ),
+        )
+    )
+
+    # entry_port
+    entry_ports = policy.table("m06.entry_ports")
+    port_r = places.port(facts.entry_port, policy.table("ports"))
+    n_ports = len(entry_ports.active(day))
+    if port_r.value is None:
+        warnings.append(not_recognised(T("入境口岸"), port_r))
+        conditions.append(
+            Condition(
+                "entry_port", "A2", False, T("未能识别入境口岸，无法确认是否属于适用口岸。")
+            )
+        )
+    else:
+        port = port_r.value
+        p_period = entry_ports.period(port.id, day)
+        p_item = entry_ports.get(port.id)
+        if p_period is not None and p_period.ref.clause:
+            p_clause = p_period.ref.clause  # e.g. M06.1.1 for a port added by measure 6
+        elif p_item is not None:
+            p_clause = str(p_item.get("clause") or p_item.ref.clause)
+        else:
+            p_clause = "A2"
+        if p_period is not None:
+            text = T("{port}是{n}个适用入境口岸之一。", port=port.text, n=n_ports)
+        elif p_item is not None:
+            since = next((p.start for p in p_item.periods if p.start and p.start > day), None)
+            text = T(
+                "{day}时{port}尚不是适用入境口岸（自{since}起适用）。",
+                day=day.isoformat(),
+                port=port.text,
+                since=since.isoformat() if since else "—",
+            )
+        else:
+            text = T("{port}不在{n}个适用入境口岸之列。", port=port.text, n=n_ports)
+        conditions.append(Condition("entry_port", p_clause, p_period is not None, text))
+        details["entry_port"] = {"id": port.id, "clause": p_clause, **port.text.to_dict()}
+
+    # third_country
+    origin, dest = places.country(facts.origin), places.country(facts.destination)
+    for r, what in ((origin, T("出发地")), (dest, T("目的地"))):
+        if r.value is None:
+            warnings.append(not_recognised(what, r))
+    if origin.value is None or dest.value is None:
+        ok, text = False, T("未能识别出发地或目的地，无法确认是否前往第三国（地区）。")
+    elif MAINLAND in (origin.value.code, dest.value.code):
+        ok, text = False, T("过境须从中国境外来、往中国境外去；出发地和目的地均不得为中国内地。")
+    elif origin.value.code == dest.value.code:
+        ok = False
+        text = T(
+            "从{origin}来又返回{dest}，不是前往第三国（地区）。",
+            origin=origin.value.text,
+            dest=dest.value.text,
+        )
+    else:
+        ok = True
+        text = T(
+            "从{origin}经中国前往{dest}，属于前往第三国（地区）。",
+            origin=origin.value.text,
+            dest=dest.value.text,
+        )
+    conditions.append(Condition("third_country", "M06.2", ok, text))
+
+    # onward_ticket
+    conditions.append(
+        Condition(
+            "onward_ticket",
+            "A1.3",
+            facts.onward_ticket,
+            T("持有入境前已确定日期及行程、前往第三国（地区）的联程客票。")
+            if facts.onward_ticket
+            else T("须持有入境前已确定日期及行程、前往第三国（地区）的联程客票或相关证明。"),
+        )
+    )
+
+    # within_stay
+    if hours is not None:
+        deadline = stay_deadline(facts.entry_time, int(hours))
+        within = facts.departure_time <= deadline
+        details["stay_deadline"] = deadline.isoformat()
+        details["stay_hours"] = int(hours)
+        conditions.append(
+            Condition(
+                "within_stay",
+                "A1.4",
+                within,
+                T(
+                    "停留时间自入境次日零时起算，不超过{hours}小时，须于{last_day} 24:00"
+                    "（即{deadline}）前离境；计划离境时间{departure}。",
+                    hours=hours,
+                    last_day=(deadline - timedelta(days=1)).date().isoformat(),
+                    deadline=deadline.strftime("%Y-%m-%d %H:%M"),
+                    departure=facts.departure_time.strftime("%Y-%m-%d %H:%M"),
+                ),
+            )
+        )
+    else:
+        details["stay_deadline"] = None
+        conditions.append(
+            Condition("within_stay", "A1.4", False, T("该日期没有适用的停留时限。"))
+        )
+
+    # purpose
+    permitted = policy.value("m06.permitted_purposes", day, []) or []
+    needs_visa = policy.value("m06.visa_required_purposes", day, []) or []
+    purpose = _PURPOSE_TEXT[facts.purpose]
+    if facts.purpose in needs_visa:
+        ok, text = False, T("{purpose}属于需事先批准的活动，须办妥签证方可入境。", purpose=purpose)
+    elif facts.purpose in permitted:
+        ok, text = True, T("停留期间可从事{purpose}活动。", purpose=purpose)
+    else:
+        ok = True
+        text = T(
+            "其他目的：可从事旅游、商务、访问、探亲等活动；工作、学习、新闻采访等需事先批准的"
+            "活动须办妥签证。"
+        )
+    conditions.append(Condition("purpose", "M06.3", ok, text))
+
+    # visit_areas
+    areas = _areas(policy, day)
+    details["allowed_areas"] = list(areas.detail)
+    if not facts.visit_areas:
+        conditions.append(
+            Condition(
+                "visit_areas",
+                "A2.66",
+                True,
+                T("未填写拟前往地区；可在24个省（区、市）的允许停留活动区域内跨省域停留。"),
+            )
+        )
+    else:
+        outside: list[Text] = []
+        for name in facts.visit_areas:
+            area = places.division(name)
+            if area.value is None:
+                warnings.append(not_recognised(T("拟前往地区"), area))
+                outside.append(Text(name, name))
+            elif not _area_allowed(area.value, areas):
+                outside.append(area.value.text)
+        if outside:
+            text = T("以下地区不在允许停留活动区域内：{areas}。", areas=outside)
+        else:
+            text = T("拟前往地区均在允许停留活动区域内（可跨省域停留）。")
+        conditions.append(Condition("visit_areas", "A2.66", not outside, text))
+
+    # exit_port
+    if facts.exit_port is None:
+        conditions.append(
+            Condition(
+                "exit_port",
+                "A2",
+                True,
+                T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"),
+            )
+        )
+    else:
+        exit_r = places.port(facts.exit_port, policy.table("ports"))
+        if exit_r.value is None:
+            warnings.append(not_recognised(T("出境口岸"), exit_r))
+            unknown_exit = T("未能识别出境口岸，无法确认能否从该口岸出境。")
+            conditions.append(Condition("exit_port", "A2", False, unknown_exit))
+        else:
+            xp = exit_r.value
+            listed = entry_ports.period(xp.id, day) is not None
+            open_port = xp.listed and policy.table("ports").period(xp.id, day) is not None
+            gd = xp.province in areas.exit_any_port_provinces and open_port
+            clause = areas.clause_of.get(xp.province, "A2") if gd and not listed else "A2"
+            if listed:
+                text = T("可从适用口岸{port}出境。", port=xp.text)
+            elif gd:
+                text = T("{port}是广东省对外开放口岸，可从该口岸出境。", port=xp.text)
+            else:
+                text = T(
+                    "{port}不是适用口岸；须从适用口岸出境，或从广东省对外开放口岸出境。",
+                    port=xp.text,
+                )
+            conditions.append(Condition("exit_port", clause, listed or gd, text))
+
+    details["alternatives"] = _alternatives(policy, day, nat.value)
+    return Decision(
+        measure=ID,
+        as_of=day,
+        conditions=tuple(conditions),
+        details=details,
+        warnings=tuple(warnings),
+        data_version=policy.version,
+    )
+
+
+_PURPOSE_TEXT: dict[str, Text] = {
+    "tourism": T("旅游"),
+    "business": T("商务"),
+    "visit": T("访问"),
+    "family": T("探亲"),
+    "work": T("工作"),
+    "study": T("学习"),
+    "journalism": T("新闻采访"),
+    "other": T("其他"),
+}
+
+
+def _last_day(end: date | None) -> str | None:
+    """The last day in force of a period whose ``end`` is exclusive."""
+    return (end - timedelta(days=1)).isoformat() if end else None
+
+
+def _alternatives(policy: Policy, day: date, country: places.Country | None) -> list[Any]:
+    """Other visa-free routes open to this nationality (M06.4: 可从其规定)."""
+    if country is None:
+        return []
+    out: list[dict[str, Any]] = []
+    unilateral = policy.table("visa_free_30d.countries").period(country.code, day)
+    if unilateral is not None:
+        days = policy.value("visa_free_30d.max_stay_days", day)
+        out.append(
+            {
+                "code": "visa_free_30d",
+                "clause": "M06.4",
+                "max_stay_days": days,
+                "until": _last_day(unilateral.end),
+                "ref": unilateral.ref.to_dict(),
+                **T(
+                    "{country}公民可适用单方面免签政策，入境停留不超过{days}天，不限口岸，"
+                    "无须联程客票。",
+                    country=country.text,
+                    days=days,
+                ).to_dict(),
+            }
+        )
+    mutual = policy.table("mutual_visa_exemption.countries")
+    m_period = mutual.period(country.code, day)
+    if m_period is not None:
+        item = mutual.get(country.code)
+        days = item.get("max_stay_days") if item is not None else None
+        out.append(
+            {
+                "code": "mutual_visa_exemption",
+                "clause": "M06.4",
+                "max_stay_days": days,
+                "until": _last_day(m_period.end),
+                "ref": m_period.ref.to_dict(),
+                **T(
+                    "{country}与中国互免签证，可按互免签证协定入境。",
+                    country=country.text,
+                ).to_dict(),
+            }
+        )
+    return out

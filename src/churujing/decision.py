@@ -17,18 +17,61 @@ __all__ = ["Condition", "Decision", "Lang", "Text", "jsonable"]
 Lang = Literal["zh", "en"]
 
 
-@dataclass(frozen=True, slots=True)
 class Text:
-    """A text in Chinese (the source language) and English."""
+    """A text in Chinese (the source language) and English.
 
-    zh: str
-    en: str
+    ``Text(zh, en)`` holds both; :func:`churujing.i18n.T` makes one that renders its
+    translation and placeholders only when first read, so that deciding stays cheap and
+    the texts cost only when an answer is shown.
+    """
+
+    __slots__ = ("_en", "_params", "_zh")
+
+    def __init__(self, zh: str, en: str | None = None, *, params: Mapping[str, Any] | None = None):
+        self._zh: str | None = None if params else zh
+        self._en: str | None = en if not params else None
+        self._params: tuple[str, Mapping[str, Any]] | None = (zh, params) if params else None
+        if en is None and not params:
+            self._en = zh
+
+    def _render(self) -> None:
+        from churujing.i18n import render
+
+        assert self._params is not None
+        msgid, params = self._params
+        self._zh, self._en = render(msgid, params)
+        self._params = None
+
+    @property
+    def zh(self) -> str:
+        if self._zh is None:
+            self._render()
+        assert self._zh is not None
+        return self._zh
+
+    @property
+    def en(self) -> str:
+        if self._en is None:
+            self._render()
+        assert self._en is not None
+        return self._en
 
     def get(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
 
     def to_dict(self) -> dict[str, str]:
         return {"zh": self.zh, "en": self.en}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Text):
+            return NotImplemented
+        return (self.zh, self.en) == (other.zh, other.en)
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en))
+
+    def __repr__(self) -> str:
+        return f"Text(zh={self.zh!r}, en={self.en!r})"
 
     @staticmethod
     def join(texts: Iterable[Text], *, zh_sep: str = "、", en_sep: str = ", ") -> Text:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from collections.abc import Mapping
 from typing import Any
 
 from churujing.decision import Text
 
-__all__ = ["T", "catalogue", "translate"]
+__all__ = ["T", "catalogue", "render", "translate"]
 
 @cache
 def catalogue(lang: str = "en") -> dict[str, str]:
@@ -58,11 +59,19 @@ def _render(value: Any, lang: str) -> Any:
     return value
 
 
-def T(msgid: str, /, **params: Any) -> Text:
-    """The Chinese sentence ``msgid`` and its English translation, formatted with ``params``."""
+def render(msgid: str, params: Mapping[str, Any]) -> tuple[str, str]:
+    """The Chinese and English of ``msgid`` formatted with ``params``."""
     en = catalogue("en").get(msgid, msgid)
-    if not params:
-        return Text(msgid, en)
     zh_params = {k: _render(v, "zh") for k, v in params.items()}
     en_params = {k: _render(v, "en") for k, v in params.items()}
-    return Text(msgid.format(**zh_params), en.format(**en_params))
+    return msgid.format(**zh_params), en.format(**en_params)
+
+
+def T(msgid: str, /, **params: Any) -> Text:
+    """The Chinese sentence ``msgid`` and its English translation, formatted with ``params``.
+
+    With parameters, the text is rendered when first read (see :class:`Text`).
+    """
+    if params:
+        return Text(msgid, params=params)
+    return Text(msgid, catalogue("en").get(msgid, msgid))

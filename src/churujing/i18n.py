@@ -17,9 +17,9 @@ A test fails when a sentence in the code has no English translation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
-from collections.abc import Mapping
 from typing import Any
 
 from churujing.decision import Text

@@ -1,0 +1,43 @@
+"""The online foreigner arrival card service (measure 10, annex 4).
+
+Travellers file their arrival card before travelling (or at the port); the service
+runs the measure-10 rule first (an exempt traveller is told so, with the clause, and
+may still file), stores the card encrypted, and returns a receipt: a filing number, a
+secret that lets the filer see, amend or cancel it, and a QR code carrying a token
+signed with Ed25519 that an officer's device verifies offline. Officers look filings
+up by number, QR token, or nationality and passport number, after authenticating;
+every look-up is audited.
+
+Modules: :mod:`.card` (fields and validation), :mod:`.settings`, :mod:`.crypto`
+(keys, AES-GCM, keyed hashes, signed tokens), :mod:`.qr`, :mod:`.models` and
+:mod:`.db` (SQLAlchemy 2, SQLite or PostgreSQL, Alembic migrations), :mod:`.service`
+(the workflows), :mod:`.api` (routes and pages), :mod:`.cli` (``churujing arrival-card``).
+See ``docs/arrival-card.md``.
+"""
+
+from __future__ import annotations
+
+from .card import Card, parse_card
+from .errors import (
+    ArrivalCardError,
+    CardInvalid,
+    Conflict,
+    DatabaseUnavailable,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    TokenInvalid,
+)
+
+__all__ = [
+    "ArrivalCardError",
+    "Card",
+    "CardInvalid",
+    "Conflict",
+    "DatabaseUnavailable",
+    "NotAllowed",
+    "NotAuthenticated",
+    "NotFound",
+    "TokenInvalid",
+    "parse_card",
+]

@@ -1,0 +1,103 @@
+"""Errors of the arrival-card service.
+
+Each maps to one HTTP status in :mod:`.api`::
+
+    ChurujingError
+     └── ArrivalCardError
+          ├── CardInvalid          422  fields that do not validate (each with its path);
+          │                             also a FactsError
+          ├── NotFound             404  no such filing, or a wrong filer's secret
+          ├── Conflict             409  cancelled, arrived, idempotency key reused
+          ├── TokenInvalid         400  a receipt token that is malformed, tampered or forged
+          ├── NotAuthenticated     401  no or bad officer credentials
+          ├── NotAllowed           403  an officer whose role does not allow the action
+          └── DatabaseUnavailable  503  the database cannot be reached (or stays locked)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from churujing.decision import Text
+from churujing.errors import ChurujingError, FactsError
+
+__all__ = [
+    "ArrivalCardError",
+    "CardInvalid",
+    "Conflict",
+    "DatabaseUnavailable",
+    "FieldError",
+    "NotAllowed",
+    "NotAuthenticated",
+    "NotFound",
+    "TokenInvalid",
+]
+
+
+class ArrivalCardError(ChurujingError):
+    """Root of the arrival-card service's errors; ``text`` says it in zh and en."""
+
+    status = 400
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One invalid field: its path (``("travellers", 2, "family_name")``) and what was expected."""
+
+    loc: tuple[str | int, ...]
+    text: Text
+    type: str = "value_error"
+
+    @property
+    def field(self) -> str:
+        return ".".join(str(p) for p in self.loc)
+
+    def to_dict(self, prefix: tuple[str | int, ...] = ()) -> dict[str, object]:
+        return {"loc": [*prefix, *self.loc], "field": self.field, "type": self.type,
+                "msg": self.text.en, "zh": self.text.zh, "en": self.text.en}
+
+
+class CardInvalid(ArrivalCardError, FactsError):
+    """A card (or amendment) that does not validate; ``errors`` lists every invalid field."""
+
+    status = 422
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0] if self.errors else FieldError((), Text("无效", "invalid"))
+        ArrivalCardError.__init__(self, first.text)
+        self.field = first.field
+        self.message = first.text.en
+        self.args = (f"{first.field}: {first.text.en}" if first.field else first.text.en,)
+
+    def prefixed(self, *prefix: str | int) -> CardInvalid:
+        return CardInvalid([FieldError((*prefix, *e.loc), e.text, e.type) for e in self.errors])
+
+
+class NotFound(ArrivalCardError):
+    status = 404
+
+
+class Conflict(ArrivalCardError):
+    status = 409
+
+
+class TokenInvalid(ArrivalCardError):
+    status = 400
+
+
+class NotAuthenticated(ArrivalCardError):
+    status = 401
+
+
+class NotAllowed(ArrivalCardError):
+    status = 403
+
+
+class DatabaseUnavailable(ArrivalCardError):
+    status = 503

@@ -1,0 +1,125 @@
+"""The database: engine, sessions, migrations, and the "database unavailable" error.
+
+SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` (a committed
+filing survives a killed process and a power loss), a busy timeout, foreign keys on, and
+every transaction ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy
+timeout instead of failing on a lock upgrade. PostgreSQL is reached through psycopg 3
+(``postgresql+psycopg://…``; a plain ``postgresql://`` URL is read the same way).
+
+Migrations are Alembic's, run programmatically (no ``alembic.ini``): :meth:`Database.migrate`.
+Their version table is ``ac_alembic_version`` so that other parts of the project may
+share the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from churujing.i18n import T
+
+from .errors import DatabaseUnavailable
+
+__all__ = ["MIGRATIONS", "VERSION_TABLE", "Database", "normalise_url"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "ac_alembic_version"
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3; a SQLite file's folder is created."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+class Database:
+    """An engine and a session factory for one URL."""
+
+    def __init__(self, url: str, *, busy_timeout_ms: int = 10000, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        self.backend = make_url(self.url).get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.backend == "sqlite":
+            kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000,
+                                      "check_same_thread": False}
+        else:
+            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10,
+                          connect_args={"connect_timeout": 5})
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.backend == "sqlite":
+            _sqlite_pragmas(self.engine, busy_timeout_ms)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error;
+        a database that cannot be reached raises :class:`DatabaseUnavailable`."""
+        try:
+            with self.sessions.begin() as s:
+                yield s
+        except OperationalError as exc:
+            raise unavailable(exc) from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise unavailable(exc) from exc
+            raise
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the latest migration."""
+        from alembic import command
+
+        try:
+            with self.engine.begin() as conn:
+                command.upgrade(self.alembic_config(conn), "head")
+        except OperationalError as exc:
+            raise unavailable(exc) from exc
+
+    def alembic_config(self, connection: Any = None) -> Any:
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.set_main_option("version_table", VERSION_TABLE)
+        cfg.attributes["connection"] = connection
+        return cfg
+
+    def ping(self) -> None:
+        with self.session() as s:
+            s.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def unavailable(exc: Exception) -> DatabaseUnavailable:
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+    return DatabaseUnavailable(T("数据库暂时不可用，请稍后重试（{detail}）", detail=detail))
+
+
+def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,1 @@
+"""Alembic migrations of the arrival-card service (run through ``db.Database.migrate``)."""

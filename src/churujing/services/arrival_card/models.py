@@ -1,0 +1,137 @@
+"""The database tables of the arrival-card service (SQLAlchemy 2, typed ORM).
+
+``ac_filings``            one row per traveller: the filing number, its group, the status,
+                          the columns officers search by (nationality, keyed hash of the
+                          passport number, arrival date and port) and the hash of the
+                          filer's secret. No personal data in clear.
+``ac_filing_versions``    every version of a filing (filed, amended, cancelled) with its
+                          time; the card itself is an AES-GCM ciphertext.
+``ac_idempotency``        a client's ``Idempotency-Key`` (hashed) -> the first answer
+                          (encrypted: it holds the filer's secrets).
+``ac_officers``           officer accounts: argon2 password hash, role.
+``ac_officer_tokens``     officers' API tokens, stored as SHA-256 hashes, with expiry.
+``ac_audit``              who looked up what, when, and what was found.
+
+Times are UTC (timezone-aware columns).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = ["Audit", "Base", "Filing", "FilingVersion", "Idempotency", "Officer", "OfficerToken"]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Filing(Base):
+    __tablename__ = "ac_filings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    group_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(12))  # filed | cancelled
+    nationality: Mapped[str] = mapped_column(String(2))
+    passport_hash: Mapped[str] = mapped_column(String(64))
+    hash_kid: Mapped[str] = mapped_column(String(40))
+    arrival_date: Mapped[date] = mapped_column(Date, index=True)
+    port: Mapped[str] = mapped_column(String(40))
+    exemption: Mapped[str | None] = mapped_column(String(40))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    versions: Mapped[list[FilingVersion]] = relationship(
+        back_populates="filing", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="FilingVersion.version")
+
+    __table_args__ = (Index("ix_ac_filings_passport_hash", "passport_hash"),)
+
+
+class FilingVersion(Base):
+    __tablename__ = "ac_filing_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("ac_filings.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))  # filed | amended | cancelled
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[str] = mapped_column(String(40))
+    kid: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    filing: Mapped[Filing] = relationship(back_populates="versions")
+
+    __table_args__ = (UniqueConstraint("filing_id", "version",
+                                       name="uq_ac_filing_versions_filing_version"),)
+
+
+class Idempotency(Base):
+    __tablename__ = "ac_idempotency"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    kid: Mapped[str] = mapped_column(String(40))
+    response: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Officer(Base):
+    __tablename__ = "ac_officers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # officer | operator
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OfficerToken(Base):
+    __tablename__ = "ac_officer_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("ac_officers.id", ondelete="CASCADE"),
+                                            index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    label: Mapped[str] = mapped_column(String(60), default="")
+
+
+class Audit(Base):
+    __tablename__ = "ac_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    officer_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    query: Mapped[str] = mapped_column(Text)  # no passport number in clear: its hash
+    found: Mapped[str] = mapped_column(Text)  # filing numbers, comma-separated
+    via: Mapped[str] = mapped_column(String(20))  # api | web | cli

@@ -1,0 +1,177 @@
+"""The policy data against the announcement's own counts, and every value cited."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from churujing import DataError, load_policy
+from churujing.law import clause, clauses
+from churujing.policy import Table, load_policy_from
+
+POLICY = load_policy()
+D = date.fromisoformat
+
+
+def count(table: str, day: str) -> int:
+    return len(POLICY.table(table).active(D(day)))
+
+
+@pytest.mark.parametrize(
+    ("table", "day", "expected", "why"),
+    [
+        ("m06.nationalities", "2025-11-05", 55, "annex 1: 55 countries"),
+        ("m06.nationalities", "2025-06-11", 54, "Indonesia added 2025-06-12"),
+        ("m06.entry_ports", "2025-11-04", 60, "M06.1: 60 ports before 2025-11-05"),
+        ("m06.entry_ports", "2025-11-05", 65, "M06.1: 65 ports from 2025-11-05"),
+        ("m06.entry_ports", "2024-12-16", 0, "the 240-hour policy began 2024-12-17"),
+        ("m06.stay_areas", "2025-11-05", 24, "annex 2: 24 provinces"),
+        ("m05.airports", "2025-11-04", 9, "facts §2: 9 airports from 2024-01-11"),
+        ("m05.airports", "2025-11-05", 19, "M05.1: 10 more from 2025-11-05"),
+        ("m05.airports", "2024-01-10", 0, "the measure began 2024-01-11"),
+        ("m09.ports", "2025-11-19", 58, "M09.1: 58 ports before 2025-11-20"),
+        ("m09.ports", "2025-11-20", 100, "M09.1: 100 ports from 2025-11-20"),
+        ("m03.ports", "2025-11-04", 2, "facts §9: Shenzhen Bay and Gongbei from 2024-11-20"),
+        ("m03.ports", "2025-11-05", 14, "M03.1: 12 more port sites from 2025-11-05"),
+        ("m10.exemptions", "2025-11-20", 7, "M10.3: seven exempt groups"),
+        ("visa_free_30d.countries", "2025-11-20", 48, "facts §7: 48 unilateral countries"),
+    ],
+)
+def test_counts_match_the_announcement(table: str, day: str, expected: int, why: str) -> None:
+    assert count(table, day) == expected, why
+
+
+def test_the_five_guangdong_ports_are_the_ones_measure_6_names() -> None:
+    added = {c.key for c in POLICY.table("m06.entry_ports").changes(D("2025-11-04"), D("2025-11-05"))}
+    assert added == {"pazhou", "hengqin", "hzmb", "zhongshan", "west-kowloon"}
+
+
+def test_the_42_new_taiwan_permit_ports_cite_measure_9() -> None:
+    changes = POLICY.table("m09.ports").changes(D("2025-11-19"), D("2025-11-20"))
+    assert len(changes) == 42
+    assert {c.ref.clause for c in changes} == {f"M09.3.{j}" for j in range(1, 43)}
+
+
+def test_every_listed_port_is_in_the_registry() -> None:
+    ports = POLICY.table("ports")
+    for name in ("m06.entry_ports", "m05.airports", "m09.ports", "m03.ports"):
+        for item in POLICY.table(name):
+            assert ports.get(item.key) is not None, (name, item.key)
+
+
+def test_the_24_hour_airports_are_airports() -> None:
+    ports = POLICY.table("ports")
+    for item in POLICY.table("m05.airports"):
+        port = ports.get(item.key)
+        assert port is not None and port["kind"] == "air" and port["iata"], item.key
+
+
+def test_every_cited_clause_exists() -> None:
+    for table in POLICY.tables.values():
+        for item in table:
+            for period in item.periods:
+                if period.ref.clause:
+                    clause(period.ref.clause)
+            if item.get("clause"):
+                clause(str(item["clause"]))
+    for param in POLICY.parameters.values():
+        for value in param.values:
+            if value.ref.clause:
+                clause(value.ref.clause)
+
+
+def test_every_value_is_cited() -> None:
+    tables: list[Table] = list(POLICY.tables.values())
+    assert tables
+    for table in tables:
+        for item in table:
+            for period in item.periods:
+                assert period.ref.clause or period.ref.source, (table.name, item.key)
+                assert period.ref.confidence in ("high", "med", "low")
+    for param in POLICY.parameters.values():
+        for value in param.values:
+            assert value.ref.clause or value.ref.source, param.name
+
+
+def _write(root: Path, name: str, doc: object) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_value_without_a_citation_is_refused(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "x/ports.yaml",
+        {
+            "name": "x.ports",
+            "title": {"zh": "口岸", "en": "ports"},
+            "key": "port",
+            "items": [{"port": "pek", "periods": [{"from": "2024-01-11"}]}],
+        },
+    )
+    with pytest.raises(DataError, match="ref"):
+        load_policy_from(tmp_path)
+
+
+def test_a_citation_without_clause_or_source_is_refused(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "x/hours.yaml",
+        {
+            "name": "x.hours",
+            "title": {"zh": "小时", "en": "hours"},
+            "values": [{"from": "2024-01-11", "value": 24, "ref": {"confidence": "high"}}],
+        },
+    )
+    with pytest.raises(DataError, match="clause or a source"):
+        load_policy_from(tmp_path)
+
+
+def test_overlapping_periods_are_refused(tmp_path: Path) -> None:
+    ref = {"clause": "M05", "confidence": "high"}
+    _write(
+        tmp_path,
+        "x/a.yaml",
+        {
+            "name": "x.a",
+            "title": {"zh": "甲", "en": "a"},
+            "key": "k",
+            "items": [
+                {
+                    "k": "a",
+                    "periods": [
+                        {"from": "2024-01-01", "to": "2025-01-01", "ref": ref},
+                        {"from": "2024-06-01", "ref": ref},
+                    ],
+                }
+            ],
+        },
+    )
+    with pytest.raises(DataError, match="overlap"):
+        load_policy_from(tmp_path)
+
+
+def test_the_law_has_every_measure_and_annex_row() -> None:
+    ids = {c.id for c in clauses()}
+    assert {f"M{n:02d}" for n in range(1, 11)} <= ids
+    assert {f"A2.{n}" for n in range(1, 67)} <= ids
+    assert {f"A3.{n}" for n in range(1, 31)} <= ids
+    assert {f"M10.3.{n}" for n in range(1, 8)} <= ids
+    assert sum(len(clause(f"A3.{n}").extra["ports_zh"]) for n in range(1, 31)) == 100
+    for c in clauses():
+        assert c.text.zh and c.text.en, c.id
+        assert c.parent is None or c.parent in ids, c.id
+
+
+def test_measure_texts_are_verbatim() -> None:
+    seed = Path(__file__).parents[2] / "shared" / "seeds" / "000_c5b97f1bf3d101b2.txt"
+    if not seed.exists():
+        pytest.skip(f"the announcement's source text is not beside the repository ({seed})")
+    text = "".join(seed.read_text(encoding="utf-8").split())
+    for n in range(1, 11):
+        body = "".join(clause(f"M{n:02d}").text.zh.split())
+        assert body in text, f"M{n:02d} is not verbatim"

@@ -66,7 +66,9 @@ def test_json_lines_are_answered_in_order_and_a_bad_line_does_not_stop_the_rest(
 
 
 def test_text_explains_in_the_chosen_language() -> None:
-    code, lines = run(["check", "visa-free-transit-240h", "--text", "--lang", "en"], json.dumps(TRIP))
+    code, lines = run(
+        ["check", "visa-free-transit-240h", "--text", "--lang", "en"], json.dumps(TRIP)
+    )
     assert code == 0
     text = "\n".join(lines)
     assert "eligible" in text and "[A1.4]" in text and "2025-11-21" in text
@@ -75,7 +77,9 @@ def test_text_explains_in_the_chosen_language() -> None:
 
 
 def test_as_of_overrides_the_event_date() -> None:
-    code, lines = run(["check", "visa-free-transit-240h", "--as-of", "2025-11-04"], json.dumps(TRIP))
+    code, lines = run(
+        ["check", "visa-free-transit-240h", "--as-of", "2025-11-04"], json.dumps(TRIP)
+    )
     assert code == 0
     assert json.loads(lines[0])["as_of"] == "2025-11-04"
 

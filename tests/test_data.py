@@ -45,7 +45,9 @@ def test_counts_match_the_announcement(table: str, day: str, expected: int, why:
 
 
 def test_the_five_guangdong_ports_are_the_ones_measure_6_names() -> None:
-    added = {c.key for c in POLICY.table("m06.entry_ports").changes(D("2025-11-04"), D("2025-11-05"))}
+    added = {
+        c.key for c in POLICY.table("m06.entry_ports").changes(D("2025-11-04"), D("2025-11-05"))
+    }
     assert added == {"pazhou", "hengqin", "hzmb", "zhongshan", "west-kowloon"}
 
 

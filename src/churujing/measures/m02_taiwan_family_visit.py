@@ -1,0 +1,167 @@
+"""Measure 2: the Taiwan family-visit endorsement, applied for anywhere in the country (全国通办).
+
+References:
+    M02.1 (law/announcement.yaml).
+    policy/data/m02/params.yaml: ``m02.nationwide_from``, ``m02.before``,
+    ``m02.outside_mainland``, ``m02.endorsement_validities``.
+    research/facts.md §8 (往来台湾探亲签注: validities; the place of application before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from pydantic import Field
+
+from churujing import places
+from churujing.decision import Condition, Decision, Text
+from churujing.errors import FactsError
+from churujing.facts import FactsModel
+from churujing.i18n import T
+from churujing.measures._common import not_recognised, policy_or_default
+from churujing.policy import Policy
+
+__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
+
+ID = "taiwan-family-visit"
+CLAUSE = "M02"
+TITLE = T("往来台湾探亲签注“全国通办”")
+
+Day = date
+
+
+class Facts(FactsModel):
+    """Facts for applying for a Taiwan family-visit endorsement (M02)."""
+
+    hukou_province: str = Field(
+        min_length=1,
+        description="province of household registration (户籍): GB/T 2260 code, Chinese or "
+        "English name (e.g. 四川, Sichuan, 510000)",
+    )
+    apply_city: str = Field(
+        min_length=1,
+        description="the city where the applicant wants to apply: GB/T 2260 code, Chinese or "
+        "English name (e.g. 上海, Shanghai)",
+    )
+    date: Day = Field(description="day of application, YYYY-MM-DD")
+
+
+def _resolve(query: str, field: str, level: places.Level) -> places.Resolved[places.Division]:
+    """A division of ``level`` if the name is one, else of any level (香港 as a city)."""
+    try:
+        found = places.division(query, level=level)
+        return found if found.value is not None else places.division(query)
+    except FactsError as exc:
+        raise FactsError(exc.message, field=field) from None
+
+
+def _name(d: places.Division) -> Text:
+    return Text(d.zh, d.short_en)
+
+
+def _province(d: places.Division) -> places.Division:
+    return places.division(d.province).value or d
+
+
+def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
+    """自2025年11月5日起，大陆居民拟往来台湾地区探亲的，可向全国任意一个县级以上公安机关出入境管理机构
+    提交探亲签注申请，申办手续与户籍地一致。（M02.1）
+
+    From 5 November 2025, mainland residents who intend to travel to and from the Taiwan
+    region to visit relatives may submit an application for a family-visit endorsement to
+    the exit-entry administration of any public security organ at or above the county level
+    anywhere in the country, with the same procedures as at the place of household
+    registration.
+
+    Conditions, in this order: ``mainland_hukou`` (the hukou province is a mainland
+    province), ``apply_city_in_mainland`` (the city has a PSB exit-entry office of M02.1),
+    ``apply_where`` (from ``m02.nationwide_from``: any such office; before: the hukou
+    place, ``m02.before``). Details: ``where_to_apply``, ``nationwide``,
+    ``endorsement_validities``.
+
+    Limitations:
+        * Before 2025-11-05 the application is read as having to be made at the office of
+          the place of household registration: implied by the announcement's wording
+          (全国通办; 申办手续与户籍地一致), not stated by it (facts §8, MED). Only the
+          hukou province is a fact here, so an office in another city of that province is
+          accepted, although the hukou city's (or county's) office was the usual one.
+        * Every prefecture-level city is assumed to have a county-level or higher PSB
+          exit-entry office.
+        * The endorsement's conditions (relatives in Taiwan, the Taiwan side's entry permit
+          入台许可 on which its validity depends) are not checked; the validities are given
+          for information (MED).
+    """
+    day = as_of or facts.date
+    pol = policy_or_default(policy)
+    warnings: list[Text] = []
+    conditions: list[Condition] = []
+    outside: Sequence[str] = pol.value("m02.outside_mainland", day) or ()
+
+    # --- mainland_hukou ---------------------------------------------------------------------
+    hukou_res = _resolve(facts.hukou_province, "hukou_province", "province")
+    hukou = _province(hukou_res.value) if hukou_res.value is not None else None
+    if hukou is None:
+        warnings.append(not_recognised(T("户籍所在省份"), hukou_res))
+        conditions.append(Condition("mainland_hukou", "M02.1", False, T(
+            "未能识别户籍所在省份“{province}”", province=facts.hukou_province)))
+    elif hukou.code in outside:
+        conditions.append(Condition("mainland_hukou", "M02.1", False, T(
+            "户籍所在地{province}不属于大陆；本措施适用于大陆居民", province=_name(hukou))))
+    else:
+        conditions.append(Condition("mainland_hukou", "M02.1", True, T(
+            "大陆居民，户籍所在省份：{province}", province=_name(hukou))))
+
+    # --- apply_city_in_mainland --------------------------------------------------------------
+    city_res = _resolve(facts.apply_city, "apply_city", "prefecture")
+    city = city_res.value
+    if city is None:
+        warnings.append(not_recognised(T("申请城市"), city_res))
+        conditions.append(Condition("apply_city_in_mainland", "M02.1", False, T(
+            "未能识别申请城市“{city}”", city=facts.apply_city)))
+    elif city.province in outside:
+        conditions.append(Condition("apply_city_in_mainland", "M02.1", False, T(
+            "{city}不在大陆，没有受理探亲签注申请的公安机关出入境管理机构", city=_name(city))))
+    else:
+        conditions.append(Condition("apply_city_in_mainland", "M02.1", True, T(
+            "申请地{city}设有县级以上公安机关出入境管理机构", city=_name(city))))
+
+    # --- apply_where ---------------------------------------------------------------------------
+    start = pol.value("m02.nationwide_from", day)
+    nationwide = isinstance(start, date) and start <= day
+    before = pol.param("m02.before").at(day)
+    where_to_apply: Text | None = None
+    if nationwide:
+        where_to_apply = T("全国任意一个县级以上公安机关出入境管理机构，申办手续与户籍地一致")
+        conditions.append(Condition("apply_where", "M02.1", True, T(
+            "自{start}起可向全国任意一个县级以上公安机关出入境管理机构提交申请（全国通办）",
+            start=start.isoformat())))
+    else:
+        since = T("；自{start}起可全国通办", start=start.isoformat()) if isinstance(
+            start, date) else Text("", "")
+        if hukou is not None:
+            where_to_apply = T("户籍地（{province}）公安机关出入境管理机构", province=_name(hukou))
+        if before is None or before.value != "hukou_place":
+            conditions.append(Condition("apply_where", "M02.1", False, T(
+                "该日没有可适用的受理地规则")))
+        elif hukou is None or city is None:
+            conditions.append(Condition("apply_where", "M02.1", False, T(
+                "该日须向户籍地公安机关出入境管理机构申请，户籍地或申请城市未能识别，无法判断{since}",
+                since=since)))
+        elif city.province == hukou.code:
+            conditions.append(Condition("apply_where", "M02.1", True, T(
+                "该日须向户籍地申请：申请城市{city}在户籍所在省份{province}内{since}",
+                city=_name(city), province=_name(hukou), since=since)))
+        else:
+            conditions.append(Condition("apply_where", "M02.1", False, T(
+                "该日须向户籍地（{province}）公安机关出入境管理机构申请，不能在{city}申请{since}",
+                province=_name(hukou), city=_name(city), since=since)))
+
+    validities: Sequence[Any] = pol.value("m02.endorsement_validities", day) or ()
+    details: dict[str, Any] = {
+        "where_to_apply": where_to_apply,
+        "nationwide": nationwide,
+        "endorsement_validities": [Text(str(v["zh"]), str(v["en"])) for v in validities],
+    }
+    return Decision(ID, day, tuple(conditions), details, tuple(warnings), pol.version)

@@ -20,4 +20,26 @@ EXAMPLES: tuple[tuple[str, Text, dict[str, Any]], ...] = (
             "purpose": "tourism",
         },
     ),
+    (
+        "talent-endorsement",
+        T("在杭州工作、持人才证明的科研人才：往来港澳人才签注"),
+        {
+            "work_city": "杭州", "in_free_trade_zone": False, "talent_category": "research",
+            "talent_certificate": True, "date": "2025-11-10",
+        },
+    ),
+    (
+        "taiwan-family-visit",
+        T("户籍在四川、在上海申请往来台湾探亲签注"),
+        {"hukou_province": "四川", "apply_city": "上海", "date": "2025-11-10"},
+    ),
+    (
+        "online-renewal",
+        T("苏州户籍居民网上换发普通护照"),
+        {
+            "hukou_city": "苏州", "age": 30, "document": "passport", "application": "renewal",
+            "state_functionary": False, "active_military": False, "date": "2025-11-21",
+            "reason": "expiring_within_6_months",
+        },
+    ),
 )

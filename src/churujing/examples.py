@@ -42,4 +42,34 @@ EXAMPLES: tuple[tuple[str, Text, dict[str, Any]], ...] = (
             "reason": "expiring_within_6_months",
         },
     ),
+    (
+        "smart-clearance",
+        T("持多次有效商务签注的内地居民经深圳皇岗口岸“刷脸”通关"),
+        {
+            "port": "皇岗", "date": "2025-11-10", "age": 35, "traveller": "mainland",
+            "document": "eep_hk_macau", "endorsement": {"type": "business", "multiple": True},
+            "biometric_consent": True,
+        },
+    ),
+    (
+        "direct-transit-24h",
+        T("东京经南京禄口转机前往洛杉矶：24小时直接过境免办查验手续"),
+        {
+            "airport": "NKG", "arrival_time": "2025-11-10T08:00:00",
+            "departure_time": "2025-11-10T20:00:00", "origin": "JP", "destination": "US",
+            "connecting_ticket": True, "leaves_restricted_area": False,
+        },
+    ),
+    (
+        "taiwan-one-time-permit",
+        T("未持有效台胞证的台湾居民抵达天津港：申请一次有效台胞证"),
+        {"port": "天津港", "date": "2025-11-20", "taiwan_resident": True,
+         "holds_valid_permit": False},
+    ),
+    (
+        "arrival-card",
+        T("美国游客2025年11月20日入境：网上填报外国人入境卡"),
+        {"nationality": "US", "entry_date": "2025-11-20", "document": "passport",
+         "entry_mode": "visa"},
+    ),
 )

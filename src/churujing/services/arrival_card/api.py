@@ -1,0 +1,391 @@
+"""HTTP routes of the arrival-card service: ``router`` (the API) and ``web_router`` (pages).
+
+The API (JSON, OpenAPI-documented), under ``/v1/arrival-cards``:
+
+=========================================  ======================================  ==========
+route                                      what                                    who
+=========================================  ======================================  ==========
+``POST /v1/arrival-cards``                 file one card (``Idempotency-Key``)     anyone
+``POST /v1/arrival-cards/groups``          file for several travellers             anyone
+``POST /v1/arrival-cards/precheck``        the measure-10 decision for a card      anyone
+``GET /v1/arrival-cards/{number}``         the filing (``X-Filing-Secret``)        its filer
+``PATCH /v1/arrival-cards/{number}``       amend (a new version)                   its filer
+``DELETE /v1/arrival-cards/{number}``      cancel (also ``POST …/cancel``)         its filer
+``GET /v1/arrival-cards/{number}/qr.svg``  the receipt's QR code (also ``.png``)   its filer
+``POST /v1/arrival-cards/verify``          check a receipt token's signature       anyone
+``GET /v1/arrival-cards/keys``             the public keys, for offline devices    anyone
+``POST /v1/officers/token``                log in (username, password): a token    officers
+``GET|POST /v1/arrival-cards/lookup``      find by number, QR token, or            officer
+                                           nationality + passport number (audited)
+``GET /v1/arrival-cards/audit``            the audit log                           operator
+=========================================  ======================================  ==========
+
+401 without (valid) officer credentials, 403 for a role that may not do it, 404 for an
+unknown filing or a wrong secret (the same answer), 409 when a filing is cancelled or its
+arrival date has passed or an ``Idempotency-Key`` is reused for another card, 422 with
+the path of every invalid field, 503 when the database is unavailable (with
+``Retry-After``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Form, Header, Query, Request, Response
+from fastapi.routing import APIRoute
+from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel, Field
+
+from churujing.i18n import T
+
+from .card import Card
+from .errors import ArrivalCardError, CardInvalid, DatabaseUnavailable, FieldError
+from .qr import qr_png, qr_svg
+from .service import ArrivalCardService, FilingView, OfficerIdentity, Receipt
+
+__all__ = ["ErrorRoute", "get_service", "install", "router", "web_router"]
+
+_lock = threading.Lock()
+
+
+def install(app: Any, service: ArrivalCardService) -> None:
+    """Use ``service`` for ``app`` (tests, embedding); otherwise one is built from the
+    environment on the first request."""
+    app.state.arrival_card = service
+
+
+def get_service(request: Request) -> ArrivalCardService:
+    svc: ArrivalCardService | None = getattr(request.app.state, "arrival_card", None)
+    if svc is None:
+        with _lock:
+            svc = getattr(request.app.state, "arrival_card", None)
+            if svc is None:
+                svc = ArrivalCardService.from_settings()
+                request.app.state.arrival_card = svc
+    return svc
+
+
+def error_body(exc: ArrivalCardError) -> dict[str, Any]:
+    if isinstance(exc, CardInvalid):
+        return {"detail": [e.to_dict(("body",)) for e in exc.errors]}
+    return {"detail": exc.text.en, "zh": exc.text.zh, "en": exc.text.en}
+
+
+def error_headers(exc: ArrivalCardError) -> dict[str, str]:
+    if isinstance(exc, DatabaseUnavailable):
+        return {"Retry-After": "5"}
+    if exc.status == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    return {}
+
+
+class ErrorRoute(APIRoute):
+    """Turns the service's errors into their HTTP status (JSON), whatever app includes us."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            from fastapi.responses import JSONResponse
+
+            try:
+                return await handler(request)
+            except ArrivalCardError as exc:
+                return JSONResponse(error_body(exc), status_code=exc.status,
+                                    headers=error_headers(exc))
+
+        return route
+
+
+router = APIRouter(tags=["arrival-card"], route_class=ErrorRoute)
+
+ServiceDep = Annotated[ArrivalCardService, Depends(get_service)]
+_bearer = OAuth2PasswordBearer(tokenUrl="/v1/officers/token", auto_error=False,
+                               description="An officer's API token (POST /v1/officers/token)")
+SecretDep = Annotated[str, Header(alias="X-Filing-Secret",
+                                  description="The filer's secret, returned once at filing")]
+IdemDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                       description="Retries with the same key return the "
+                                                   "first receipt")]
+
+
+def officer(service: ServiceDep,
+            token: Annotated[str | None, Depends(_bearer)]) -> OfficerIdentity:
+    return service.authenticate(token)
+
+
+OfficerDep = Annotated[OfficerIdentity, Depends(officer)]
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class ExemptionOut(BaseModel):
+    code: str
+    clause: str
+    zh: str
+    en: str
+    note: dict[str, str] | None = None
+
+
+class ReceiptOut(BaseModel):
+    """A filing's receipt. ``secret`` is returned once, at filing: keep it to view, amend
+    or cancel the filing. ``token`` is what the QR code carries."""
+
+    number: str
+    group_id: str | None
+    version: int
+    status: str
+    nationality: str
+    arrival_date: str
+    arrival_port: str
+    token: str
+    required: bool = Field(description="False when measure 10 exempts the traveller")
+    exemption: ExemptionOut | None
+    created_at: str
+    secret: str | None
+    qr_svg: str
+    qr_png: str
+
+
+class GroupOut(BaseModel):
+    group_id: str | None
+    receipts: list[ReceiptOut]
+
+
+class GroupIn(BaseModel):
+    travellers: list[Card] = Field(min_length=1,
+                                   description="One card per traveller, the filer first")
+
+
+class FilingOut(BaseModel):
+    number: str
+    group_id: str | None
+    status: str
+    version: int
+    card: dict[str, Any]
+    token: str
+    required: bool
+    exemption: ExemptionOut | None
+    history: list[dict[str, Any]]
+    created_at: str
+    updated_at: str
+    group: list[str]
+    token_claims: dict[str, Any] | None = None
+
+
+class LookupOut(BaseModel):
+    count: int
+    filings: list[FilingOut]
+
+
+class TokenIn(BaseModel):
+    token: str = Field(description="The text of the receipt's QR code (ACR1.…)")
+
+
+class VerifyOut(BaseModel):
+    valid: bool
+    claims: dict[str, Any]
+
+
+class LookupIn(BaseModel):
+    number: str | None = None
+    token: str | None = None
+    nationality: str | None = None
+    passport: str | None = None
+
+
+class OfficerTokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: str
+    role: str
+
+
+def _links(number: str) -> dict[str, str]:
+    return {"qr_svg": f"/v1/arrival-cards/{number}/qr.svg",
+            "qr_png": f"/v1/arrival-cards/{number}/qr.png"}
+
+
+def receipt_out(r: Receipt) -> dict[str, Any]:
+    return {**r.to_dict(), **_links(r.number)}
+
+
+def filing_out(v: FilingView) -> dict[str, Any]:
+    return v.to_dict()
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such filing, or a wrong secret"},
+    409: {"description": "Cancelled, arrived, or an Idempotency-Key reused for another card"},
+    422: {"description": "Invalid fields, each with its path"},
+    503: {"description": "The database is unavailable; retry after Retry-After seconds"},
+}
+
+
+# --------------------------------------------------------------------------- filing
+
+
+@router.post("/v1/arrival-cards", status_code=201, response_model=ReceiptOut,
+             summary="File an arrival card", responses=_ERRORS)
+def file_card(card: Card, service: ServiceDep, response: Response,
+              idempotency_key: IdemDep = None) -> dict[str, Any]:
+    """File one traveller's arrival card. Measure 10 runs first: an exempt traveller gets
+    ``required: false`` and the exemption's clause, and the card is filed all the same."""
+    r = service.file(card, idempotency_key=idempotency_key, channel="api")
+    if r.replayed:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return receipt_out(r)
+
+
+@router.post("/v1/arrival-cards/groups", status_code=201, response_model=GroupOut,
+             summary="File for a group of travellers", responses=_ERRORS)
+def file_group(body: GroupIn, service: ServiceDep, response: Response,
+               idempotency_key: IdemDep = None) -> dict[str, Any]:
+    """One filer files for accompanying travellers (children, elderly people): one group,
+    each traveller with his own number, QR code and secret."""
+    rs = service.file_group(body.travellers, idempotency_key=idempotency_key, channel="api")
+    if rs and rs[0].replayed:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return {"group_id": rs[0].group_id if rs else None, "receipts": [receipt_out(r) for r in rs]}
+
+
+@router.post("/v1/arrival-cards/precheck", summary="Must this traveller file?",
+             responses=_ERRORS)
+def precheck(card: Card, service: ServiceDep) -> dict[str, Any]:
+    """Validate a card and return the measure-10 decision, without filing."""
+    c = service.validate(card)
+    return {"card": c.public(), "decision": service.precheck(c).to_dict()}
+
+
+@router.post("/v1/arrival-cards/verify", response_model=VerifyOut,
+             summary="Verify a receipt token (offline-capable)",
+             responses={400: {"description": "Malformed, tampered or forged token"}})
+def verify(body: TokenIn, service: ServiceDep) -> dict[str, Any]:
+    """Check a QR token's Ed25519 signature with the public keys only — what an officer's
+    device does offline with ``GET /v1/arrival-cards/keys``. Says nothing about the
+    filing's current state (see the officers' look-up)."""
+    return {"valid": True, "claims": service.verify(body.token)}
+
+
+@router.get("/v1/arrival-cards/keys", summary="Public keys for offline verification")
+def public_keys(service: ServiceDep) -> dict[str, Any]:
+    """Key id -> base64url raw Ed25519 public key. A token is ``ACR1.<payload>.<sig>``;
+    ``sig`` signs the ASCII ``ACR1.<payload>``; ``payload`` is base64url JSON with ``kid``."""
+    return {"alg": "Ed25519", "format": "ACR1.<base64url(json claims)>.<base64url(sig)>",
+            "active": service.keys.active_kid, "keys": service.keys.public_keys()}
+
+
+# --------------------------------------------------------------------------- officers
+
+
+@router.post("/v1/officers/token", response_model=OfficerTokenOut, tags=["officers"],
+             summary="Officer log-in", responses={401: {"description": "Wrong credentials"}})
+def officer_token(service: ServiceDep, username: Annotated[str, Form()],
+                  password: Annotated[str, Form()]) -> dict[str, Any]:
+    """Exchange an officer's username and password for an API token (Bearer)."""
+    token, expires = service.login(username, password, via="api")
+    who = service.authenticate(token)
+    return {"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat(),
+            "role": who.role}
+
+
+def _lookup(service: ArrivalCardService, who: OfficerIdentity, q: LookupIn,
+            via: str) -> dict[str, Any]:
+    if q.token:
+        views = service.lookup_token(who, q.token, via=via)
+    elif q.number:
+        views = service.lookup_number(who, q.number, via=via)
+    elif q.nationality and q.passport:
+        views = service.lookup_passport(who, q.nationality, q.passport, via=via)
+    else:
+        raise CardInvalid([FieldError(("query",), T(
+            "请提供填报编号、二维码令牌，或国籍和护照号码"))])
+    return {"count": len(views), "filings": [filing_out(v) for v in views]}
+
+
+@router.get("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
+            summary="Find filings (officers)",
+            responses={401: {"description": "Not authenticated"},
+                       403: {"description": "Role may not look up"}})
+def lookup_get(service: ServiceDep, who: OfficerDep,
+               number: Annotated[str | None, Query()] = None,
+               token: Annotated[str | None, Query()] = None,
+               nationality: Annotated[str | None, Query()] = None,
+               passport: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+    """By filing number, by QR token (its signature is checked first), or by nationality
+    and passport number. Every look-up is written to the audit log. Prefer the POST form
+    for passport numbers: query strings end up in access logs."""
+    return _lookup(service, who, LookupIn(number=number, token=token, nationality=nationality,
+                                          passport=passport), "api")
+
+
+@router.post("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
+             summary="Find filings (officers; body)",
+             responses={401: {"description": "Not authenticated"},
+                        403: {"description": "Role may not look up"}})
+def lookup_post(body: LookupIn, service: ServiceDep, who: OfficerDep) -> dict[str, Any]:
+    return _lookup(service, who, body, "api")
+
+
+@router.get("/v1/arrival-cards/audit", tags=["officers"], summary="Audit log (operators)")
+def audit(service: ServiceDep, who: OfficerDep,
+          limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    return {"entries": service.audit_log(who, limit)}
+
+
+# --------------------------------------------------------------------------- the filer's
+
+
+@router.get("/v1/arrival-cards/{number}", response_model=FilingOut,
+            summary="The filing (its filer)", responses=_ERRORS)
+def view(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
+    return filing_out(service.view(number, secret))
+
+
+@router.patch("/v1/arrival-cards/{number}", response_model=ReceiptOut,
+              summary="Amend a filing", responses=_ERRORS)
+def amend(number: str, secret: SecretDep, service: ServiceDep,
+          changes: Annotated[dict[str, Any], Body(
+              description="The fields to change (any of the card's but nationality, document "
+                          "and passport_number)",
+              examples=[{"transport_number": "LH728", "arrival_date": "2025-12-02"}])],
+          ) -> dict[str, Any]:
+    """Amend before the end of the arrival day: a new version is stored (every version is
+    kept with its time) and a new receipt token issued."""
+    return receipt_out(service.amend(number, secret, changes, channel="api"))
+
+
+@router.delete("/v1/arrival-cards/{number}", response_model=FilingOut,
+               summary="Cancel a filing", responses=_ERRORS)
+def cancel(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
+    return filing_out(service.cancel(number, secret, channel="api"))
+
+
+@router.post("/v1/arrival-cards/{number}/cancel", response_model=FilingOut,
+             summary="Cancel a filing (POST)", responses=_ERRORS)
+def cancel_post(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
+    return filing_out(service.cancel(number, secret, channel="api"))
+
+
+@router.get("/v1/arrival-cards/{number}/qr.svg", summary="The receipt's QR code (SVG)",
+            response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
+def qr_code_svg(number: str, secret: SecretDep, service: ServiceDep) -> Response:
+    v = service.view(number, secret)
+    return Response(qr_svg(v.token, title=v.number), media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+@router.get("/v1/arrival-cards/{number}/qr.png", summary="The receipt's QR code (PNG)",
+            response_class=Response, responses={200: {"content": {"image/png": {}}}})
+def qr_code_png(number: str, secret: SecretDep, service: ServiceDep) -> Response:
+    v = service.view(number, secret)
+    return Response(qr_png(v.token), media_type="image/png",
+                    headers={"Cache-Control": "no-store"})
+
+
+from .pages import web_router  # noqa: E402  (pages use the helpers above)

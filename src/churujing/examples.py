@@ -72,4 +72,16 @@ EXAMPLES: tuple[tuple[str, Text, dict[str, Any]], ...] = (
         {"nationality": "US", "entry_date": "2025-11-20", "document": "passport",
          "entry_mode": "visa"},
     ),
+    (
+        "family-visit-extension",
+        T("持探亲签注在香港逗留至2026年2月27日：最迟何日经香港中旅集团续办（跨春节）"),
+        {"region": "HK", "endorsement": "family", "stay_expiry": "2026-02-27",
+         "filing_date": "2026-02-11"},
+    ),
+    (
+        "hetao-zone",
+        T("在河套深圳园区科研院所工作并已备案的内地科研人员：可享哪些便利"),
+        {"subject": "person", "date": "2025-11-10", "works_in_park": True,
+         "filed_with_park_authority": True, "mainland_resident": True},
+    ),
 )

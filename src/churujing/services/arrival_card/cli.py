@@ -1,0 +1,175 @@
+"""``churujing arrival-card``: commands for officers and operators.
+
+=====================================  ======================================================
+``migrate``                            upgrade the database schema
+``bootstrap``                          migrate, create the key file, and create an officer
+                                       account (password printed once) if there is none
+``officer add USER [--role]``          add an officer (password asked, or ``--password-stdin``)
+``officer list``                       list the accounts
+``officer token USER``                 issue an API token for an officer
+``lookup``                             find filings (``--number``, ``--token``, or
+                                       ``--nationality`` and ``--passport``), authenticated
+                                       by an officer's token (``CHURUJING_OFFICER_TOKEN``)
+``purge [--days N]``                   delete filings N days after arrival (default
+                                       ``CHURUJING_PURGE_DAYS``)
+``rotate-keys``                        new active key; re-encrypt and re-hash every record
+=====================================  ======================================================
+
+The database and keys are those of the environment (see :mod:`.settings`).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .errors import ArrivalCardError
+from .service import ROLES, ArrivalCardService
+
+__all__ = ["register"]
+
+EXIT_ERROR = 1
+EXIT_AUTH = 3
+
+
+def _service() -> ArrivalCardService:
+    return ArrivalCardService.from_settings()
+
+
+def _fail(exc: ArrivalCardError) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/red] {exc.text.en} / {exc.text.zh}",
+                               highlight=False)
+    return typer.Exit(EXIT_AUTH if exc.status in (401, 403) else EXIT_ERROR)
+
+
+def _out(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``arrival-card`` command group to the ``churujing`` CLI."""
+    group = typer.Typer(name="arrival-card", no_args_is_help=True,
+                        help="The online arrival card service (measure 10): operations.")
+    officers = typer.Typer(name="officer", no_args_is_help=True,
+                           help="Officer accounts and API tokens.")
+    group.add_typer(officers)
+    app.add_typer(group)
+
+    @group.command()
+    def migrate() -> None:
+        """Upgrade the database schema to the latest version."""
+        try:
+            ArrivalCardService.from_settings(migrate=True)
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        Console(stderr=True).print("database schema is up to date")
+
+    @group.command()
+    def bootstrap(
+        username: Annotated[str, typer.Option(help="officer account to create")] = "officer",
+    ) -> None:
+        """Migrate and create the key file; create an officer account (its password is
+        printed once) when there is none. Safe to run again."""
+        try:
+            service = ArrivalCardService.from_settings(migrate=True)
+            if any(o["role"] == "officer" for o in service.officers()):
+                Console(stderr=True).print("arrival card: database ready; officers exist")
+                return
+            password = secrets.token_urlsafe(12)
+            service.add_officer(username, password, "officer")
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        Console(stderr=True, soft_wrap=True).print(
+            f"arrival card: created officer [bold]{username}[/bold] with password "
+            f"[bold]{password}[/bold] (shown once; log in at /officer/login)", highlight=False)
+
+    @officers.command("add")
+    def officer_add(
+        username: Annotated[str, typer.Argument()],
+        role: Annotated[str, typer.Option(help=f"one of {', '.join(ROLES)}")] = "officer",
+        password_stdin: Annotated[bool, typer.Option(
+            "--password-stdin", help="read the password from stdin")] = False,
+    ) -> None:
+        """Add an officer account (argon2-hashed password, at least 12 characters)."""
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        try:
+            _service().add_officer(username, password, role)
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        Console(stderr=True).print(f"added {role} {username}")
+
+    @officers.command("list")
+    def officer_list() -> None:
+        """List officer accounts (JSON)."""
+        try:
+            _out(_service().officers())
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @officers.command("token")
+    def officer_token(
+        username: Annotated[str, typer.Argument()],
+        label: Annotated[str, typer.Option(help="what the token is for")] = "cli",
+    ) -> None:
+        """Issue an API token for an officer (printed once; stored hashed)."""
+        try:
+            token, expires = _service().issue_token(username, label=label)
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        _out({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat()})
+
+    @group.command()
+    def lookup(
+        number: Annotated[str | None, typer.Option(help="filing number")] = None,
+        token: Annotated[str | None, typer.Option(help="the QR code's token")] = None,
+        nationality: Annotated[str | None, typer.Option(help="ISO code or name")] = None,
+        passport: Annotated[str | None, typer.Option(help="passport number")] = None,
+        officer_token: Annotated[str | None, typer.Option(
+            "--officer-token", envvar="CHURUJING_OFFICER_TOKEN",
+            help="an officer's API token (or CHURUJING_OFFICER_TOKEN)")] = None,
+    ) -> None:
+        """Find filings as an officer (audited); prints JSON."""
+        try:
+            service = _service()
+            who = service.authenticate(officer_token)
+            if token:
+                views = service.lookup_token(who, token, via="cli")
+            elif number:
+                views = service.lookup_number(who, number, via="cli")
+            elif nationality and passport:
+                views = service.lookup_passport(who, nationality, passport, via="cli")
+            else:
+                Console(stderr=True).print(
+                    "[red]error:[/red] give --number, --token, or --nationality and --passport")
+                raise typer.Exit(2)
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        _out({"count": len(views), "filings": [v.to_dict() for v in views]})
+
+    @group.command()
+    def purge(
+        days: Annotated[int | None, typer.Option(
+            help="days after the arrival date (default CHURUJING_PURGE_DAYS)")] = None,
+    ) -> None:
+        """Delete filings whose arrival date is more than DAYS days ago (every version)."""
+        try:
+            _out(_service().purge(days))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @group.command("rotate-keys")
+    def rotate_keys() -> None:
+        """Make a new key set active and re-encrypt and re-hash every stored record.
+        Old key sets stay in the key file (older receipts keep verifying)."""
+        try:
+            _out(_service().rotate_keys())
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None

@@ -401,3 +401,21 @@ def test_an_exact_hit_is_a_dict_lookup() -> None:
         port("PEK", TEST_PORTS)
     per_call = (time.perf_counter() - start) / (3 * n)
     assert per_call < 10e-6  # measured ~0.3 µs; generous for slow CI machines
+
+
+def test_the_airports_as_measure_5_prints_them_resolve_to_the_listed_airports() -> None:
+    """M05.1 names the ten airports by city and short name (天津滨海, 南京禄口 …)."""
+    from datetime import date
+
+    from churujing.law import clause
+
+    policy = load_policy()
+    added = policy.table("m05.airports").changes(date(2025, 11, 4), date(2025, 11, 5))
+    expected = {c.key for c in added}
+    found = set()
+    for j in range(1, 11):
+        name = clause(f"M05.1.{j}").text.zh
+        r = port(name, policy.table("ports"))
+        assert r.value is not None, name
+        found.add(r.value.id)
+    assert found == expected

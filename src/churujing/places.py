@@ -772,10 +772,24 @@ def _port_index(table: Table) -> _Index[Port]:
         index.add(p, 2, *_names(a, "names_zh"), *_names(a, "names_en"))
         index.add(p, 2, *(n.removesuffix("口岸") for n in names_zh if n.endswith("口岸")))
         index.add(p, 2, *(n + "口岸" for n in names_zh if n and not n.endswith("口岸")))
+        if p.kind == "air":  # 南京禄口国际机场口岸 is also called 南京禄口机场, 南京禄口 (M05.1)
+            index.add(p, 3, *(f for n in names_zh for f in _airport_forms(n)))
         fast += [(p.id, p), (p.zh, p), (p.en, p)] + ([(iata, p)] if iata else [])
     index.freeze(fast)
     _port_indexes[table] = index
     return index
+
+
+_AIRPORT_SUFFIXES = ("国际机场口岸", "机场口岸", "国际机场", "机场")
+
+
+def _airport_forms(name: str) -> tuple[str, ...]:
+    """The customary short forms of an airport's Chinese name: stem, stem+机场, stem+国际机场."""
+    for suffix in _AIRPORT_SUFFIXES:
+        if name.endswith(suffix):
+            stem = name.removesuffix(suffix)
+            return (stem, stem + "机场", stem + "国际机场") if len(stem) >= 2 else ()
+    return ()
 
 
 def port(query: str, ports: Table) -> Resolved[Port]:

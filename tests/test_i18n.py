@@ -46,3 +46,21 @@ def test_text_renders_lazily_and_in_both_languages() -> None:
     t = T("截至{day}", day="2025-11-05")
     assert t.zh == "截至2025-11-05"
     assert t.en == "as of 2025-11-05"
+
+
+def test_no_sentence_is_translated_two_ways() -> None:
+    """The catalogues are merged, so a msgid must mean the same in every one of them."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in sorted((SRC / "locale" / "en" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for m in read_po(fh, locale="en"):
+                if not m.id or not m.string:
+                    continue
+                msgid, msgstr = str(m.id), str(m.string)
+                if msgid in seen and seen[msgid][1] != msgstr:
+                    clashes.append((msgid, seen[msgid], (po.name, msgstr)))
+                seen.setdefault(msgid, (po.name, msgstr))
+    assert not clashes, clashes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as _cal
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -188,201 +189,93 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
           modelled: such dates are refused with ``policy_in_force`` unmet.
     """
     policy = policy_or_default(policy)
-    day = as_of or day_of(facts.entry_time)
     entry_day = day_of(facts.entry_time)
-    conditions: list[Condition] = []
+    day = as_of or entry_day
+    rules = _day_rules(policy, day)
+    conditions: list[Condition] = [rules.in_force]
     warnings: list[Text] = []
     details: dict[str, Any] = {}
 
-    # policy_in_force
-    start = policy.param("m06.policy_start").at(day)
-    hours = policy.value("m06.stay_hours", day)
-    in_force = start is not None and hours is not None
-    first = policy.param("m06.policy_start").values[0]
-    conditions.append(
-        Condition(
-            "policy_in_force",
-            "M06",
-            in_force,
-            T("240小时过境免签政策自{start}起实施。", start=str(first.value))
-            if in_force
-            else T(
-                "{day}时240小时过境免签政策尚未实施（自{start}起实施）。",
-                day=day.isoformat(),
-                start=str(first.value),
-            ),
-        )
-    )
-
     # nationality
     nat = places.country(facts.nationality)
-    nationalities = policy.table("m06.nationalities")
     if nat.value is None:
         warnings.append(not_recognised(T("国籍"), nat))
-        conditions.append(
-            Condition("nationality", "A1.1", False, T("未能识别国籍，无法确认是否属于适用国家。"))
-        )
+        conditions.append(_NATIONALITY_UNKNOWN)
     else:
-        country = nat.value
-        period = nationalities.period(country.code, day)
-        item = nationalities.get(country.code)
-        clause = str(item.get("clause")) if item is not None and item.get("clause") else "A1.1"
-        n = len(nationalities.active(day))
-        if period is not None:
-            text = T("{country}公民属于适用过境免签政策的{n}国之一。", country=country.text, n=n)
-        elif country.code == MAINLAND or country.is_region:
-            text = T("{country}居民不是外国人，不适用过境免签政策。", country=country.text)
-        else:
-            text = T("{country}不在适用过境免签政策的{n}国之列。", country=country.text, n=n)
-        conditions.append(Condition("nationality", clause, period is not None, text))
+        conditions.append(rules.nationality(nat.value))
 
     # passport_validity
-    months = policy.value("m06.passport_min_validity_months", day, 3)
-    needed = add_months(entry_day, int(months))
-    valid = facts.passport_expiry >= needed
+    needed = _needed(entry_day, rules.months)
     conditions.append(
         Condition(
             "passport_validity",
             "A1.2",
-            valid,
+            facts.passport_expiry >= needed,
             T(
                 "国际旅行证件有效期须自入境之日起不少于{months}个月（至少至{needed}），"
                 "证件有效期至{expiry}。",
-                months=months,
-                needed=needed.isoformat(),
-                expiry=facts.passport_expiry.isoformat(),
+                months=rules.months_value,
+                needed=_Iso(needed),
+                expiry=_Iso(facts.passport_expiry),
             ),
         )
     )
 
     # entry_port
-    entry_ports = policy.table("m06.entry_ports")
-    port_r = places.port(facts.entry_port, policy.table("ports"))
-    n_ports = len(entry_ports.active(day))
+    port_r = places.port(facts.entry_port, rules.ports)
     if port_r.value is None:
         warnings.append(not_recognised(T("入境口岸"), port_r))
-        conditions.append(
-            Condition(
-                "entry_port", "A2", False, T("未能识别入境口岸，无法确认是否属于适用口岸。")
-            )
-        )
+        conditions.append(_ENTRY_PORT_UNKNOWN)
     else:
-        port = port_r.value
-        p_period = entry_ports.period(port.id, day)
-        p_item = entry_ports.get(port.id)
-        if p_period is not None and p_period.ref.clause:
-            p_clause = p_period.ref.clause  # e.g. M06.1.1 for a port added by measure 6
-        elif p_item is not None:
-            p_clause = str(p_item.get("clause") or p_item.ref.clause)
-        else:
-            p_clause = "A2"
-        if p_period is not None:
-            text = T("{port}是{n}个适用入境口岸之一。", port=port.text, n=n_ports)
-        elif p_item is not None:
-            since = next((p.start for p in p_item.periods if p.start and p.start > day), None)
-            text = T(
-                "{day}时{port}尚不是适用入境口岸（自{since}起适用）。",
-                day=day.isoformat(),
-                port=port.text,
-                since=since.isoformat() if since else "—",
-            )
-        else:
-            text = T("{port}不在{n}个适用入境口岸之列。", port=port.text, n=n_ports)
-        conditions.append(Condition("entry_port", p_clause, p_period is not None, text))
-        details["entry_port"] = {"id": port.id, "clause": p_clause, **port.text.to_dict()}
+        condition, port_detail = rules.entry_port(port_r.value)
+        conditions.append(condition)
+        details["entry_port"] = dict(port_detail)
 
     # third_country
     origin, dest = places.country(facts.origin), places.country(facts.destination)
-    for r, what in ((origin, T("出发地")), (dest, T("目的地"))):
-        if r.value is None:
-            warnings.append(not_recognised(what, r))
     if origin.value is None or dest.value is None:
-        ok, text = False, T("未能识别出发地或目的地，无法确认是否前往第三国（地区）。")
-    elif MAINLAND in (origin.value.code, dest.value.code):
-        ok, text = False, T("过境须从中国境外来、往中国境外去；出发地和目的地均不得为中国内地。")
-    elif origin.value.code == dest.value.code:
-        ok = False
-        text = T(
-            "从{origin}来又返回{dest}，不是前往第三国（地区）。",
-            origin=origin.value.text,
-            dest=dest.value.text,
-        )
+        for r, what in ((origin, T("出发地")), (dest, T("目的地"))):
+            if r.value is None:
+                warnings.append(not_recognised(what, r))
+        conditions.append(_THIRD_COUNTRY_UNKNOWN)
     else:
-        ok = True
-        text = T(
-            "从{origin}经中国前往{dest}，属于前往第三国（地区）。",
-            origin=origin.value.text,
-            dest=dest.value.text,
-        )
-    conditions.append(Condition("third_country", "M06.2", ok, text))
+        conditions.append(_third_country(origin.value, dest.value))
 
     # onward_ticket
-    conditions.append(
-        Condition(
-            "onward_ticket",
-            "A1.3",
-            facts.onward_ticket,
-            T("持有入境前已确定日期及行程、前往第三国（地区）的联程客票。")
-            if facts.onward_ticket
-            else T("须持有入境前已确定日期及行程、前往第三国（地区）的联程客票或相关证明。"),
-        )
-    )
+    conditions.append(_TICKET[facts.onward_ticket])
 
     # within_stay
-    if hours is not None:
-        deadline = stay_deadline(facts.entry_time, int(hours))
-        within = facts.departure_time <= deadline
-        details["stay_deadline"] = deadline.isoformat()
-        details["stay_hours"] = int(hours)
+    if rules.hours is not None:
+        deadline, deadline_iso, last_day, deadline_min = _deadline(entry_day, rules.hours)
+        details["stay_deadline"] = deadline_iso
+        details["stay_hours"] = rules.hours
         conditions.append(
             Condition(
                 "within_stay",
                 "A1.4",
-                within,
+                facts.departure_time <= deadline,
                 T(
                     "停留时间自入境次日零时起算，不超过{hours}小时，须于{last_day} 24:00"
                     "（即{deadline}）前离境；计划离境时间{departure}。",
-                    hours=hours,
-                    last_day=(deadline - timedelta(days=1)).date().isoformat(),
-                    deadline=deadline.strftime("%Y-%m-%d %H:%M"),
-                    departure=facts.departure_time.strftime("%Y-%m-%d %H:%M"),
+                    hours=rules.hours_value,
+                    last_day=last_day,
+                    deadline=deadline_min,
+                    departure=_Minute(facts.departure_time),
                 ),
             )
         )
     else:
         details["stay_deadline"] = None
-        conditions.append(
-            Condition("within_stay", "A1.4", False, T("该日期没有适用的停留时限。"))
-        )
+        conditions.append(_NO_STAY_LIMIT)
 
     # purpose
-    permitted = policy.value("m06.permitted_purposes", day, []) or []
-    needs_visa = policy.value("m06.visa_required_purposes", day, []) or []
-    purpose = _PURPOSE_TEXT[facts.purpose]
-    if facts.purpose in needs_visa:
-        ok, text = False, T("{purpose}属于需事先批准的活动，须办妥签证方可入境。", purpose=purpose)
-    elif facts.purpose in permitted:
-        ok, text = True, T("停留期间可从事{purpose}活动。", purpose=purpose)
-    else:
-        ok = True
-        text = T(
-            "其他目的：可从事旅游、商务、访问、探亲等活动；工作、学习、新闻采访等需事先批准的"
-            "活动须办妥签证。"
-        )
-    conditions.append(Condition("purpose", "M06.3", ok, text))
+    conditions.append(rules.purpose(facts.purpose))
 
     # visit_areas
-    areas = _areas(policy, day)
+    areas = rules.areas
     details["allowed_areas"] = list(areas.detail)
     if not facts.visit_areas:
-        conditions.append(
-            Condition(
-                "visit_areas",
-                "A2.66",
-                True,
-                T("未填写拟前往地区；可在24个省（区、市）的允许停留活动区域内跨省域停留。"),
-            )
-        )
+        conditions.append(_VISIT_AREAS_NONE)
     else:
         outside: list[Text] = []
         for name in facts.visit_areas:
@@ -400,38 +293,16 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # exit_port
     if facts.exit_port is None:
-        conditions.append(
-            Condition(
-                "exit_port",
-                "A2",
-                True,
-                T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"),
-            )
-        )
+        conditions.append(_EXIT_PORT_NONE)
     else:
-        exit_r = places.port(facts.exit_port, policy.table("ports"))
+        exit_r = places.port(facts.exit_port, rules.ports)
         if exit_r.value is None:
             warnings.append(not_recognised(T("出境口岸"), exit_r))
-            unknown_exit = T("未能识别出境口岸，无法确认能否从该口岸出境。")
-            conditions.append(Condition("exit_port", "A2", False, unknown_exit))
+            conditions.append(_EXIT_PORT_UNKNOWN)
         else:
-            xp = exit_r.value
-            listed = entry_ports.period(xp.id, day) is not None
-            open_port = xp.listed and policy.table("ports").period(xp.id, day) is not None
-            gd = xp.province in areas.exit_any_port_provinces and open_port
-            clause = areas.clause_of.get(xp.province, "A2") if gd and not listed else "A2"
-            if listed:
-                text = T("可从适用口岸{port}出境。", port=xp.text)
-            elif gd:
-                text = T("{port}是广东省对外开放口岸，可从该口岸出境。", port=xp.text)
-            else:
-                text = T(
-                    "{port}不是适用口岸；须从适用口岸出境，或从广东省对外开放口岸出境。",
-                    port=xp.text,
-                )
-            conditions.append(Condition("exit_port", clause, listed or gd, text))
+            conditions.append(rules.exit_port(exit_r.value))
 
-    details["alternatives"] = _alternatives(policy, day, nat.value)
+    details["alternatives"] = rules.alternatives(nat.value)
     return Decision(
         measure=ID,
         as_of=day,
@@ -440,6 +311,305 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         warnings=tuple(warnings),
         data_version=policy.version,
     )
+
+
+class _Iso:
+    """A date shown as ISO 8601, formatted only when the text is read."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: date) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return self.value.isoformat()
+
+    def __str__(self) -> str:
+        return self.value.isoformat()
+
+
+class _Minute:
+    """A moment shown as ``YYYY-MM-DD HH:MM``, formatted only when the text is read."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: datetime) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return self.value.strftime("%Y-%m-%d %H:%M")
+
+    def __str__(self) -> str:
+        return self.value.strftime("%Y-%m-%d %H:%M")
+
+
+_NATIONALITY_UNKNOWN = Condition(
+    "nationality", "A1.1", False, T("未能识别国籍，无法确认是否属于适用国家。")
+)
+_ENTRY_PORT_UNKNOWN = Condition(
+    "entry_port", "A2", False, T("未能识别入境口岸，无法确认是否属于适用口岸。")
+)
+_THIRD_COUNTRY_UNKNOWN = Condition(
+    "third_country",
+    "M06.2",
+    False,
+    T("未能识别出发地或目的地，无法确认是否前往第三国（地区）。"),
+)
+_TICKET = {
+    True: Condition(
+        "onward_ticket",
+        "A1.3",
+        True,
+        T("持有入境前已确定日期及行程、前往第三国（地区）的联程客票。"),
+    ),
+    False: Condition(
+        "onward_ticket",
+        "A1.3",
+        False,
+        T("须持有入境前已确定日期及行程、前往第三国（地区）的联程客票或相关证明。"),
+    ),
+}
+_NO_STAY_LIMIT = Condition("within_stay", "A1.4", False, T("该日期没有适用的停留时限。"))
+_VISIT_AREAS_NONE = Condition(
+    "visit_areas",
+    "A2.66",
+    True,
+    T("未填写拟前往地区；可在24个省（区、市）的允许停留活动区域内跨省域停留。"),
+)
+_EXIT_PORT_NONE = Condition(
+    "exit_port",
+    "A2",
+    True,
+    T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"),
+)
+_EXIT_PORT_UNKNOWN = Condition(
+    "exit_port", "A2", False, T("未能识别出境口岸，无法确认能否从该口岸出境。")
+)
+
+_THIRD_COUNTRY_CACHE: dict[tuple[str, str], Condition] = {}
+
+
+def _third_country(origin: places.Country, dest: places.Country) -> Condition:
+    """The route test (M06.2); depends only on the two places, so it is memoised."""
+    key = (origin.code, dest.code)
+    hit = _THIRD_COUNTRY_CACHE.get(key)
+    if hit is not None:
+        return hit
+    if MAINLAND in key:
+        ok, text = False, T("过境须从中国境外来、往中国境外去；出发地和目的地均不得为中国内地。")
+    elif origin.code == dest.code:
+        ok = False
+        text = T("从{origin}来又返回{dest}，不是前往第三国（地区）。",
+                 origin=origin.text, dest=dest.text)
+    else:
+        ok = True
+        text = T("从{origin}经中国前往{dest}，属于前往第三国（地区）。",
+                 origin=origin.text, dest=dest.text)
+    out = Condition("third_country", "M06.2", ok, text)
+    if len(_THIRD_COUNTRY_CACHE) < 65536:
+        _THIRD_COUNTRY_CACHE[key] = out
+    return out
+
+
+_NEEDED_CACHE: dict[tuple[date, int], date] = {}
+
+
+def _needed(entry_day: date, months: int) -> date:
+    """:func:`add_months`, memoised: the day a document must still be valid on."""
+    key = (entry_day, months)
+    hit = _NEEDED_CACHE.get(key)
+    if hit is None:
+        hit = add_months(entry_day, months)
+        if len(_NEEDED_CACHE) < 65536:
+            _NEEDED_CACHE[key] = hit
+    return hit
+
+
+_DEADLINE_CACHE: dict[tuple[date, int], tuple[datetime, str, str, str]] = {}
+
+
+def _deadline(entry_day: date, hours: int) -> tuple[datetime, str, str, str]:
+    """The stay deadline for an entry day, with its ISO form, last day and minute form."""
+    key = (entry_day, hours)
+    hit = _DEADLINE_CACHE.get(key)
+    if hit is None:
+        deadline = datetime.combine(entry_day + timedelta(days=1), time(), BEIJING) + timedelta(
+            hours=hours
+        )
+        hit = (
+            deadline,
+            deadline.isoformat(),
+            (deadline - timedelta(days=1)).date().isoformat(),
+            deadline.strftime("%Y-%m-%d %H:%M"),
+        )
+        if len(_DEADLINE_CACHE) < 65536:
+            _DEADLINE_CACHE[key] = hit
+    return hit
+
+
+class _DayRules:
+    """What measure 6 needs from the policy data on one day, computed once per (policy, day).
+
+    Everything here depends only on the policy data and the day (and, for the memoised
+    conditions, on a canonical country, port or purpose); the facts of a trip are not
+    kept, so the answers are exactly those of evaluating the data afresh.
+    """
+
+    def __init__(self, policy: Policy, day: date) -> None:
+        self.policy = policy
+        self.day = day
+        start = policy.param("m06.policy_start").at(day)
+        hours = policy.value("m06.stay_hours", day)
+        in_force = start is not None and hours is not None
+        first = policy.param("m06.policy_start").values[0]
+        self.in_force = Condition(
+            "policy_in_force",
+            "M06",
+            in_force,
+            T("240小时过境免签政策自{start}起实施。", start=str(first.value))
+            if in_force
+            else T(
+                "{day}时240小时过境免签政策尚未实施（自{start}起实施）。",
+                day=day.isoformat(),
+                start=str(first.value),
+            ),
+        )
+        self.hours_value = hours
+        self.hours = int(hours) if hours is not None else None
+        self.months_value = policy.value("m06.passport_min_validity_months", day, 3)
+        self.months = int(self.months_value)
+        self.nationalities = policy.table("m06.nationalities")
+        self.n_nationalities = len(self.nationalities.active(day))
+        self.entry_ports = policy.table("m06.entry_ports")
+        self.n_ports = len(self.entry_ports.active(day))
+        self.ports = policy.table("ports")
+        self.permitted = policy.value("m06.permitted_purposes", day, []) or []
+        self.needs_visa = policy.value("m06.visa_required_purposes", day, []) or []
+        self.areas = _areas(policy, day)
+        self._nationality: dict[places.Country, Condition] = {}
+        self._entry_port: dict[places.Port, tuple[Condition, dict[str, Any]]] = {}
+        self._exit_port: dict[places.Port, Condition] = {}
+        self._purpose: dict[str, Condition] = {}
+        self._alternatives: dict[places.Country, list[dict[str, Any]]] = {}
+
+    def nationality(self, country: places.Country) -> Condition:
+        hit = self._nationality.get(country)
+        if hit is not None:
+            return hit
+        day, nationalities, n = self.day, self.nationalities, self.n_nationalities
+        period = nationalities.period(country.code, day)
+        item = nationalities.get(country.code)
+        clause = str(item.get("clause")) if item is not None and item.get("clause") else "A1.1"
+        if period is not None:
+            text = T("{country}公民属于适用过境免签政策的{n}国之一。", country=country.text, n=n)
+        elif country.code == MAINLAND or country.is_region:
+            text = T("{country}居民不是外国人，不适用过境免签政策。", country=country.text)
+        else:
+            text = T("{country}不在适用过境免签政策的{n}国之列。", country=country.text, n=n)
+        out = Condition("nationality", clause, period is not None, text)
+        self._nationality[country] = out
+        return out
+
+    def entry_port(self, port: places.Port) -> tuple[Condition, dict[str, Any]]:
+        hit = self._entry_port.get(port)
+        if hit is not None:
+            return hit
+        day, entry_ports = self.day, self.entry_ports
+        p_period = entry_ports.period(port.id, day)
+        p_item = entry_ports.get(port.id)
+        if p_period is not None and p_period.ref.clause:
+            p_clause = p_period.ref.clause  # e.g. M06.1.1 for a port added by measure 6
+        elif p_item is not None:
+            p_clause = str(p_item.get("clause") or p_item.ref.clause)
+        else:
+            p_clause = "A2"
+        if p_period is not None:
+            text = T("{port}是{n}个适用入境口岸之一。", port=port.text, n=self.n_ports)
+        elif p_item is not None:
+            since = next((p.start for p in p_item.periods if p.start and p.start > day), None)
+            text = T(
+                "{day}时{port}尚不是适用入境口岸（自{since}起适用）。",
+                day=day.isoformat(),
+                port=port.text,
+                since=since.isoformat() if since else "—",
+            )
+        else:
+            text = T("{port}不在{n}个适用入境口岸之列。", port=port.text, n=self.n_ports)
+        out = (
+            Condition("entry_port", p_clause, p_period is not None, text),
+            {"id": port.id, "clause": p_clause, **port.text.to_dict()},
+        )
+        self._entry_port[port] = out
+        return out
+
+    def exit_port(self, xp: places.Port) -> Condition:
+        hit = self._exit_port.get(xp)
+        if hit is not None:
+            return hit
+        day, areas = self.day, self.areas
+        listed = self.entry_ports.period(xp.id, day) is not None
+        open_port = xp.listed and self.ports.period(xp.id, day) is not None
+        gd = xp.province in areas.exit_any_port_provinces and open_port
+        clause = areas.clause_of.get(xp.province, "A2") if gd and not listed else "A2"
+        if listed:
+            text = T("可从适用口岸{port}出境。", port=xp.text)
+        elif gd:
+            text = T("{port}是广东省对外开放口岸，可从该口岸出境。", port=xp.text)
+        else:
+            text = T(
+                "{port}不是适用口岸；须从适用口岸出境，或从广东省对外开放口岸出境。",
+                port=xp.text,
+            )
+        out = Condition("exit_port", clause, listed or gd, text)
+        self._exit_port[xp] = out
+        return out
+
+    def purpose(self, purpose: str) -> Condition:
+        hit = self._purpose.get(purpose)
+        if hit is not None:
+            return hit
+        text_of = _PURPOSE_TEXT[purpose]
+        if purpose in self.needs_visa:
+            ok, text = False, T("{purpose}属于需事先批准的活动，须办妥签证方可入境。",
+                                purpose=text_of)
+        elif purpose in self.permitted:
+            ok, text = True, T("停留期间可从事{purpose}活动。", purpose=text_of)
+        else:
+            ok = True
+            text = T(
+                "其他目的：可从事旅游、商务、访问、探亲等活动；工作、学习、新闻采访等需事先批准的"
+                "活动须办妥签证。"
+            )
+        out = Condition("purpose", "M06.3", ok, text)
+        self._purpose[purpose] = out
+        return out
+
+    def alternatives(self, country: places.Country | None) -> list[Any]:
+        """A fresh copy of the memoised alternatives (callers may change what they get)."""
+        if country is None:
+            return []
+        found = self._alternatives.get(country)
+        if found is None:
+            found = _alternatives(self.policy, self.day, country)
+            self._alternatives[country] = found
+        return [{**a, "ref": dict(a["ref"])} for a in found]
+
+
+_DAY_RULES: weakref.WeakKeyDictionary[Policy, dict[date, _DayRules]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _day_rules(policy: Policy, day: date) -> _DayRules:
+    by_day = _DAY_RULES.get(policy)
+    if by_day is None:
+        by_day = _DAY_RULES.setdefault(policy, {})
+    rules = by_day.get(day)
+    if rules is None:
+        rules = _DayRules(policy, day)
+        if len(by_day) < 4096:
+            by_day[day] = rules
+    return rules
 
 
 _PURPOSE_TEXT: dict[str, Text] = {

@@ -1,0 +1,168 @@
+"""The ASGI application: the HTTP API (``/v1``) and the web pages, over the same library.
+
+``create_app(settings)`` builds it; ``churujing.api:app`` is one built with the settings
+from the environment (``CHURUJING_*``). Routers are thin: one per resource in
+``api/routes``; the pages are in ``churujing.web``. Services (the arrival-card service…)
+plug in their own ``router`` and ``web_router`` when their package is installed.
+
+Every response carries the policy data's version (header ``X-Churujing-Data-Version``,
+and ``data_version`` in JSON bodies). Invalid input is a 422 whose ``detail`` lists
+``{"loc", "msg", "type"}`` (FastAPI's shape); a facts error's ``loc`` ends with the fact's
+field. An unknown measure or clause is a 404.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from churujing import __version__
+from churujing.api.routes import changes, clauses, health, measures
+from churujing.api.routes import policy as policy_routes
+from churujing.errors import FactsError, UnknownMeasureError
+from churujing.policy import load_policy
+
+__all__ = ["SERVICES", "DataVersionMiddleware", "Settings", "create_app"]
+
+DATA_VERSION_HEADER = "X-Churujing-Data-Version"
+
+# Service packages that bring their own routers: ``router`` (API) and ``web_router`` (pages).
+SERVICES = ("churujing.services.arrival_card.api",)
+
+
+class Settings(BaseSettings):
+    """Service settings, from ``CHURUJING_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="CHURUJING_")
+
+    check_many_limit: int = 1000
+    default_lang: Literal["zh", "en"] = "zh"
+    services: bool = True  # include the service routers that are installed
+
+
+class DataVersionMiddleware:
+    """Adds ``X-Churujing-Data-Version`` to every HTTP response."""
+
+    def __init__(self, app: ASGIApp, version: str) -> None:
+        self.app = app
+        self.header = (DATA_VERSION_HEADER.lower().encode(), version.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], self.header]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/v1", "/openapi", "/healthz")) and (
+        "text/html" in request.headers.get("accept", "")
+    )
+
+
+def _error(request: Request, status: int, detail: Any) -> Response:
+    if _wants_html(request):
+        from churujing.web import render
+
+        return render(request, "error.html", {"status": status, "detail": detail},
+                      status_code=status)
+    body = {"detail": jsonable_encoder(detail), "data_version": load_policy().version}
+    return JSONResponse(body, status_code=status)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    detail = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "invalid")),
+               "type": str(e.get("type", "value_error"))} for e in exc.errors()]
+    return _error(request, 422, detail)
+
+
+async def _facts_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FactsError)
+    loc: list[str | int] = ["body"]
+    if exc.field:
+        loc += [int(p) if p.isdigit() else p for p in exc.field.split(".")]
+    detail = [{"loc": loc, "msg": exc.message, "type": "facts_error", "field": exc.field}]
+    return _error(request, 422, detail)
+
+
+async def _unknown_measure(request: Request, exc: Exception) -> Response:
+    return _error(request, 404, str(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, not JSON…)
+        detail = [{"loc": ["body"], "msg": f"expected a JSON body in UTF-8 ({exc.detail})",
+                   "type": "body_invalid"}]
+        return _error(request, 422, detail)
+    response = _error(request, exc.status_code, exc.detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _include_services(app: FastAPI) -> list[str]:
+    """Include the routers of the service packages that are importable."""
+    found = []
+    for name in SERVICES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that service is not part of this build
+            raise
+        for attr in ("router", "web_router"):
+            router = getattr(module, attr, None)
+            if router is not None:
+                app.include_router(router)
+        found.append(name)
+    return found
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application (API, pages, static files, installed services)."""
+    from churujing.web import STATIC_DIR
+    from churujing.web import routes as web_routes
+
+    settings = settings or Settings()
+    policy = load_policy()
+    app = FastAPI(
+        title="churujing 出入境",
+        version=__version__,
+        summary="NIA Announcement 2025 No. 4, executable: the ten exit-entry measures.",
+        description=(
+            "Exact, explained answers with the clause behind them, in Chinese and English, "
+            "as of any date. Every response carries the data version "
+            f"(`{DATA_VERSION_HEADER}`)."
+        ),
+    )
+    app.state.settings = settings
+    app.state.default_lang = settings.default_lang
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(FactsError, _facts_error)
+    app.add_exception_handler(UnknownMeasureError, _unknown_measure)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    for module in (health, measures, clauses, policy_routes, changes):
+        app.include_router(module.router)
+    app.state.services = _include_services(app) if settings.services else []
+    app.include_router(web_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(DataVersionMiddleware, version=policy.version)
+    return app

@@ -1,0 +1,238 @@
+"""Forms generated from a measure's facts JSON Schema, and form data turned back into facts.
+
+Enums become selects, booleans checkboxes, ``format: date`` date inputs, ``date-time``
+datetime-local inputs, integers number inputs, arrays of strings comma-separated text,
+nested objects fieldsets (inputs named ``parent.child``). Facts that name a country or a
+port (by their public names: ``nationality``, ``origin``, ``destination``, ``*port``,
+``airport``) get the data's choices. Labels: ``labels.FACTS``, else the schema's title or
+description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from churujing.i18n import translate
+from churujing.web.labels import FACTS, HINTS, VALUES, _
+
+__all__ = ["Choice", "FormField", "facts_from_form", "fields_from_schema", "label"]
+
+_COUNTRY_FACTS = ("nationality", "origin", "destination")
+_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    group: str = ""
+
+
+@dataclass
+class FormField:
+    name: str  # input name, dotted inside fieldsets
+    label: str
+    widget: str  # select | checkbox | date | datetime | number | list | text | fieldset | port
+    required: bool = False
+    hint: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    children: list[FormField] = field(default_factory=list)
+    value: Any = None
+    error: str = ""
+    default: Any = None
+
+    @property
+    def id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+
+def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> dict[str, Any]:
+    """Follow ``$ref`` and collapse ``anyOf [X, null]`` to X."""
+    s = dict(schema)
+    ref = s.pop("$ref", None)
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target = root.get("$defs", {}).get(ref.split("/")[-1], {})
+        s = {**target, **s}
+    options = s.get("anyOf") or s.get("oneOf")
+    if isinstance(options, list):
+        real = [o for o in options if o.get("type") != "null"]
+        if len(real) == 1:
+            merged = {k: v for k, v in s.items() if k not in ("anyOf", "oneOf")}
+            s = {**_resolve(real[0], root), **merged}
+    return s
+
+
+def label(msgid: str, lang: str) -> str:
+    """A label in ``lang``, capitalised in English (catalogues share msgids across parts of
+    the code base, and another part may translate a word in lower case)."""
+    text = translate(msgid, lang)
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def _formats(s: Mapping[str, Any]) -> set[str]:
+    """The string formats a union accepts (``date`` or ``date-time`` → a date input)."""
+    options = s.get("anyOf") or s.get("oneOf") or []
+    return {str(o.get("format")) for o in options if isinstance(o, dict) and o.get("format")}
+
+
+def _label(name: str, s: Mapping[str, Any], lang: str) -> str:
+    leaf = name.split(".")[-1]
+    if leaf in FACTS:
+        return label(FACTS[leaf], lang)
+    title = s.get("title") or s.get("description") or leaf.replace("_", " ")
+    return translate(str(title), lang)
+
+
+def _value_label(value: Any, lang: str) -> str:
+    text = str(value)
+    return label(VALUES[text], lang) if text in VALUES else text
+
+
+def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
+                       countries: list[Choice] | None = None,
+                       ports: list[Choice] | None = None,
+                       prefix: str = "", root: Mapping[str, Any] | None = None,
+                       ) -> list[FormField]:
+    """The form fields of a JSON Schema object (pydantic's ``model_json_schema()``)."""
+    root = root if root is not None else schema
+    required = set(schema.get("required") or ())
+    out: list[FormField] = []
+    for key, raw in (schema.get("properties") or {}).items():
+        s = _resolve(raw, root)
+        name = prefix + key
+        description = str(s.get("description") or "")
+        if key in HINTS:
+            hint = translate(HINTS[key], lang)
+        else:  # the schema's descriptions are English
+            hint = translate(description, lang) if lang == "en" else ""
+        f = FormField(name=name, label=_label(name, s, lang), widget="text",
+                      required=key in required, hint=hint, default=s.get("default"))
+        kind = s.get("type")
+        if "enum" in s:
+            f.widget = "select"
+            f.choices = [Choice(str(v), _value_label(v, lang)) for v in s["enum"]]
+        elif kind == "boolean":
+            f.widget = "checkbox"
+        elif kind == "object" and s.get("properties"):
+            f.widget = "fieldset"
+            f.children = fields_from_schema(s, lang, countries=countries, ports=ports,
+                                            prefix=name + ".", root=root)
+        elif kind == "array":
+            f.widget = "list"
+        elif kind == "integer" or kind == "number":
+            f.widget = "number"
+        elif s.get("format") == "date" or "date" in _formats(s):
+            f.widget = "date"
+        elif s.get("format") == "date-time":
+            f.widget = "datetime"
+        elif key in _COUNTRY_FACTS and countries:
+            f.widget = "select"
+            f.choices = countries
+        elif (key.endswith("port") or key == "airport") and ports is not None:
+            f.widget = "port"
+            f.choices = ports
+        out.append(f)
+    return out
+
+
+def fill(fields: list[FormField], form: Mapping[str, str]) -> None:
+    """Put what the user typed back into the fields."""
+    for f in fields:
+        if f.widget == "fieldset":
+            fill(f.children, form)
+        elif f.widget == "checkbox":
+            f.value = form.get(f.name) in ("on", "true", "1")
+        else:
+            f.value = form.get(f.name, "")
+
+
+def defaults(fields: list[FormField]) -> None:
+    """Fields' values from their schema defaults (an empty form)."""
+    for f in fields:
+        if f.widget == "fieldset":
+            defaults(f.children)
+        elif f.default is not None:
+            f.value = f.default if f.widget == "checkbox" else str(f.default)
+
+
+def _convert(f: FormField, raw: str) -> Any:
+    text = raw.strip()
+    if f.widget == "number":
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
+                raise ValueError("number") from None
+    if f.widget == "list":
+        return [p.strip() for p in _SPLIT.split(text) if p.strip()]
+    if f.widget == "date":
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("date") from None
+    return text
+
+
+_LOCAL_ERRORS = {
+    "number": _("请输入数字"),
+    "date": _("请输入有效日期，格式为 YYYY-MM-DD"),
+}
+
+
+def facts_from_form(fields: list[FormField], form: Mapping[str, str], lang: str,
+                    ) -> tuple[dict[str, Any], dict[str, str]]:
+    """(facts, errors by input name): empty inputs are left out, so the library says what
+    is missing; values that cannot even be read are errors here."""
+    facts: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        key = f.name.split(".")[-1]
+        if f.widget == "fieldset":
+            sub, sub_errors = facts_from_form(f.children, form, lang)
+            errors.update(sub_errors)
+            if any(v not in (False, None, "", []) for v in sub.values()):
+                facts[key] = sub
+            continue
+        if f.widget == "checkbox":
+            facts[key] = form.get(f.name) in ("on", "true", "1")
+            continue
+        raw = form.get(f.name, "")
+        if not raw.strip():
+            continue
+        try:
+            facts[key] = _convert(f, raw)
+        except ValueError as exc:
+            errors[f.name] = translate(_LOCAL_ERRORS[str(exc)], lang)
+    return facts, errors
+
+
+def input_names(fields: list[FormField]) -> set[str]:
+    out: set[str] = set()
+    for f in fields:
+        out |= input_names(f.children) if f.widget == "fieldset" else {f.name}
+    return out
+
+
+def error_field(path: str, names: set[str]) -> str:
+    """The input that a FactsError's dotted ``field`` belongs to ('' = the whole form)."""
+    parts = path.split(".") if path else []
+    while parts:
+        candidate = ".".join(parts)
+        if candidate in names:
+            return candidate
+        parts.pop()
+    return ""
+
+
+def attach_errors(fields: list[FormField], errors: Mapping[str, str]) -> None:
+    for f in fields:
+        if f.widget == "fieldset":
+            attach_errors(f.children, errors)
+        elif f.name in errors:
+            f.error = errors[f.name]

@@ -1,0 +1,270 @@
+"""The pages: home, one page per measure (a form, then the answer), ports and areas, clauses.
+
+Thin like the API: forms are generated from the facts' JSON Schema (``web.forms``),
+facts go to ``Measure.check``, the decision is shown as it comes back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from churujing.api.routes._common import request_lang, today
+from churujing.api.routes.clauses import children
+from churujing.api.routes.policy import (
+    ENTRY_PORTS,
+    PORTS,
+    division_index,
+    port_tables,
+    ports,
+    stay_areas,
+)
+from churujing.decision import Decision, Lang
+from churujing.errors import FactsError
+from churujing.i18n import translate
+from churujing.law import clause, clauses
+from churujing.measures import MEASURES, Measure
+from churujing.policy import Policy, load_policy
+from churujing.web import forms, render
+from churujing.web.labels import DETAILS, FACTS, KINDS, SUMMARIES, _
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+SUBMIT = "go"  # the hidden input that marks a submitted form
+
+
+def _day(request: Request) -> tuple[date, str]:
+    """The as-of date of a page (``?as_of=``, default today) and an error if unreadable."""
+    raw = request.query_params.get("as_of", "").strip()
+    if raw:
+        try:
+            return date.fromisoformat(raw), ""
+        except ValueError:
+            return today(), translate(_("请输入有效日期，格式为 YYYY-MM-DD"), request_lang(request))
+    return today(), ""
+
+
+def _count(policy: Policy, table: str, day: date) -> int | str:
+    t = policy.tables.get(table)
+    return len(t.active(day)) if t is not None else "—"
+
+
+def _param(policy: Policy, name: str, day: date) -> Any:
+    p = policy.parameters.get(name)
+    value = p.at(day) if p is not None else None
+    return value.value if value is not None else "—"
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    lang = request_lang(request)
+    policy, day = load_policy(), today()
+    numbers = {
+        "M05": {"hours": _param(policy, "m05.max_hours", day)},
+        "M06": {"countries": _count(policy, "m06.nationalities", day),
+                "ports": _count(policy, ENTRY_PORTS, day),
+                "hours": _param(policy, "m06.stay_hours", day)},
+        "M09": {"ports": _count(policy, "m09.ports", day)},
+    }
+    by_clause = {m.clause: m for m in MEASURES.values()}
+    items = []
+    for c in clauses():
+        if c.parent is not None or not c.id.startswith("M"):
+            continue
+        summary = SUMMARIES.get(c.id, "")
+        text = translate(summary, lang).format(**numbers.get(c.id, {})) if summary else ""
+        items.append({"clause": c.id, "title": c.title.get(lang) if c.title else c.id,
+                      "summary": text, "measure": by_clause.get(c.id)})
+    return render(request, "home.html", {"items": items})
+
+
+def _country_choices(m: Measure, policy: Policy, day: date, lang: Lang,
+                     ) -> tuple[list[forms.Choice], list[forms.Choice]]:
+    """(choices for nationality: the measure's list first; choices for any country)."""
+    from churujing.places import countries
+
+    everyone = [forms.Choice(c.code, f"{c.zh}（{c.code}）" if lang == "zh"
+                             else f"{c.en} ({c.code})") for c in countries()]
+    everyone.sort(key=lambda c: c.label)
+    prefix = m.clause.lower() + "."
+    listed: set[str] = set()
+    for t in policy.tables.values():
+        if t.key_field == "country" and t.name.startswith(prefix):
+            listed |= t.keys(day)
+    if not listed:
+        return everyone, everyone
+    group_listed = translate(_("适用国家"), lang)
+    group_other = translate(_("其他国家和地区"), lang)
+    first = [forms.Choice(c.value, c.label, group_listed) for c in everyone if c.value in listed]
+    rest = [forms.Choice(c.value, c.label, group_other) for c in everyone
+            if c.value not in listed]
+    return first + rest, everyone
+
+
+def _port_choices(m: Measure, policy: Policy, day: date, lang: Lang) -> list[forms.Choice]:
+    """Ports for a datalist: the measure's ports, else every open port."""
+    items = ports(policy, day, measure=m.clause) or ports(policy, day)
+    out = []
+    for p in items:
+        name = p["zh"] if lang == "zh" else p["en"]
+        extra = f" · {p['iata']}" if p.get("iata") else ""
+        province = (p.get("province_name") or {}).get(lang, "")
+        out.append(forms.Choice(name, f"{province}{extra}"))
+    return out
+
+
+def _fields(m: Measure, policy: Policy, day: date, lang: Lang) -> list[forms.FormField]:
+    nationality, anyone = _country_choices(m, policy, day, lang)
+    fields = forms.fields_from_schema(m.schema(), lang, countries=anyone,
+                                      ports=_port_choices(m, policy, day, lang))
+    for f in fields:
+        if f.name == "nationality" and f.widget == "select":
+            f.choices = nationality
+    return fields
+
+
+def _detail_label(key: str, lang: Lang) -> str:
+    msgid = DETAILS.get(key) or FACTS.get(key)
+    return forms.label(msgid, lang) if msgid else key.replace("_", " ")
+
+
+def _answer(decision: Decision, lang: Lang) -> dict[str, Any]:
+    details = {k: v for k, v in decision.to_dict()["details"].items()}
+    deadline = details.pop("stay_deadline", None)
+    alternatives = details.pop("alternatives", None)
+    return {
+        "eligible": decision.eligible,
+        "as_of": decision.as_of.isoformat(),
+        "deadline": deadline,
+        "conditions": [{"met": c.met, "clause": c.clause, "text": c.text.get(lang),
+                        "code": c.code} for c in decision.conditions],
+        "unmet": [{"clause": c.clause, "text": c.text.get(lang)} for c in decision.unmet],
+        "alternatives": alternatives,
+        "details": [{"key": k, "label": _detail_label(k, lang), "value": v}
+                    for k, v in details.items()],
+        "warnings": [w.get(lang) for w in decision.warnings],
+        "explanation": decision.explain(lang),
+    }
+
+
+@router.get("/measures/{measure_id}", response_class=HTMLResponse)
+def measure_page(request: Request, measure_id: str) -> HTMLResponse:
+    m = MEASURES.get(measure_id)
+    if m is None:
+        raise HTTPException(404, f"unknown measure {measure_id!r}")
+    lang = request_lang(request)
+    policy = load_policy()
+    day, as_of_error = _day(request)
+    fields = _fields(m, policy, day, lang)
+    form = dict(request.query_params)
+    answer = None
+    form_error = as_of_error
+    if SUBMIT in form:
+        forms.fill(fields, form)
+        facts, errors = forms.facts_from_form(fields, form, lang)
+        if not errors and not as_of_error:
+            as_of = date.fromisoformat(form["as_of"]) if form.get("as_of") else None
+            try:
+                answer = _answer(m.check(facts, as_of), lang)
+            except FactsError as exc:
+                target = forms.error_field(exc.field, forms.input_names(fields))
+                message = translate(_("输入有误："), lang) + exc.message
+                if target:
+                    errors[target] = message
+                else:
+                    form_error = (f"{exc.field}: " if exc.field else "") + message
+        forms.attach_errors(fields, errors)
+        status = 422 if (errors or form_error) else 200
+    else:
+        forms.defaults(fields)
+        status = 200
+    return render(request, "measure.html", {
+        "measure": m, "title": m.title.get(lang), "fields": fields, "answer": answer,
+        "form_error": form_error, "as_of": form.get("as_of", ""), "submit": SUBMIT,
+        "clause_text": clause(m.clause).text.get(lang),
+    }, status_code=status)
+
+
+def _project(lon: float, lat: float) -> tuple[float, float]:
+    """Equirectangular projection of China's extent onto a 640 x 480 box."""
+    x = (lon - 72.0) * 10.0
+    y = (54.5 - lat) * 12.6
+    return round(x, 1), round(y, 1)
+
+
+def _map(policy: Policy, day: date, sections: list[dict[str, Any]], lang: Lang,
+         ) -> dict[str, Any]:
+    provinces = []
+    for d in division_index().values():
+        if d.level == "province" and d.lon is not None and d.lat is not None:
+            x, y = _project(d.lon, d.lat)
+            provinces.append({"x": x, "y": y, "name": d.short_zh if lang == "zh"
+                              else d.short_en, "code": d.code})
+    points: dict[str, dict[str, Any]] = {}
+    for n, section in enumerate(sections):
+        for p in section["ports"]:
+            if p["lon"] is None or p["lat"] is None:
+                continue
+            point = points.setdefault(p["id"], {"port": p, "sections": []})
+            point["sections"].append(n)
+    dots = []
+    seen: dict[tuple[float, float], int] = {}
+    for point in points.values():
+        p = point["port"]
+        x, y = _project(p["lon"], p["lat"])
+        k = seen.get((x, y), 0)
+        seen[(x, y)] = k + 1
+        dots.append({"x": round(x + 4 * (k % 4), 1), "y": round(y + 4 * (k // 4), 1),
+                     "name": p["zh"] if lang == "zh" else p["en"], "id": p["id"],
+                     "section": min(point["sections"])})
+    counts: dict[str, int] = {}
+    for p in sections[0]["ports"] if sections else []:
+        name = (p.get("province_name") or {}).get(lang, p["province"])
+        counts[name] = counts.get(name, 0) + 1
+    bars = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {"provinces": provinces, "dots": dots, "bars": bars,
+            "max": max(counts.values(), default=1)}
+
+
+@router.get("/ports", response_class=HTMLResponse)
+def ports_page(request: Request) -> HTMLResponse:
+    lang = request_lang(request)
+    policy = load_policy()
+    day, as_of_error = _day(request)
+    areas = {s["province"]: s for s in stay_areas(policy, day)}
+    tables = sorted(port_tables(policy), key=lambda t: (t.name != ENTRY_PORTS, t.name))
+    sections = []
+    for t in tables:
+        rows = []
+        for p in ports(policy, day, measure=t.name.split(".")[0]):
+            membership = next((x for x in p["memberships"] if x["table"] == t.name), None)
+            if membership is None:
+                continue
+            rows.append({**p, "since": membership["since"],
+                         "clause": membership["ref"]["clause"]})
+        rows.sort(key=lambda r: (r["province"], r["id"]))
+        sections.append({"name": t.name, "title": t.title.get(lang), "ports": rows,
+                         "stay": t.name == ENTRY_PORTS})
+    registry = policy.tables.get(PORTS)
+    return render(request, "ports.html", {
+        "day": day.isoformat(), "as_of_error": as_of_error, "sections": sections,
+        "areas": areas, "map": _map(policy, day, sections, lang),
+        "registry_count": len(registry.active(day)) if registry is not None else 0,
+        "kind_label": lambda k: forms.label(KINDS[k], lang) if k in KINDS else k,
+    }, status_code=422 if as_of_error else 200)
+
+
+@router.get("/clauses/{clause_id}", response_class=HTMLResponse)
+def clause_page(request: Request, clause_id: str) -> HTMLResponse:
+    try:
+        c = clause(clause_id)
+    except KeyError:
+        raise HTTPException(404, f"unknown clause {clause_id!r}") from None
+    parent = clause(c.parent) if c.parent else None
+    kids = [clause(k) for k in children(c.id)]
+    return render(request, "clause.html", {"c": c, "parent": parent, "kids": kids})

@@ -128,17 +128,19 @@ def check(
             if isinstance(doc, _BadJSON):
                 raise FactsError(doc.message, field="")
             decision = m.check(doc, day)
-        except FactsError as exc:
+        except ChurujingError as exc:
+            # Invalid facts (FactsError names the field), or a line the data cannot answer
+            # (e.g. a date beyond the working-day calendars): an error on its own line.
             invalid = True
-            err = {"error": {"field": exc.field, "message": exc.message, "line": line_no}}
+            field = exc.field if isinstance(exc, FactsError) else ""
+            message = exc.message if isinstance(exc, FactsError) else str(exc)
             if text:
-                where = f"{exc.field}: " if exc.field else ""
-                out.write(f"line {line_no}: error: {where}{exc.message}\n\n")
+                where = f"{field}: " if field else ""
+                out.write(f"line {line_no}: error: {where}{message}\n\n")
             else:
+                err = {"error": {"field": field, "message": message, "line": line_no}}
                 out.write(json.dumps(err, ensure_ascii=False) + "\n")
             continue
-        except ChurujingError as exc:
-            raise _fail(str(exc)) from None
         _write(out, decision, text, language)
         out.flush()
     if invalid:

@@ -45,12 +45,13 @@ class Measure:
     module: ModuleType
 
     def parse(self, data: Any) -> tuple[FactsModel, tuple[Text, ...]]:
+        """Validate a JSON object of facts (FactsError names the field otherwise)."""
         return parse_facts(self.facts, data)
 
-    def check(self, data: Mapping[str, Any], as_of: date | None = None, *,
+    def check(self, data: Any, as_of: date | None = None, *,
               policy: Policy | None = None) -> Decision:
         """Validate ``data`` and decide; unknown-key warnings are added to the decision."""
-        facts, warnings = self.parse(dict(data))
+        facts, warnings = self.parse(data)
         decision: Decision = self.decide(facts, as_of, policy=policy)
         if warnings:
             from dataclasses import replace

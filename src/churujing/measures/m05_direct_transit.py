@@ -296,8 +296,11 @@ def _alternatives(policy: Policy, day: date, conditions: list[Condition],
         text = T("如需离开机场，可向出入境边防检查机关申请办理过境临时入境许可")
         out.append({"code": "temporary_entry_permit", "clause": None, **text.to_dict()})
     if transit_ok and not met["airport"] and met["restricted_area"]:
-        text = T("在任一对外开放口岸，24小时内不离开口岸的过境旅客可依《出境入境管理法》第二十二条"
-                 "免办签证，但须接受边检查验")
+        text = T(
+            "在任一对外开放口岸，{hours}小时内不离开口岸的过境旅客可依《出境入境管理法》"
+            "第二十二条免办签证，但须接受边检查验",
+            hours=policy.value("m05.art22_transit_hours", day),
+        )
         out.append({"code": "transit_without_visa_art22", "clause": None, **text.to_dict()})
     if met["third_country"] and met["connecting_ticket"]:
         out.extend(_transit_240h(policy, day, nationality))

@@ -12,7 +12,7 @@ import difflib
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, WithJsonSchema
 
 from churujing.decision import Text
 from churujing.errors import FactsError
@@ -20,8 +20,11 @@ from churujing.i18n import T
 
 __all__ = [
     "BEIJING",
+    "DOCUMENT_ALIASES",
     "BeijingDateTime",
+    "DayOrDateTime",
     "FactsModel",
+    "canonical_document",
     "day_of",
     "parse_facts",
     "to_beijing",
@@ -64,6 +67,25 @@ def to_beijing(value: Any) -> Any:
 
 
 BeijingDateTime = Annotated[datetime, BeforeValidator(to_beijing)]
+
+# A day of an event, given as a date or as a date-time (Beijing time when naive).
+DayOrDateTime = Annotated[
+    datetime,
+    BeforeValidator(to_beijing),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
+    ),
+]
+
+
+# Spellings accepted for a document, and the glossary's canonical id they stand for: the
+# issue texts call the home-return permit ``hk_macau_resident_permit``.
+DOCUMENT_ALIASES = {"hk_macau_resident_permit": "hk_macau_home_return_permit"}
+
+
+def canonical_document(value: str) -> str:
+    """The glossary's id for a document code (aliases mapped, others unchanged)."""
+    return DOCUMENT_ALIASES.get(value, value)
 
 
 def day_of(moment: datetime) -> date:

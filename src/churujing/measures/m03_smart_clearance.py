@@ -13,15 +13,15 @@ References:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import FactsError
-from churujing.facts import FactsModel, day_of, to_beijing
+from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
 from churujing.measures._common import not_recognised, policy_or_default
 from churujing.policy import Policy
@@ -36,8 +36,6 @@ TITLE = T("在部分与港澳台通航通行口岸推广应用智能通关")
 Traveller = Literal["mainland", "hk_macau", "taiwan"]
 EndorsementType = Literal["stay", "family", "business", "talent", "other", "tourism", "group_tour"]
 
-# Spellings accepted for a document, and the glossary's canonical id they stand for.
-_DOCUMENT_ALIASES = {"hk_macau_resident_permit": "hk_macau_home_return_permit"}
 
 _TRAVELLERS: Mapping[str, Text] = {
     "mainland": T("内地居民"),
@@ -61,10 +59,6 @@ _ENDORSEMENTS: Mapping[str, Text] = {
 }
 
 
-def _canonical_document(value: str) -> str:
-    return _DOCUMENT_ALIASES.get(value, value)
-
-
 Document = Annotated[
     Literal[
         "eep_hk_macau",
@@ -73,18 +67,8 @@ Document = Annotated[
         "taiwan_mtp_5y",
         "taiwan_mtp_one_time",
     ],
-    AfterValidator(_canonical_document),
+    AfterValidator(canonical_document),
 ]
-
-DayOrDateTime = Annotated[
-    datetime,
-    BeforeValidator(to_beijing),
-    WithJsonSchema(
-        {"anyOf": [{"type": "string", "format": "date"},
-                   {"type": "string", "format": "date-time"}]}
-    ),
-]
-
 
 class Endorsement(FactsModel):
     """An endorsement for Hong Kong and Macau on the EEP (mainland residents)."""

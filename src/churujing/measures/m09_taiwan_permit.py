@@ -9,15 +9,15 @@ References:
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date
+from typing import Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import FactsError
-from churujing.facts import FactsModel, day_of, to_beijing
+from churujing.facts import DayOrDateTime, FactsModel, day_of
 from churujing.i18n import T
 from churujing.measures._common import not_recognised, policy_or_default
 from churujing.policy import Policy
@@ -28,16 +28,6 @@ __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
 ID = "taiwan-one-time-permit"
 CLAUSE = "M09"
 TITLE = T("扩大可签发一次有效台湾居民来往大陆通行证口岸范围")
-
-DayOrDateTime = Annotated[
-    datetime,
-    BeforeValidator(to_beijing),
-    WithJsonSchema(
-        {"anyOf": [{"type": "string", "format": "date"},
-                   {"type": "string", "format": "date-time"}]}
-    ),
-]
-
 
 class Facts(FactsModel):
     """Facts for applying for a one-time MTP at a port of arrival (M09)."""

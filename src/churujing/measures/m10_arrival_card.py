@@ -13,15 +13,15 @@ References:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import FactsError
-from churujing.facts import FactsModel, day_of, to_beijing
+from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
 from churujing.measures._common import not_recognised, policy_or_default
 from churujing.policy import Policy
@@ -33,12 +33,6 @@ ID = "arrival-card"
 CLAUSE = "M10"
 TITLE = T("实施外国人入境卡网上填报")
 
-# Spellings accepted for a document, and the glossary's canonical id they stand for.
-_DOCUMENT_ALIASES = {"hk_macau_resident_permit": "hk_macau_home_return_permit"}
-
-
-def _canonical_document(value: str) -> str:
-    return _DOCUMENT_ALIASES.get(value, value)
 
 
 Document = Annotated[
@@ -50,7 +44,7 @@ Document = Annotated[
         "travel_document",
         "other",
     ],
-    AfterValidator(_canonical_document),
+    AfterValidator(canonical_document),
 ]
 
 EntryMode = Literal[
@@ -67,16 +61,6 @@ EntryMode = Literal[
     "crew",
     "other",
 ]
-
-DayOrDateTime = Annotated[
-    datetime,
-    BeforeValidator(to_beijing),
-    WithJsonSchema(
-        {"anyOf": [{"type": "string", "format": "date"},
-                   {"type": "string", "format": "date-time"}]}
-    ),
-]
-
 
 class Facts(FactsModel):
     """Facts for the foreigner arrival card (M10)."""
@@ -110,7 +94,7 @@ def _matches(item: Item, values: Mapping[str, str]) -> bool:
     rule = item.get("matches") or {}
     for fact, accepted in rule.items():
         wanted = values.get(str(fact))
-        if wanted is not None and wanted in {_canonical_document(str(a)) for a in accepted}:
+        if wanted is not None and wanted in {canonical_document(str(a)) for a in accepted}:
             return True
     return False
 

@@ -13,6 +13,7 @@ share the database.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from churujing.i18n import T
@@ -28,6 +30,8 @@ from churujing.i18n import T
 from .errors import DatabaseUnavailable
 
 __all__ = ["MIGRATIONS", "VERSION_TABLE", "Database", "normalise_url"]
+
+_log = logging.getLogger("churujing.arrival_card")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "ac_alembic_version"
@@ -70,7 +74,7 @@ class Database:
         try:
             with self.sessions.begin() as s:
                 yield s
-        except OperationalError as exc:
+        except (OperationalError, PoolTimeout) as exc:
             raise unavailable(exc) from exc
         except DBAPIError as exc:
             if exc.connection_invalidated:
@@ -105,8 +109,12 @@ class Database:
 
 
 def unavailable(exc: Exception) -> DatabaseUnavailable:
-    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
-    return DatabaseUnavailable(T("数据库暂时不可用，请稍后重试（{detail}）", detail=detail))
+    """The public error (no host, port or driver text in it); the cause goes to the log."""
+    detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0][:300]
+    _log.warning("arrival-card database unavailable: %s", detail)
+    error = DatabaseUnavailable(T("数据库暂时不可用，请稍后重试"))
+    error.detail = detail
+    return error
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:

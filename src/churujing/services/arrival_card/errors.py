@@ -100,4 +100,7 @@ class NotAllowed(ArrivalCardError):
 
 
 class DatabaseUnavailable(ArrivalCardError):
+    """``detail`` holds the driver's message for the log, never for the client."""
+
     status = 503
+    detail = ""

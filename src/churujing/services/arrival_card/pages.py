@@ -109,6 +109,16 @@ def _pick(text: Text | Mapping[str, str], lang: str) -> str:
 
 # --------------------------------------------------------------------------- choices
 
+
+def _labels(lang: str) -> dict[str, str]:
+    """The fields' labels, capitalised (the merged catalogues may give a lower-case one)."""
+    out = {}
+    for f in FIELDS:
+        text = _pick(field_label(f), lang)
+        out[f] = text[:1].upper() + text[1:]
+    return out
+
+
 # The codes of the measure-10 facts contract (docs/ARCHITECTURE.md, issue 2): the
 # traveller's document and the way he enters. Their labels are the form's.
 def _documents() -> list[tuple[str, Text]]:
@@ -158,7 +168,7 @@ def _choices(service: ArrivalCardService, lang: str) -> dict[str, Any]:
                      for p in purposes(service.policy, day)],
         "documents": [{"value": v, "label": _pick(t, lang)} for v, t in _documents()],
         "entry_modes": [{"value": v, "label": _pick(t, lang)} for v, t in _entry_modes()],
-        "labels": {f: _pick(field_label(f), lang) for f in FIELDS},
+        "labels": _labels(lang),
         "window_days": service.settings.arrival_window_days,
         "today": day.isoformat(),
         "last_day": (day + timedelta(days=service.settings.arrival_window_days)).isoformat(),
@@ -430,5 +440,4 @@ async def officer_lookup(request: Request,
                                            "query": form}, status)
     return _lookup_page(request, who, {"results": [v.to_dict() for v in views],
                                        "query": form,
-                                       "labels": {f: _pick(field_label(f), _lang(request))
-                                                  for f in FIELDS}})
+                                       "labels": _labels(_lang(request))})

@@ -66,6 +66,8 @@ __all__ = [
     "check_card",
     "field_label",
     "icao_name",
+    "normalise_nationality",
+    "normalise_passport",
     "parse_card",
     "purposes",
     "system_clock",
@@ -197,6 +199,32 @@ def _printable(value: str, limit: int) -> str:
     return value
 
 
+def normalise_nationality(value: str) -> str:
+    """The ISO 3166-1 alpha-2 code of a foreign nationality given by code or name."""
+    from churujing.places import country
+
+    try:
+        found = country(value)
+    except FactsError as exc:
+        raise _bad(Text(exc.message, exc.message)) from None
+    if found.value is None:
+        hint = "、".join(found.suggestions)
+        raise _bad(T("应为 ISO 3166-1 国家代码或国名（如 DE、Germany）") if not hint
+                   else T("未能识别；是否指：{hint}？", hint=hint))
+    c = found.value
+    if c.code == "CN" or c.is_region:
+        raise _bad(T("入境卡仅供外国人填写；中国公民及港澳台居民无需填写"))
+    return c.code
+
+
+def normalise_passport(value: str) -> str:
+    """A document number: upper case, without spaces and hyphens, 5-18 letters or digits."""
+    n = _compact(value)
+    if not _DOC_NUMBER.fullmatch(n) or not any(c.isdigit() for c in n):
+        raise _bad(T("应为5至18位字母或数字（至少含一位数字），按证件所印填写"))
+    return n
+
+
 # --------------------------------------------------------------------------- the card
 
 
@@ -253,20 +281,7 @@ class Card(BaseModel):
     @field_validator("nationality")
     @classmethod
     def _nationality(cls, v: str) -> str:
-        from churujing.places import country
-
-        try:
-            found = country(v)
-        except FactsError as exc:
-            raise _bad(Text(exc.message, exc.message)) from None
-        if found.value is None:
-            hint = "、".join(found.suggestions)
-            raise _bad(T("应为 ISO 3166-1 国家代码或国名（如 DE、Germany）") if not hint
-                       else T("未能识别；是否指：{hint}？", hint=hint))
-        c = found.value
-        if c.code == "CN" or c.is_region:
-            raise _bad(T("入境卡仅供外国人填写；中国公民及港澳台居民无需填写"))
-        return c.code
+        return normalise_nationality(v)
 
     @field_validator("document", "entry_mode")
     @classmethod
@@ -278,10 +293,7 @@ class Card(BaseModel):
     @field_validator("passport_number")
     @classmethod
     def _passport(cls, v: str) -> str:
-        n = _compact(v)
-        if not _DOC_NUMBER.fullmatch(n) or not any(c.isdigit() for c in n):
-            raise _bad(T("应为5至18位字母或数字（至少含一位数字），按证件所印填写"))
-        return n
+        return normalise_passport(v)
 
     @field_validator("visa_number")
     @classmethod

@@ -159,3 +159,16 @@ def test_the_240h_route_back_to_origin_is_refused_with_the_third_country_unmet(
     assert body["eligible"] is False
     unmet = [c["code"] for c in body["conditions"] if not c["met"]]
     assert "third_country" in unmet
+
+
+def test_the_body_is_json_whatever_its_content_type_as_curl_d_sends_it(
+    client: TestClient, trip: dict[str, object],
+) -> None:
+    import json
+
+    r = client.post(f"/v1/measures/{ROUTE_240H}/check", content=json.dumps(trip),
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200 and r.json()["eligible"] is True
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/v1/measures/{measure}/check"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]["type"] == "object"

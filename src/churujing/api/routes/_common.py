@@ -1,7 +1,8 @@
 """What every router shares: the language of a request, the as-of date, the policy data.
 
 The library never reads the clock; the route layer does (``today()``, Beijing time) and
-passes the date down.
+passes the date down. The dependencies are ``async``: they do not block, and a sync one
+would cost a worker-thread hop per request.
 """
 
 from __future__ import annotations
@@ -85,7 +86,11 @@ def policy() -> Policy:
     return load_policy()
 
 
-def _as_of(
+async def _policy() -> Policy:  # async: no worker thread for a cached value
+    return load_policy()
+
+
+async def _as_of(
     as_of: Annotated[
         date | None,
         Query(description="the date the answer is for (YYYY-MM-DD); default: today in Beijing"),
@@ -94,7 +99,7 @@ def _as_of(
     return as_of if as_of is not None else today()
 
 
-def _lang(
+async def _lang(
     request: Request,
     lang: Annotated[
         Literal["zh", "en"] | None,
@@ -105,5 +110,5 @@ def _lang(
 
 
 LangDep = Annotated[Lang, Depends(_lang)]
-PolicyDep = Annotated[Policy, Depends(policy)]
+PolicyDep = Annotated[Policy, Depends(_policy)]
 AsOfDep = Annotated[date, Depends(_as_of)]

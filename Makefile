@@ -16,6 +16,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/churujing arrival-card bootstrap
 	$(BIN)/churujing serve --host 127.0.0.1 --port 8000
 
 # What the tests drive besides Python: Debian's Chromium (browser tests, through Playwright,

@@ -16,6 +16,7 @@ __all__ = [
     "ChangeOut",
     "ChangesOut",
     "CheckManyOut",
+    "CitiesOut",
     "CityOut",
     "ClauseOut",
     "ClauseSummary",
@@ -30,10 +31,13 @@ __all__ = [
     "ListOut",
     "MeasureOut",
     "MeasuresOut",
+    "NationalitiesOut",
     "NationalityOut",
     "PortOut",
+    "PortsOut",
     "RefOut",
     "StayAreaOut",
+    "StayAreasOut",
     "TextOut",
     "ValidationErrorOut",
 ]
@@ -224,6 +228,22 @@ class ListOut(BaseModel):
     as_of: str
     count: int
     items: list[Any]
+
+
+class PortsOut(ListOut):
+    items: list[PortOut]
+
+
+class NationalitiesOut(ListOut):
+    items: list[NationalityOut]
+
+
+class StayAreasOut(ListOut):
+    items: list[StayAreaOut]
+
+
+class CitiesOut(ListOut):
+    items: list[CityOut]
 
 
 class ChangeOut(BaseModel):

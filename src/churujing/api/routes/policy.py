@@ -19,12 +19,16 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from churujing.api.routes._common import AsOfDep, PolicyDep
 from churujing.api.schemas import (
     AirportOut,
+    CitiesOut,
     CityOut,
     HTTPErrorOut,
     ListOut,
+    NationalitiesOut,
     NationalityOut,
     PortOut,
+    PortsOut,
     StayAreaOut,
+    StayAreasOut,
     ValidationErrorOut,
 )
 from churujing.decision import Text
@@ -287,17 +291,18 @@ def cities(policy: Policy, day: date, *, province: str | None = None,
     return out
 
 
-def _list(policy: Policy, day: date, items: list[Any]) -> ListOut:
-    return ListOut(data_version=policy.version, as_of=day.isoformat(), count=len(items),
-                   items=items)
+def _list(policy: Policy, day: date, items: list[Any], model: type[ListOut] = ListOut,
+          ) -> Any:
+    return model(data_version=policy.version, as_of=day.isoformat(), count=len(items),
+                 items=items)
 
 
 # --------------------------------------------------------------------------- routes
 
 
-@router.get("/ports", response_model=ListOut, responses=_INVALID,
+@router.get("/ports", response_model=PortsOut, responses=_INVALID,
             summary="Ports as of a date, filtered by measure, province, kind or text",
-            description="`items` are PortOut objects (see the schema).")
+            )
 def get_ports(
     policy: PolicyDep,
     day: AsOfDep,
@@ -309,7 +314,7 @@ def get_ports(
     kind: Annotated[Kind | None, Query(description="air, sea, land or rail")] = None,
     q: Annotated[str | None, Query(description="text in the port's names, id or IATA code",
                                    max_length=100)] = None,
-) -> ListOut:
+) -> Any:
     if measure is not None and not measure_tables(policy, measure):
         known = sorted({m.id for m in MEASURES.values() if measure_tables(policy, m.id)})
         clauses = sorted({t.name.split(".")[0].upper() for t in port_tables(policy)})
@@ -317,52 +322,53 @@ def get_ports(
                        + ", ".join(known + clauses))
     code = _resolve_province(province) if province else None
     items = ports(policy, day, measure=measure, province=code, kind=kind, q=q)
-    return _list(policy, day, [PortOut.model_validate(p) for p in items])
+    return _list(policy, day, [PortOut.model_validate(p) for p in items], PortsOut)
 
 
-@router.get("/nationalities", response_model=ListOut, responses=_INVALID,
+@router.get("/nationalities", response_model=NationalitiesOut, responses=_INVALID,
             summary="Countries of a list as of a date (default: the 240-hour transit list)",
-            description="`items` are NationalityOut objects.")
+            )
 def get_nationalities(
     policy: PolicyDep,
     day: AsOfDep,
     list_: Annotated[str, Query(alias="list", description="a country table: "
                                 "m06.nationalities, visa_free_30d.countries…")] = NATIONALITIES,
-) -> ListOut:
+) -> Any:
     names = [t.name for t in country_lists(policy)]
     if list_ not in names:
         raise _invalid("list", "expected one of " + ", ".join(names))
     items = [NationalityOut.model_validate(n) for n in nationalities(policy, day, list_)]
-    return _list(policy, day, items)
+    return _list(policy, day, items, NationalitiesOut)
 
 
-@router.get("/stay-areas", response_model=ListOut, responses=_INVALID,
+@router.get("/stay-areas", response_model=StayAreasOut, responses=_INVALID,
             summary="240-hour stay areas by province as of a date",
-            description="`items` are StayAreaOut objects.")
-def get_stay_areas(policy: PolicyDep, day: AsOfDep) -> ListOut:
-    return _list(policy, day, [StayAreaOut.model_validate(s) for s in stay_areas(policy, day)])
+            )
+def get_stay_areas(policy: PolicyDep, day: AsOfDep) -> Any:
+    return _list(policy, day, [StayAreaOut.model_validate(s) for s in stay_areas(policy, day)],
+                 StayAreasOut)
 
 
-@router.get("/cities", response_model=ListOut, responses=_INVALID,
+@router.get("/cities", response_model=CitiesOut, responses=_INVALID,
             summary="Provinces and prefecture-level divisions (GB/T 2260) with lon/lat",
-            description="`items` are CityOut objects; `in_stay_area` is as of the date.")
+            description="`in_stay_area` is as of the date.")
 def get_cities(
     policy: PolicyDep,
     day: AsOfDep,
     province: Annotated[str | None, Query(description="GB/T 2260 code or name")] = None,
     level: Annotated[Literal["province", "prefecture"] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
-) -> ListOut:
+) -> Any:
     code = _resolve_province(province) if province else None
     items = [CityOut.model_validate(c)
              for c in cities(policy, day, province=code, level=level, q=q)]
-    return _list(policy, day, items)
+    return _list(policy, day, items, CitiesOut)
 
 
-@router.get("/airports", response_model=ListOut, responses=_INVALID,
+@router.get("/airports", response_model=PortsOut, responses=_INVALID,
             summary="Airports with 24-hour direct transit without border inspection",
-            description="`items` are PortOut objects.")
-def get_airports(policy: PolicyDep, day: AsOfDep) -> ListOut:
+            )
+def get_airports(policy: PolicyDep, day: AsOfDep) -> Any:
     t, registry = _table(policy, DIRECT_TRANSIT_AIRPORTS), _table(policy, PORTS)
     items = []
     if t is not None and registry is not None:
@@ -370,7 +376,7 @@ def get_airports(policy: PolicyDep, day: AsOfDep) -> ListOut:
             r = registry.get(i.key)
             if r is not None:
                 items.append(PortOut.model_validate(port_dict(r, policy, day)))
-    return _list(policy, day, items)
+    return _list(policy, day, items, PortsOut)
 
 
 @router.get("/airports/{iata}", response_model=AirportOut,

@@ -19,10 +19,12 @@ run: $(STAMP)
 	$(BIN)/churujing arrival-card bootstrap
 	$(BIN)/churujing serve --host 127.0.0.1 --port 8000
 
-# What the tests drive besides Python: Debian's Chromium (browser tests, through Playwright,
-# no browser download) and a PostgreSQL server (the service's tests start a throwaway one).
+# What the tests drive besides Python: Debian's Chromium and a Chinese font (browser tests,
+# through Playwright, no browser download) and a PostgreSQL server (the service's tests
+# start a throwaway one).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } \
+	  || { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } \
 	  || echo "note: could not install Debian's chromium; browser tests will say they are skipped"
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; } \
 	  || echo "note: could not install PostgreSQL; PostgreSQL tests will say they are skipped"

@@ -1,0 +1,22 @@
+"""Batch checks of passenger manifests: vectorised, streaming, explained, distributed.
+
+``churujing batch MEASURE INPUT -o OUTPUT`` (see :mod:`churujing.batch.cli`) checks every
+row of a Parquet, CSV or JSON Lines manifest. Measures with a vectorised rule (Polars
+expressions over lookup tables built from the policy data) run column-wise; the others
+run row by row through the library, in the same command. A property test shows that
+both paths give the same answers.
+
+Modules: :mod:`~churujing.batch.io` (formats), :mod:`~churujing.batch.tables` (lookup
+tables from the data), :mod:`~churujing.batch.columns` (typed input columns),
+:mod:`~churujing.batch.m06` (240-hour transit, vectorised), :mod:`~churujing.batch.engine`
+(:class:`Checker`), :mod:`~churujing.batch.runner` (one machine),
+:mod:`~churujing.batch.dask` (a cluster), :mod:`~churujing.batch.synthetic` (manifests
+for benchmarks and tests).
+"""
+
+from __future__ import annotations
+
+from churujing.batch.engine import VECTORISED, Checker, Summary
+from churujing.batch.runner import run
+
+__all__ = ["VECTORISED", "Checker", "Summary", "run"]

@@ -1,0 +1,396 @@
+"""The batch engine: a measure's answers for a table of facts, vectorised or row by row.
+
+:class:`Checker` takes Arrow tables of facts (one row per traveller) and returns, per
+table, the answers (the key columns, ``eligible``, ``first_unmet``,
+``first_unmet_clause``, ``unmet`` and the measure's details), the rejected rows (row
+number, keys, ``field``, ``reason``) and a :class:`Summary`.
+
+Measures with a vectorised rule (``VECTORISED``) are answered by Polars expressions;
+every other measure runs row by row through the library, in the same command. Rows the
+vectorised rule flags as invalid are given to the single path, which says which field
+is wrong and why (exactly as ``churujing check`` would); a row the single path accepts
+after all is answered by it, so the output never depends on the flagging being perfect.
+
+How a row becomes facts (both paths): a missing value (null, or an empty CSV cell) is a
+missing fact; text in a list fact is split at ``;``; instants keep their offset (naive
+ones are Beijing time, as in the library); nanoseconds are truncated to microseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import numpy as np
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from churujing.decision import Decision, jsonable
+from churujing.errors import FactsError
+from churujing.measures import Measure, get_measure
+from churujing.measures._common import policy_or_default
+from churujing.policy import Policy
+
+__all__ = ["VECTORISED", "Checker", "Summary", "VectorRule", "row_facts"]
+
+
+class VectorRule(Protocol):
+    """A measure's vectorised rule (see :mod:`churujing.batch.m06`)."""
+
+    measure: str
+    conditions: tuple[str, ...]  # condition codes, in the single path's order
+    clauses: tuple[str, ...]  # every clause a condition may cite
+    details: Mapping[str, pl.DataType]
+
+    def evaluate(self, table: pa.Table, carry: pl.DataFrame | None = None
+                 ) -> tuple[pl.LazyFrame, np.ndarray]: ...
+
+
+def _m06(policy: Policy, as_of: date | None) -> VectorRule:
+    from churujing.batch.m06 import Rule
+
+    return Rule(policy, as_of)
+
+
+#: measure id -> factory of its vectorised rule
+VECTORISED: dict[str, Callable[[Policy, date | None], VectorRule]] = {
+    "visa-free-transit-240h": _m06,
+}
+
+
+@dataclass
+class Summary:
+    """Counts of one run: rows read, eligible, rejected (invalid), and per condition the
+    rows where it is unmet (a row refused for two reasons counts under both) and the rows
+    refused with it as the first unmet condition."""
+
+    rows: int = 0
+    eligible: int = 0
+    rejected: int = 0
+    unmet: dict[str, int] = field(default_factory=dict)
+    first_unmet: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> int:
+        return self.rows - self.eligible - self.rejected
+
+    def add(self, other: Summary) -> None:
+        self.rows += other.rows
+        self.eligible += other.eligible
+        self.rejected += other.rejected
+        for mine, theirs in ((self.unmet, other.unmet), (self.first_unmet, other.first_unmet)):
+            for k, v in theirs.items():
+                mine[k] = mine.get(k, 0) + v
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "eligible": self.eligible,
+            "refused": self.refused,
+            "rejected": self.rejected,
+            "unmet": dict(self.unmet),
+            "first_unmet": dict(self.first_unmet),
+        }
+
+
+def _is_list_fact(annotation: Any) -> bool:
+    if typing.get_origin(annotation) in (list, tuple):
+        return True
+    return any(_is_list_fact(a) for a in typing.get_args(annotation))
+
+
+def row_facts(table: pa.Table, facts: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of ``table`` as the facts the single path takes (missing values left out)."""
+    cols = [c for c in facts if c in table.column_names]
+    rows = table.select(cols).to_pylist()
+    return [{k: v for k, v in r.items() if v is not None} for r in rows]
+
+
+class Checker:
+    """Answers one measure for tables of facts (see the module docstring)."""
+
+    def __init__(
+        self,
+        measure_id: str,
+        *,
+        as_of: date | None = None,
+        policy: Policy | None = None,
+        keys: Sequence[str] | None = None,
+        vectorised: bool = True,
+    ) -> None:
+        self.measure: Measure = get_measure(measure_id)
+        self.policy = policy_or_default(policy)
+        self.as_of = as_of
+        self.facts = tuple(self.measure.facts.model_fields)
+        self.list_facts = tuple(
+            n for n, f in self.measure.facts.model_fields.items() if _is_list_fact(f.annotation)
+        )
+        self.required = tuple(
+            n for n, f in self.measure.facts.model_fields.items() if f.is_required()
+        )
+        factory = VECTORISED.get(self.measure.id) if vectorised else None
+        self.rule: VectorRule | None = factory(self.policy, as_of) if factory else None
+        self.keys = tuple(keys) if keys is not None else None
+        if self.rule is not None:
+            self._unmet_lists = _mask_lists(self.rule.conditions,
+                                            pl.Enum(list(self.rule.conditions)))
+
+    # ---------------------------------------------------------------- schema
+
+    @property
+    def vectorised(self) -> bool:
+        return self.rule is not None
+
+    def key_columns(self, columns: Sequence[str]) -> tuple[str, ...]:
+        if self.keys is not None:
+            missing = [k for k in self.keys if k not in columns]
+            if missing:
+                raise FactsError(f"no such column: {', '.join(missing)}", field=missing[0])
+            return self.keys
+        return tuple(c for c in columns if c not in self.facts)
+
+    def string_facts(self) -> tuple[str, ...]:
+        """Fact columns worth reading as dictionaries (names and codes)."""
+        out = []
+        for n, f in self.measure.facts.model_fields.items():
+            if f.annotation is str or f.annotation == (str | None) or typing.get_origin(
+                f.annotation
+            ) is typing.Literal:
+                out.append(n)
+        return tuple(out)
+
+    def output_schema(self, input_schema: pa.Schema) -> pl.Schema:
+        """The columns of the answers (Polars types) for an input of ``input_schema``."""
+        keys = self.key_columns(input_schema.names)
+        out: dict[str, pl.DataType] = dict(_polars_schema(input_schema, keys))
+        if not keys:
+            out["row"] = pl.Int64()
+        out["eligible"] = pl.Boolean()
+        if self.rule is not None:
+            code = pl.Enum(list(self.rule.conditions))
+            out["first_unmet"] = code
+            out["first_unmet_clause"] = pl.Enum(list(self.rule.clauses))
+            out["unmet"] = pl.List(code)
+            out.update(self.rule.details)
+        else:
+            out["first_unmet"] = pl.String()
+            out["first_unmet_clause"] = pl.String()
+            out["unmet"] = pl.List(pl.String())
+            out["details"] = pl.String()
+        return pl.Schema(out)
+
+    def rejects_schema(self, input_schema: pa.Schema) -> pl.Schema:
+        keys = self.key_columns(input_schema.names)
+        return pl.Schema(
+            {"row": pl.Int64()} | dict(_polars_schema(input_schema, keys))
+            | {"field": pl.String(), "reason": pl.String()}
+        )
+
+    def check_columns(self, columns: Sequence[str]) -> None:
+        """Every required fact must have a column (a row may still leave it empty)."""
+        missing = [c for c in self.required if c not in columns]
+        if missing:
+            raise FactsError(
+                f"the input has no column for the required fact(s) {', '.join(missing)}",
+                field=missing[0],
+            )
+        self.key_columns(columns)
+
+    # ---------------------------------------------------------------- a table
+
+    def normalise(self, table: pa.Table) -> pa.Table:
+        """What both paths read: microsecond instants, list facts as lists."""
+        for i, f in enumerate(table.schema):
+            t = f.type
+            if pa.types.is_timestamp(t) and t.unit != "us":
+                table = table.set_column(
+                    i, f.name, pc.cast(table.column(i), pa.timestamp("us", t.tz), safe=False)
+                )
+            elif f.name in self.list_facts and (
+                pa.types.is_string(t) or pa.types.is_large_string(t)
+            ):
+                table = table.set_column(
+                    i, f.name, pc.split_pattern(table.column(i).cast(pa.string()), ";")
+                )
+        return table
+
+    def check(
+        self, table: pa.Table, first_row: int
+    ) -> tuple[pl.DataFrame, pl.DataFrame, Summary]:
+        """Answers, rejects and summary for ``table`` (rows numbered from ``first_row`` + 1).
+
+        The answers keep the input's order; rejected rows are left out of them.
+        """
+        table = self.normalise(table)
+        schema = self.output_schema(table.schema)
+        keys = self.key_columns(table.column_names)
+        n = table.num_rows
+        summary = Summary(rows=n)
+        if self.rule is not None:
+            plan, invalid = self.rule.evaluate(table, _key_frame(table, keys, first_row))
+            flagged = np.flatnonzero(invalid)
+        else:
+            flagged = np.arange(n)
+        # rows answered (or rejected) by the single path
+        rejected: list[tuple[int, str, str]] = []
+        decided: list[tuple[int, Decision]] = []
+        if len(flagged):
+            sub = table.take(pa.array(flagged))
+            for i, facts in zip(flagged.tolist(), row_facts(sub, self.facts), strict=True):
+                try:
+                    decided.append((i, self.measure.check(facts, self.as_of, policy=self.policy)))
+                except FactsError as exc:
+                    rejected.append((i, exc.field, exc.message))
+        parts: list[pl.DataFrame] = []
+        order: list[np.ndarray] = []
+        if self.rule is not None:
+            keep = np.ones(n, dtype=bool)
+            keep[flagged] = False
+            if len(flagged):
+                plan = plan.filter(pl.Series(keep))
+            answers = self._vector_answers(plan, schema)
+            self._count_vector(summary, answers["__mask"])
+            parts.append(answers.drop("__mask"))
+            order.append(np.flatnonzero(keep))
+        if decided:
+            idx = np.array([i for i, _ in decided])
+            parts.append(self._decision_answers(table.take(pa.array(idx)), keys,
+                                                [d for _, d in decided], first_row + idx + 1,
+                                                schema))
+            order.append(idx)
+            for _, d in decided:
+                _count_decision(summary, d)
+        if len(parts) > 1:  # back in the input's order
+            result = pl.concat(parts).gather(np.argsort(np.concatenate(order), kind="stable"))
+        elif parts:
+            result = parts[0]
+        else:
+            result = pl.DataFrame(schema=schema)
+        summary.rejected = len(rejected)
+        return result, self._rejects(table, keys, rejected, first_row), summary
+
+    # ---------------------------------------------------------------- pieces
+
+    def _vector_answers(self, plan: pl.LazyFrame, schema: pl.Schema) -> pl.DataFrame:
+        """The answers from the rule's integer results (mask, first, clause, details), with
+        the unmet mask kept as ``__mask`` for the counts."""
+        assert self.rule is not None
+        codes = pl.Series(list(self.rule.conditions), dtype=schema["first_unmet"])
+        clauses = pl.Series(list(self.rule.clauses), dtype=schema["first_unmet_clause"])
+        details = {
+            name: pl.col(name).cast(pl.Datetime("us", "UTC")).dt.convert_time_zone(
+                dtype.time_zone or "UTC") if isinstance(dtype, pl.Datetime)
+            else pl.col(name).cast(dtype)
+            for name, dtype in self.rule.details.items()
+        }
+        keys = [c for c in schema if c not in ("eligible", "first_unmet", "first_unmet_clause",
+                                               "unmet", *self.rule.details)]
+        return plan.select(
+            *keys,
+            eligible=pl.col("mask") == 0,
+            first_unmet=pl.lit(codes).gather(pl.col("first")),
+            first_unmet_clause=pl.lit(clauses).gather(pl.col("clause")),
+            unmet=pl.lit(self._unmet_lists).gather(pl.col("mask")),
+            **details,
+            __mask=pl.col("mask"),
+        ).collect(engine="streaming")
+
+    def _count_vector(self, summary: Summary, masks: pl.Series) -> None:
+        """Eligible and per-condition counts, from the histogram of the unmet masks."""
+        assert self.rule is not None
+        hist = np.bincount(masks.to_numpy(), minlength=1)
+        summary.eligible += int(hist[0])
+        for m in np.flatnonzero(hist).tolist():
+            if m == 0:
+                continue
+            count = int(hist[m])
+            first = (m & -m).bit_length() - 1
+            code = self.rule.conditions[first]
+            summary.first_unmet[code] = summary.first_unmet.get(code, 0) + count
+            for k, c in enumerate(self.rule.conditions):
+                if m >> k & 1:
+                    summary.unmet[c] = summary.unmet.get(c, 0) + count
+
+    def _decision_answers(self, table: pa.Table, keys: Sequence[str],
+                          decisions: Sequence[Decision], rows: np.ndarray,
+                          schema: pl.Schema) -> pl.DataFrame:
+        firsts = [d.unmet[0] if d.unmet else None for d in decisions]
+        data: dict[str, Any] = {
+            "eligible": [d.eligible for d in decisions],
+            "first_unmet": [c.code if c else None for c in firsts],
+            "first_unmet_clause": [c.clause if c else None for c in firsts],
+            "unmet": [[c.code for c in d.unmet] for d in decisions],
+        }
+        if self.rule is not None:
+            for name in self.rule.details:
+                data[name] = [_detail(d.details.get(name)) for d in decisions]
+        else:
+            data["details"] = [json.dumps(jsonable(dict(d.details)), ensure_ascii=False)
+                               for d in decisions]
+        key_frame = _key_frame(table, keys, 0)
+        if not keys:
+            key_frame = pl.DataFrame({"row": rows.astype(np.int64)})
+        answers = pl.DataFrame(data, schema={k: v for k, v in schema.items() if k in data})
+        return pl.concat([key_frame, answers], how="horizontal").cast(dict(schema.items()))
+
+    def _rejects(self, table: pa.Table, keys: Sequence[str],
+                 rejects: list[tuple[int, str, str]], first_row: int) -> pl.DataFrame:
+        schema = self.rejects_schema(table.schema)
+        if not rejects:
+            return pl.DataFrame(schema=schema)
+        idx = pa.array([i for i, _, _ in rejects])
+        out = pl.concat([
+            pl.DataFrame({"row": [first_row + i + 1 for i, _, _ in rejects]},
+                         schema={"row": pl.Int64()}),
+            _key_frame(table.take(idx), keys, 0) if keys else pl.DataFrame(),
+            pl.DataFrame({"field": [f for _, f, _ in rejects],
+                          "reason": [r for _, _, r in rejects]},
+                         schema={"field": pl.String(), "reason": pl.String()}),
+        ], how="horizontal")
+        return out.cast(dict(schema.items()))
+
+
+def _key_frame(table: pa.Table, keys: Sequence[str], first_row: int) -> pl.DataFrame:
+    if keys:
+        out = pl.from_arrow(table.select(list(keys)))
+        assert isinstance(out, pl.DataFrame)
+        return out
+    return pl.DataFrame({"row": np.arange(first_row + 1, first_row + 1 + table.num_rows,
+                                          dtype=np.int64)})
+
+
+def _polars_schema(schema: pa.Schema, keys: Sequence[str]) -> pl.Schema:
+    empty = pl.from_arrow(schema.empty_table().select(list(keys)))
+    assert isinstance(empty, pl.DataFrame)
+    return empty.schema
+
+
+def _count_decision(summary: Summary, d: Decision) -> None:
+    if d.eligible:
+        summary.eligible += 1
+        return
+    for c in d.unmet:
+        summary.unmet[c.code] = summary.unmet.get(c.code, 0) + 1
+    first = d.unmet[0].code
+    summary.first_unmet[first] = summary.first_unmet.get(first, 0) + 1
+
+
+def _mask_lists(codes: Sequence[str], dtype: pl.DataType) -> pl.Series:
+    """For every bit mask of the conditions, the list of the unmet codes, in order."""
+    k = len(codes)
+    lists = [[c for i, c in enumerate(codes) if m >> i & 1] for m in range(1 << k)]
+    return pl.Series(lists, dtype=pl.List(dtype))
+
+
+def _detail(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,407 @@
+"""Measure 6 (240-hour visa-free transit), vectorised: the conditions as Polars expressions.
+
+The same ten conditions as :func:`churujing.measures.m06_visa_free_transit.decide`, in
+the same order, with the same codes and clauses, over integer codes and lookup tables.
+The tables are filled, once per distinct input value and per epoch, by the single path's
+own memoised per-day rules (``_day_rules``: the Condition it would report for that
+country, port or purpose on that day), so the two paths cannot drift apart on the data;
+what is restated here is only the arithmetic of a row: comparisons of dates and instants,
+the route test, and combining the conditions. ``tests/batch`` checks them row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from churujing import places
+from churujing.batch.columns import booleans, day_numbers, instants
+from churujing.batch.tables import (
+    EPOCH,
+    Epochs,
+    FieldCheck,
+    Vocabulary,
+    days,
+    dictionary_codes,
+    gather,
+)
+from churujing.measures import m06_visa_free_transit as rule
+from churujing.policy import Policy
+
+__all__ = ["CONDITIONS", "DETAILS", "Rule"]
+
+#: condition codes in the single path's order
+CONDITIONS: tuple[str, ...] = (
+    "policy_in_force",
+    "nationality",
+    "passport_validity",
+    "entry_port",
+    "third_country",
+    "onward_ticket",
+    "within_stay",
+    "purpose",
+    "visit_areas",
+    "exit_port",
+)
+DETAILS: dict[str, pl.DataType] = {"stay_deadline": pl.Datetime("us", "Asia/Shanghai")}
+
+_US_PER_DAY = 86_400_000_000
+_US_PER_HOUR = 3_600_000_000
+_BEIJING_US = 8 * _US_PER_HOUR
+
+# The data a row's answer reads, whose changes delimit the epochs.
+_TABLES = ("m06.nationalities", "m06.entry_ports", "m06.stay_areas", "ports")
+_PARAMETERS = (
+    "m06.policy_start",
+    "m06.stay_hours",
+    "m06.passport_min_validity_months",
+    "m06.permitted_purposes",
+    "m06.visa_required_purposes",
+)
+
+
+def _country(value: str) -> places.Country | None:
+    return places.country(value).value
+
+
+class Rule:
+    """Measure 6 over Arrow batches; ``as_of`` fixes the day (else each row's entry day)."""
+
+    measure = rule.ID
+    conditions = CONDITIONS
+    details: Mapping[str, pl.DataType] = DETAILS
+
+    def __init__(self, policy: Policy, as_of: date | None = None) -> None:
+        self.policy = policy
+        self.as_of = as_of
+        self.epochs = Epochs(policy, _TABLES, _PARAMETERS)
+        self.day_rules = [rule._day_rules(policy, d) for d in self.epochs.days]
+        ports = policy.table("ports")
+        f = rule.Facts
+
+        def port(value: str) -> places.Port | None:
+            return places.port(value, ports).value
+
+        self.checks = {name: FieldCheck(f, name) for name in f.model_fields}
+        area_check = self.checks["visit_areas"]
+        self.vocab: dict[str, Vocabulary[Any]] = {
+            "nationality": Vocabulary(self.checks["nationality"], _country),
+            "entry_port": Vocabulary(self.checks["entry_port"], port),
+            "origin": Vocabulary(self.checks["origin"], _country),
+            "destination": Vocabulary(self.checks["destination"], _country),
+            "purpose": Vocabulary(self.checks["purpose"], lambda v: v),
+            "exit_port": Vocabulary(self.checks["exit_port"], port),
+            # one element of visit_areas, validated as the list's element
+            "visit_area": Vocabulary(
+                _ElementCheck(area_check), lambda v: places.division(v).value
+            ),
+        }
+        self._countries: dict[str, int] = {rule.MAINLAND: 0}
+        self._days: dict[int, tuple[int, int, int, int | None]] = {}
+        self._tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        clauses = {"M06", "A1.1", "A1.2", "A2", "M06.2", "A1.3", "A1.4", "M06.3", "A2.66"}
+        for table in ("m06.nationalities", "m06.entry_ports", "m06.stay_areas"):
+            for item in policy.table(table):
+                clauses.update(p.ref.clause for p in item.periods if p.ref.clause)
+                if item.get("clause"):
+                    clauses.add(str(item.get("clause")))
+        self.clauses = tuple(sorted(clauses))
+        self._clause_index = {c: n for n, c in enumerate(self.clauses)}
+        self.clause_dtype = pl.Enum(self.clauses)
+        self.code_dtype = pl.Enum(CONDITIONS)
+
+    # ---------------------------------------------------------------- lookup tables
+
+    def _per_epoch(self, name: str, k: int, met_clause: Any) -> tuple[np.ndarray,
+                                                                      np.ndarray]:
+        """(unmet bit ``1 << k``, clause index) for every (epoch, code) of a vocabulary,
+        flattened epoch-major; rebuilt only when the vocabulary has grown."""
+        vocab = self.vocab[name]
+        key = (name, len(vocab))
+        hit = self._tables.get(key)
+        if hit is not None:
+            return hit
+        n = len(vocab)
+        bits = np.zeros(len(self.epochs) * n, dtype=np.uint16)
+        clause = np.zeros(len(self.epochs) * n, dtype=np.uint8)
+        for e, rules in enumerate(self.day_rules):
+            for code, value in enumerate(vocab.values):
+                ok, c = met_clause(rules, code, value)
+                bits[e * n + code] = 0 if ok else 1 << k
+                clause[e * n + code] = self._clause_index[c]
+        self._tables[key] = (bits, clause)
+        return bits, clause
+
+    def _third_country(self, k: int) -> np.ndarray:
+        """The route test's unmet bit for every (origin code, destination code)."""
+        o_vocab, d_vocab = self.vocab["origin"], self.vocab["destination"]
+        key = ("third_country", len(o_vocab) * 1_000_003 + len(d_vocab))
+        hit = self._tables.get(key)
+        if hit is not None:
+            return hit[0]
+        o = self._country_ids(o_vocab)[:, None]
+        d = self._country_ids(d_vocab)[None, :]
+        mainland = self._countries[rule.MAINLAND]
+        ok = (o >= 0) & (d >= 0) & (o != mainland) & (d != mainland) & (o != d)
+        bits = np.where(ok, 0, 1 << k).astype(np.uint16).ravel()
+        self._tables[key] = (bits, bits)
+        return bits
+
+    def _day_tables(self, entry_day: np.ndarray) -> tuple[Any, ...]:
+        """Per row, an index into per-day tables over the entry days of a batch; and the
+        tables: epoch, policy_in_force's unmet bit, the day a document must be valid until,
+        the stay deadline in µs since 1970 (null: no stay limit in force)."""
+        if len(entry_day) == 0:
+            wanted = np.zeros(1, np.int64)
+            index = np.zeros(0, np.int32)
+        else:
+            lo, hi = int(entry_day.min()), int(entry_day.max())
+            if hi - lo < 1_000_000:
+                wanted = np.arange(lo, hi + 1)
+                index = (entry_day - lo).astype(np.int32)
+            else:  # absurd dates far apart: only the days present
+                wanted = np.unique(entry_day)
+                index = np.searchsorted(wanted, entry_day).astype(np.int32)
+        rows = [self._day(dn) for dn in wanted.tolist()]
+        epoch = np.array([r[0] for r in rows], np.uint32)
+        in_force = np.array([r[1] for r in rows], np.uint16)
+        needed = np.array([r[2] for r in rows], np.int32)
+        deadline = pl.Series(values=[r[3] for r in rows], dtype=pl.Int64)
+        return index, epoch, in_force, needed, deadline
+
+    def _day(self, day_number: int) -> tuple[int, int, int, int | None]:
+        """(epoch, policy_in_force's bit, needed validity, deadline) for an entry day."""
+        hit = self._days.get(day_number)
+        if hit is None:
+            day = EPOCH + timedelta(days=day_number)
+            e = self.epochs.of(day) if self.as_of is None else self.epochs.of(self.as_of)
+            r = self.day_rules[e]
+            deadline = (None if r.hours is None else
+                        (day_number + 1) * _US_PER_DAY - _BEIJING_US + r.hours * _US_PER_HOUR)
+            hit = (e, 0 if r.in_force.met else 1, days(rule.add_months(day, r.months)),
+                   deadline)
+            self._days[day_number] = hit
+        return hit
+
+    def _country_ids(self, vocab: Vocabulary[Any]) -> np.ndarray:
+        out = np.full(len(vocab), -1, dtype=np.int32)
+        for code, value in enumerate(vocab.values):
+            if value is not None:
+                out[code] = self._countries.setdefault(value.code, len(self._countries))
+        return out
+
+    # ---------------------------------------------------------------- a batch
+
+    def evaluate(self, table: pa.Table, carry: pl.DataFrame | None = None
+                 ) -> tuple[pl.LazyFrame, np.ndarray]:
+        """The plan of the answers for ``table`` (one row per input row: the columns of
+        ``carry``, then ``mask`` (bit k set: condition k unmet), ``first`` (the first unmet
+        condition's index), ``clause`` (its clause's index in ``clauses``) and the details
+        (``stay_deadline``, µs since 1970)), and the rows that do not validate (their
+        answers are meaningless; the caller rejects them)."""
+        n = table.num_rows
+        ep = self.epochs
+        v = self.vocab
+        col = table.column
+        cols = set(table.column_names)
+
+        nat = dictionary_codes(col("nationality"), v["nationality"])
+        port = dictionary_codes(col("entry_port"), v["entry_port"])
+        origin = dictionary_codes(col("origin"), v["origin"])
+        dest = dictionary_codes(col("destination"), v["destination"])
+        purpose = dictionary_codes(col("purpose"), v["purpose"])
+        exit_ = (dictionary_codes(col("exit_port"), v["exit_port"]) if "exit_port" in cols
+                 else pl.Series(values=np.zeros(n, np.uint32)))
+        expiry, bad_expiry = day_numbers(col("passport_expiry"), self.checks["passport_expiry"])
+        entry_us, bad_entry = instants(col("entry_time"), self.checks["entry_time"])
+        dep_us, bad_dep = instants(col("departure_time"), self.checks["departure_time"])
+        ticket, bad_ticket = booleans(col("onward_ticket"), self.checks["onward_ticket"])
+        areas, bad_areas = self._areas(col("visit_areas") if "visit_areas" in cols else None, n)
+
+        invalid = bad_expiry | bad_entry | bad_dep | bad_ticket | bad_areas
+        invalid |= (dep_us <= entry_us) & ~bad_entry & ~bad_dep  # departure after entry
+        for name, codes in (("nationality", nat), ("entry_port", port), ("origin", origin),
+                            ("destination", dest), ("purpose", purpose),
+                            ("exit_port", exit_)):
+            invalid |= v[name].invalid_mask()[codes.to_numpy()]
+
+        # Lookup tables: for each (epoch, code), the condition's unmet bit and its clause.
+        nat_bit, nat_clause = self._per_epoch("nationality", 1, _nationality)
+        port_bit, port_clause = self._per_epoch("entry_port", 3, _entry_port)
+        purpose_bit, _ = self._per_epoch("purpose", 7, _purpose)
+        exit_bit, exit_clause = self._per_epoch("exit_port", 9, _exit_port)
+        third_bit = self._third_country(4)
+
+        # Per entry day (Beijing): its epoch (unless --as-of fixes it), policy_in_force's
+        # bit, the day a document must be valid until (the single path's add_months) and
+        # the stay deadline (µs since 1970; null where no stay limit is in force).
+        entry_day = (entry_us + _BEIJING_US) // _US_PER_DAY
+        index, day_epoch, day_in_force, day_needed, day_deadline = self._day_tables(entry_day)
+
+        frame = pl.DataFrame(
+            {
+                "nat": nat, "port": port, "origin": origin, "dest": dest, "purpose": purpose,
+                "exit": exit_, "expiry": expiry, "day": index, "dep_us": dep_us,
+                "ticket": ticket, "areas": areas,
+            }
+        )
+        carried: list[pl.Expr] = []
+        if carry is not None:
+            frame = frame.hstack(carry.rename({c: f"__carry_{c}" for c in carry.columns}))
+            carried = [pl.col(f"__carry_{c}").alias(c) for c in carry.columns]
+        day, e = pl.col("day"), pl.col("epoch")
+
+        def at(bits: np.ndarray, code: str) -> pl.Expr:
+            """A (epoch, code) table read for each row."""
+            return gather(bits, e * (len(bits) // len(ep)) + pl.col(code), pl.UInt16)
+
+        def unless(met: pl.Expr, k: int) -> pl.Expr:
+            return pl.when(met).then(pl.lit(0, pl.UInt16)).otherwise(pl.lit(1 << k, pl.UInt16))
+
+        n_dest = len(v["destination"])
+        unmet = [  # each condition's unmet bit, in the single path's order
+            gather(day_in_force, day, pl.UInt16),                            # policy_in_force
+            at(nat_bit, "nat"),                                              # nationality
+            unless(pl.col("expiry") >= gather(day_needed, day, pl.Int32), 2),  # passport
+            at(port_bit, "port"),                                            # entry_port
+            gather(third_bit, pl.col("origin") * n_dest + pl.col("dest"), pl.UInt16),
+            unless(pl.col("ticket"), 5),                                     # onward_ticket
+            unless(pl.col("dep_us") <= pl.col("deadline"), 6),               # within_stay
+            at(purpose_bit, "purpose"),                                      # purpose
+            unless((pl.col("areas") & gather([1 << k for k in range(len(ep))], e, pl.Int32))
+                   != 0, 8),                                                 # visit_areas
+            at(exit_bit, "exit"),                                            # exit_port
+        ]
+        mask: pl.Expr = unmet[0]
+        for bit in unmet[1:]:
+            mask = mask | bit
+
+        # The clause of the first unmet condition: constant, or read from the data.
+        ci = self._clause_index
+        constant = [ci[c] for c in ("M06", "A1.1", "A1.2", "A2", "M06.2", "A1.3", "A1.4",
+                                     "M06.3", "A2.66", "A2")]
+        first = pl.col("mask").bitwise_trailing_zeros()  # 16 where every condition is met
+        clause: pl.Expr = gather(constant + [0] * (17 - len(constant)), first, pl.UInt8)
+        for k, table_, code in ((1, nat_clause, "nat"), (3, port_clause, "port"),
+                                (9, exit_clause, "exit")):
+            n_codes = len(table_) // len(ep)
+            clause = pl.when(first == k).then(
+                gather(table_, e * n_codes + pl.col(code), pl.UInt8)
+            ).otherwise(clause)
+        if self.as_of is not None:
+            epoch: pl.Expr = pl.lit(ep.of(self.as_of), pl.UInt32)
+        else:
+            epoch = gather(day_epoch, day, pl.UInt32)
+        plan = (
+            frame.lazy()
+            .with_columns(epoch=epoch, deadline=gather(day_deadline, day, pl.Int64))
+            .with_columns(mask=mask)
+            .select(
+                *carried,
+                mask=pl.col("mask"),
+                first=pl.when(pl.col("mask") != 0).then(first.cast(pl.UInt8)),
+                clause=pl.when(pl.col("mask") != 0).then(clause),
+                stay_deadline=pl.col("deadline"),
+            )
+        )
+        return plan, invalid
+
+    def _areas(self, array: pa.Array | pa.ChunkedArray | None, n: int) -> tuple[np.ndarray,
+                                                                               np.ndarray]:
+        """Per row, a bit mask of the epochs in which every place to visit is allowed
+        (all bits when none is given), and the rows with a value that does not validate."""
+        full = (1 << len(self.epochs)) - 1
+        if array is None:
+            return np.full(n, full, dtype=np.int32), np.zeros(n, dtype=bool)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+        bad = np.zeros(n, dtype=bool)
+        masks = np.full(n, full, dtype=np.int32)
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            array = _split(array)
+        if not (pa.types.is_list(array.type) or pa.types.is_large_list(array.type)):
+            return masks, ~np.asarray(array.is_null())  # not a list: invalid unless null
+        lengths = pc.list_value_length(array)
+        rows = np.asarray(pc.indices_nonzero(pc.fill_null(pc.greater(lengths, 0), False)))
+        if len(rows) == 0:
+            return masks, bad
+        vocab = self.vocab["visit_area"]
+        offsets = np.asarray(array.offsets, dtype=np.int64)
+        base, end = int(offsets[0]), int(offsets[-1])
+        codes = dictionary_codes(array.values.slice(base, end - base), vocab).to_numpy()
+        allowed, element_bad = self._area_tables()
+        # reduce over [start, end) of each row: pairs of bounds, every other segment
+        bounds = np.empty(2 * len(rows), dtype=np.int64)
+        bounds[0::2], bounds[1::2] = offsets[rows] - base, offsets[rows + 1] - base
+        masks[rows] = np.bitwise_and.reduceat(np.append(allowed[codes], 0), bounds)[0::2]
+        bad[rows] = np.logical_or.reduceat(np.append(element_bad[codes], False), bounds)[0::2]
+        return masks, bad
+
+    def _area_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per place code: a bit mask of the epochs in which it is allowed, and whether the
+        value does not validate (code 0, a null element, does not)."""
+        vocab = self.vocab["visit_area"]
+        key = ("visit_area", len(vocab))
+        hit = self._tables.get(key)
+        if hit is not None:
+            return hit
+        allowed = np.zeros(len(vocab), dtype=np.int32)
+        for code, value in enumerate(vocab.values):
+            if value is not None:
+                for e, r in enumerate(self.day_rules):
+                    if rule._area_allowed(value, r.areas):
+                        allowed[code] |= 1 << e
+        element_bad = vocab.invalid_mask()
+        element_bad[0] = True
+        self._tables[key] = (allowed, element_bad)
+        return allowed, element_bad
+
+
+def _nationality(r: Any, code: int, x: places.Country | None) -> tuple[bool, str]:
+    if x is None:
+        return False, "A1.1"  # not recognised
+    c = r.nationality(x)
+    return c.met, c.clause
+
+
+def _entry_port(r: Any, code: int, x: places.Port | None) -> tuple[bool, str]:
+    if x is None:
+        return False, "A2"  # not recognised
+    c = r.entry_port(x)[0]
+    return c.met, c.clause
+
+
+def _exit_port(r: Any, code: int, x: places.Port | None) -> tuple[bool, str]:
+    if x is None:
+        return code == 0, "A2"  # code 0: none given (met); otherwise not recognised
+    c = r.exit_port(x)
+    return c.met, c.clause
+
+
+def _purpose(r: Any, code: int, x: str | None) -> tuple[bool, str]:
+    return (r.purpose(x).met if x is not None else False), "M06.3"
+
+
+class _ElementCheck(FieldCheck):
+    """One element of a list fact, validated as the list's element."""
+
+    def __init__(self, of: FieldCheck) -> None:
+        self.name = of.name
+        self.required = False
+        self.adapter = of.adapter
+
+    def __call__(self, value: Any) -> Any:
+        out = super().__call__([value])
+        return out[0] if isinstance(out, list) else out
+
+
+def _split(array: pa.Array) -> pa.Array:
+    """A list fact given as text (CSV): items separated by ``;``."""
+    return pc.split_pattern(array, ";")
+

@@ -1,0 +1,195 @@
+"""Lookup tables for the vectorised rules, built from the policy data and the library.
+
+Nothing here restates a rule or a list: every table is filled by asking the library
+(``churujing.places`` to resolve a name, the policy :class:`~churujing.policy.Table` s
+and :class:`~churujing.policy.Parameter` s for what is in force) once per distinct
+value of the input and once per *epoch* — a span of days over which none of the data a
+rule reads changes. A batch then only gathers from small arrays by integer codes.
+
+* :class:`Epochs` — the days on which any of a rule's tables or parameters change; a
+  day's epoch is the number of those boundaries on or before it.
+* :class:`FieldCheck` — a fact's own validation (the measure's pydantic field, with the
+  model's configuration), applied to one distinct value at a time.
+* :class:`Vocabulary` — the distinct raw values met so far in a column, each given a
+  stable code and resolved once (``resolve`` is the library call of the single path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+from pydantic import TypeAdapter, ValidationError
+
+from churujing.errors import FactsError
+from churujing.facts import FactsModel
+from churujing.policy import Policy
+
+__all__ = [
+    "EPOCH",
+    "Epochs",
+    "FieldCheck",
+    "Invalid",
+    "Vocabulary",
+    "days",
+    "dictionary_codes",
+    "gather",
+]
+
+EPOCH = date(1970, 1, 1)
+
+V = TypeVar("V")
+
+
+def days(day: date) -> int:
+    """Days since 1970-01-01 (Arrow's date32)."""
+    return (day - EPOCH).days
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Why a value does not validate: the fact (dotted path) and the reason, as the single
+    path's :class:`~churujing.errors.FactsError` says it."""
+
+    field: str
+    reason: str
+
+
+class Epochs:
+    """Spans of days over which a rule's policy data do not change."""
+
+    def __init__(self, policy: Policy, tables: Iterable[str], parameters: Iterable[str]) -> None:
+        bounds: set[date] = set()
+        for name in tables:
+            bounds.update(policy.table(name).boundaries())
+        for name in parameters:
+            for v in policy.param(name).values:
+                bounds.update(d for d in (v.start, v.end) if d is not None)
+        self.boundaries: tuple[date, ...] = tuple(sorted(bounds))
+        first = self.boundaries[0] - timedelta(days=1) if self.boundaries else EPOCH
+        #: a day inside each epoch: the day before the first boundary, then each boundary
+        self.days: tuple[date, ...] = (first, *self.boundaries)
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def of(self, day: date) -> int:
+        return sum(1 for b in self.boundaries if day >= b)
+
+    def expr(self, day_number: pl.Expr) -> pl.Expr:
+        """The epoch of a day given as days since 1970 (UInt8)."""
+        out: pl.Expr = pl.lit(0, pl.UInt8)
+        for b in self.boundaries:
+            out = out + (day_number >= days(b)).cast(pl.UInt8)
+        return out
+
+
+def gather(values: Sequence[Any] | np.ndarray | pl.Series, index: pl.Expr, dtype: Any) -> pl.Expr:
+    """``values[index]`` as a Polars expression (a lookup table read by integer codes)."""
+    return pl.lit(pl.Series(values=values, dtype=dtype)).gather(index)
+
+
+class FieldCheck:
+    """Validate one value of one fact exactly as the measure's Facts model does.
+
+    Built from the model's own field (its annotation, validators and the model's
+    configuration, e.g. stripping whitespace), so a value is valid here iff it is valid
+    in the single path. Cross-field validators are the vectorised rule's business.
+    """
+
+    def __init__(self, model: type[FactsModel], name: str) -> None:
+        info = model.model_fields[name]
+        self.name = name
+        self.required = info.is_required()
+        self.adapter: TypeAdapter[Any] = TypeAdapter(
+            info.rebuild_annotation(), config=model.model_config
+        )
+
+    def __call__(self, value: Any) -> Any:
+        """The validated value, or an :class:`Invalid`."""
+        from churujing.facts import _loc, _message
+
+        try:
+            return self.adapter.validate_python(value)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = _loc((self.name, *err["loc"]))
+            return Invalid(loc, _message(err))
+
+
+MISSING = Invalid("", "required fact is missing")
+
+
+class Vocabulary(Generic[V]):
+    """The distinct raw values of a column, each with a code and resolved once.
+
+    ``resolve`` turns a raw value (already validated) into whatever the rule needs
+    (a country, a port…); it may raise :class:`FactsError` (an ambiguous name), which is
+    kept as the value's :class:`Invalid`. Code 0 is reserved for a missing value.
+    """
+
+    def __init__(self, check: FieldCheck, resolve: Callable[[Any], V]) -> None:
+        self.check = check
+        self.resolve = resolve
+        self._codes: dict[Any, int] = {}
+        self.values: list[V | None] = [None]
+        self.invalid: list[Invalid | None] = [
+            Invalid(check.name, MISSING.reason) if check.required else None
+        ]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def code(self, raw: Any) -> int:
+        key = (type(raw), raw)
+        found = self._codes.get(key)
+        if found is not None:
+            return found
+        value = self.check(raw)
+        resolved: V | None = None
+        problem: Invalid | None = None
+        if isinstance(value, Invalid):
+            problem = value
+        else:
+            try:
+                resolved = self.resolve(value)
+            except FactsError as exc:
+                problem = Invalid(exc.field or self.check.name, exc.message)
+        n = len(self.values)
+        self.values.append(resolved)
+        self.invalid.append(problem)
+        self._codes[key] = n
+        return n
+
+    def encode(self, raws: Sequence[Any]) -> np.ndarray:
+        return np.fromiter((self.code(r) for r in raws), dtype=np.uint32, count=len(raws))
+
+    def invalid_mask(self) -> np.ndarray:
+        return np.array([p is not None for p in self.invalid], dtype=bool)
+
+
+def dictionary_codes(array: pa.Array | pa.ChunkedArray, vocab: Vocabulary[Any]) -> pl.Series:
+    """The vocabulary codes of a column (UInt32; 0 where null), through its dictionary.
+
+    A dictionary-encoded column (as Parquet string columns usually are) costs one lookup
+    per distinct value and a take over the indices; other columns are dictionary-encoded
+    first.
+    """
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    if not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array)
+    remap = vocab.encode(array.dictionary.to_pylist())
+    indices = array.indices
+    if array.null_count == 0:
+        return pl.Series(values=remap[np.asarray(indices)], dtype=pl.UInt32)
+    # nulls: code 0 (missing)
+    idx = np.asarray(indices.fill_null(-1), dtype=np.int64) + 1
+    return pl.Series(values=np.concatenate(([0], remap)).astype(np.uint32)[idx],
+                     dtype=pl.UInt32)

@@ -19,6 +19,7 @@ ones are Beijing time, as in the library); nanoseconds are truncated to microsec
 from __future__ import annotations
 
 import json
+import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -104,6 +105,16 @@ def _is_list_fact(annotation: Any) -> bool:
     return any(_is_list_fact(a) for a in typing.get_args(annotation))
 
 
+def _leaves(annotation: Any) -> list[Any]:
+    """The types in a (possibly Optional or Annotated) annotation; a list counts as one."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _leaves(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [x for a in typing.get_args(annotation) for x in _leaves(a)]
+    return [annotation]
+
+
 def row_facts(table: pa.Table, facts: Sequence[str]) -> list[dict[str, Any]]:
     """The rows of ``table`` as the facts the single path takes (missing values left out)."""
     cols = [c for c in facts if c in table.column_names]
@@ -161,6 +172,16 @@ class Checker:
             if f.annotation is str or f.annotation == (str | None) or typing.get_origin(
                 f.annotation
             ) is typing.Literal:
+                out.append(n)
+        return tuple(out)
+
+    def text_facts(self) -> tuple[str, ...]:
+        """Facts given as text in JSON: names, codes, dates and instants."""
+        out = []
+        for n, f in self.measure.facts.model_fields.items():
+            kinds = {a for a in _leaves(f.annotation) if a is not type(None)}
+            if kinds and all(k in (str, date, datetime) or typing.get_origin(k) is
+                             typing.Literal for k in kinds):
                 out.append(n)
         return tuple(out)
 

@@ -71,11 +71,13 @@ def input_files(path: str | Path) -> list[Path]:
 class Reader:
     """Batches of rows of one input file, as Arrow tables."""
 
-    def __init__(self, path: Path, *, strings: Sequence[str] = (), batch_size: int = 1 << 20):
+    def __init__(self, path: Path, *, strings: Sequence[str] = (), texts: Sequence[str] = (),
+                 batch_size: int = 1 << 20):
         self.path = path
         self.format = format_of(path)
         self.batch_size = batch_size
         self.strings = tuple(strings)  # text columns worth keeping as dictionaries
+        self.texts = tuple(texts)  # columns read as text from JSON (names, dates, instants)
         self.num_rows: int | None = None
         if self.format == "parquet":
             self._pf = pq.ParquetFile(path)
@@ -116,8 +118,15 @@ class Reader:
             for b in reader:
                 yield pa.Table.from_batches([b])
         else:
+            # Facts that are text, dates or instants stay text: Arrow's JSON reader would
+            # otherwise turn "2025-11-19T20:00:00Z" into a timestamp without its offset.
             reader = pajson.open_json(
-                self.path, read_options=pajson.ReadOptions(block_size=1 << 24)
+                self.path,
+                read_options=pajson.ReadOptions(block_size=1 << 24),
+                parse_options=pajson.ParseOptions(
+                    explicit_schema=pa.schema([(c, pa.string()) for c in self.texts]),
+                    unexpected_field_behavior="infer",
+                ),
             )
             for b in reader:
                 yield pa.Table.from_batches([b])

@@ -117,7 +117,8 @@ def check_file(
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Check one unit of work: stream its rows through ``checker`` into its outputs."""
-    reader = Reader(target.source, strings=checker.string_facts(), batch_size=batch_size)
+    reader = Reader(target.source, strings=checker.string_facts(), texts=checker.text_facts(),
+                    batch_size=batch_size)
     batches = _prefetch(reader.batches(target.row_groups))
     first = next(batches, None)
     head = checker.normalise(first if first is not None else _empty_input(reader, checker))

@@ -51,6 +51,8 @@ class VectorRule(Protocol):
     def evaluate(self, table: pa.Table, carry: pl.DataFrame | None = None
                  ) -> tuple[pl.LazyFrame, np.ndarray]: ...
 
+    def detail(self, decision: Decision) -> dict[str, Any]: ...
+
 
 def _m06(policy: Policy, as_of: date | None) -> VectorRule:
     from churujing.batch.m06 import Rule
@@ -58,9 +60,16 @@ def _m06(policy: Policy, as_of: date | None) -> VectorRule:
     return Rule(policy, as_of)
 
 
+def _m10(policy: Policy, as_of: date | None) -> VectorRule:
+    from churujing.batch.m10 import Rule
+
+    return Rule(policy, as_of)
+
+
 #: measure id -> factory of its vectorised rule
 VECTORISED: dict[str, Callable[[Policy, date | None], VectorRule]] = {
     "visa-free-transit-240h": _m06,
+    "arrival-card": _m10,
 }
 
 
@@ -348,8 +357,10 @@ class Checker:
             "unmet": [[c.code for c in d.unmet] for d in decisions],
         }
         if self.rule is not None:
-            for name in self.rule.details:
-                data[name] = [_detail(d.details.get(name)) for d in decisions]
+            rule = self.rule
+            values = [rule.detail(d) for d in decisions]
+            for name in rule.details:
+                data[name] = [v[name] for v in values]
         else:
             data["details"] = [json.dumps(jsonable(dict(d.details)), ensure_ascii=False)
                                for d in decisions]
@@ -408,10 +419,3 @@ def _mask_lists(codes: Sequence[str], dtype: pl.DataType) -> pl.Series:
     return pl.Series(lists, dtype=pl.List(dtype))
 
 
-def _detail(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return value

@@ -12,7 +12,7 @@ the route test, and combining the conditions. ``tests/batch`` checks them row by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from churujing.batch.tables import (
     dictionary_codes,
     gather,
 )
+from churujing.decision import Decision
 from churujing.measures import m06_visa_free_transit as rule
 from churujing.policy import Policy
 
@@ -196,6 +197,11 @@ class Rule:
                 out[code] = self._countries.setdefault(value.code, len(self._countries))
         return out
 
+    def detail(self, decision: Decision) -> dict[str, Any]:
+        """The details of a decision of the single path, as the batch writes them."""
+        deadline = decision.details.get("stay_deadline")
+        return {"stay_deadline": datetime.fromisoformat(deadline) if deadline else None}
+
     # ---------------------------------------------------------------- a batch
 
     def evaluate(self, table: pa.Table, carry: pl.DataFrame | None = None
@@ -229,7 +235,9 @@ class Rule:
         for name, codes in (("nationality", nat), ("entry_port", port), ("origin", origin),
                             ("destination", dest), ("purpose", purpose),
                             ("exit_port", exit_)):
-            invalid |= v[name].invalid_mask()[codes.to_numpy()]
+            bad = v[name].invalid_mask()
+            if bad.any():  # only then look at the rows
+                invalid |= bad[codes.to_numpy()]
 
         # Lookup tables: for each (epoch, code), the condition's unmet bit and its clause.
         nat_bit, nat_clause = self._per_epoch("nationality", 1, _nationality)

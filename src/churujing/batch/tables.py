@@ -189,7 +189,10 @@ def dictionary_codes(array: pa.Array | pa.ChunkedArray, vocab: Vocabulary[Any]) 
     indices = array.indices
     if array.null_count == 0:
         return pl.Series(values=remap[np.asarray(indices)], dtype=pl.UInt32)
-    # nulls: code 0 (missing)
-    idx = np.asarray(indices.fill_null(-1), dtype=np.int64) + 1
-    return pl.Series(values=np.concatenate(([0], remap)).astype(np.uint32)[idx],
-                     dtype=pl.UInt32)
+    # nulls: code 0 (missing); the index under a null slot is undefined, so mask it first
+    width = np.dtype(indices.type.to_pandas_dtype())
+    idx = np.frombuffer(indices.buffers()[1], dtype=width, count=len(indices),
+                        offset=indices.offset * width.itemsize).astype(np.int64)
+    valid = np.asarray(array.is_valid())
+    remap0 = np.concatenate(([0], remap)).astype(np.uint32)
+    return pl.Series(values=remap0[np.where(valid, idx + 1, 0)], dtype=pl.UInt32)

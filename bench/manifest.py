@@ -223,13 +223,13 @@ def variant_duckdb(path: str, out: str) -> dict[str, Any]:
     for col in ("origin", "destination"):
         values = [r[0] for r in con.execute(
             f"SELECT DISTINCT {col} FROM read_parquet(?)", [path]).fetchall()]
+        codes = [rule.vocab[col].code(x) if x is not None else 0 for x in values]
         ids = rule._country_ids(rule.vocab[col])
-        places[col] = pa.table({"v": values, "id": [
-            int(ids[rule.vocab[col].code(x)]) if x is not None else -1 for x in values]})
+        places[col] = pa.table({"v": values, "id": [int(ids[c]) for c in codes]})
         con.register(f"lut_{col}", places[col])
     lo, hi = con.execute(
         "SELECT min(epoch_us(entry_time)), max(epoch_us(entry_time)) FROM read_parquet(?)",
-        [path]).fetchone()
+        [path]).fetchall()[0]
     days = np.arange((lo + 8 * 3_600_000_000) // 86_400_000_000,
                      (hi + 8 * 3_600_000_000) // 86_400_000_000 + 1)
     _, epoch_t, in_force_t, needed_t, deadline_s = rule._day_tables(days)
@@ -237,12 +237,14 @@ def variant_duckdb(path: str, out: str) -> dict[str, Any]:
         np.int32), "needed": needed_t, "deadline": deadline_s.to_arrow()})
     con.register("lut_day", day_table)
     areas = rule.vocab["visit_area"]
+    names = [r[0] for r in con.execute(
+        "SELECT DISTINCT unnest(visit_areas) FROM read_parquet(?)", [path]).fetchall()
+        if r[0] is not None]
+    area_codes = [areas.code(v) for v in names]
     allowed, _ = rule._area_tables()
     whens = " ".join(
-        f"WHEN '{str(v).replace(chr(39), chr(39) * 2)}' THEN {int(allowed[areas.code(v)])}"
-        for v in [r[0] for r in con.execute(
-            "SELECT DISTINCT unnest(visit_areas) FROM read_parquet(?)", [path]).fetchall()]
-        if v is not None
+        f"WHEN '{str(v).replace(chr(39), chr(39) * 2)}' THEN {int(allowed[c])}"
+        for v, c in zip(names, area_codes, strict=True)
     )
     full = (1 << ne) - 1
     mainland = rule._countries["CN"]
@@ -266,7 +268,7 @@ def variant_duckdb(path: str, out: str) -> dict[str, Any]:
           | CASE WHEN epoch_us(m.departure_time) <= m.deadline THEN 0 ELSE 64 END
           | coalesce(u.bit, 128)
           | CASE WHEN coalesce(list_aggregate(list_transform(m.visit_areas,
-                 a -> CASE a {whens} ELSE 0 END), 'bit_and'), {full})
+                 lambda a: CASE a {whens} ELSE 0 END), 'bit_and'), {full})
                  & (1 << m.ep) <> 0 THEN 0 ELSE 256 END
           | CASE WHEN m.exit_port IS NULL THEN 0 ELSE coalesce(x.bit, 512) END AS mask
         FROM m
@@ -286,14 +288,14 @@ def variant_duckdb(path: str, out: str) -> dict[str, Any]:
              WHEN mask & 64 <> 0 THEN 'A1.4' WHEN mask & 128 <> 0 THEN 'M06.3'
              WHEN mask & 256 <> 0 THEN 'A2.66' ELSE coalesce(exit_clause, 'A2') END
           AS first_unmet_clause,
-        list_filter({codes!r}, (c, i) -> mask & (1 << (i - 1)) <> 0) AS unmet,
+        list_filter({codes!r}, lambda c, i: mask & (1 << (i - 1)) <> 0) AS unmet,
         make_timestamptz(deadline) AS stay_deadline
       FROM b
     ) TO '{out}' (FORMAT parquet, COMPRESSION lz4)
     """
     con.execute(sql)
     seconds = time.perf_counter() - t0
-    rows = con.execute("SELECT count(*) FROM read_parquet(?)", [out]).fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM read_parquet(?)", [out]).fetchall()[0][0]
     return {"seconds": seconds, "rows": rows}
 
 

@@ -272,10 +272,11 @@ class Checker:
         if len(flagged):
             sub = table.take(pa.array(flagged))
             for i, facts in zip(flagged.tolist(), row_facts(sub, self.facts), strict=True):
-                try:
-                    decided.append((i, self.measure.check(facts, self.as_of, policy=self.policy)))
-                except FactsError as exc:
-                    rejected.append((i, exc.field, exc.message))
+                answer = _single(self.measure, facts, self.as_of, self.policy)
+                if isinstance(answer, FactsError):
+                    rejected.append((i, answer.field, answer.message))
+                else:
+                    decided.append((i, answer))
         parts: list[pl.DataFrame] = []
         order: list[np.ndarray] = []
         if self.rule is not None:
@@ -400,6 +401,19 @@ def _polars_schema(schema: pa.Schema, keys: Sequence[str]) -> pl.Schema:
     empty = pl.from_arrow(schema.empty_table().select(list(keys)))
     assert isinstance(empty, pl.DataFrame)
     return empty.schema
+
+
+def _single(measure: Measure, facts: dict[str, Any], as_of: date | None,
+            policy: Policy) -> Decision | FactsError:
+    """The single path's answer, or its error with the traceback dropped (a traceback
+    keeps its frames, and with them a whole batch, alive until the next garbage
+    collection)."""
+    try:
+        return measure.check(facts, as_of, policy=policy)
+    except FactsError as exc:
+        exc.__traceback__ = None
+        exc.__context__ = None
+        return exc
 
 
 def _count_decision(summary: Summary, d: Decision) -> None:

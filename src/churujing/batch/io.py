@@ -101,7 +101,10 @@ class Reader:
             dict_cols = [c for c in self.strings if c in self.columns and (
                 pa.types.is_string(t := self.schema.field(c).type)
                 or pa.types.is_large_string(t) or pa.types.is_dictionary(t))]
-            pf = pq.ParquetFile(self.path, read_dictionary=dict_cols) if dict_cols else self._pf
+            # Stream the column chunks (no pre-buffering of whole row groups): memory stays
+            # at a few batches whatever the row groups' size.
+            pf = pq.ParquetFile(self.path, read_dictionary=dict_cols or None, pre_buffer=False,
+                                buffer_size=1 << 20)
             for b in pf.iter_batches(batch_size=self.batch_size, row_groups=row_groups,
                                      use_threads=True):
                 yield pa.Table.from_batches([b])

@@ -106,6 +106,7 @@ class Rule:
         self._countries: dict[str, int] = {rule.MAINLAND: 0}
         self._days: dict[int, tuple[int, int, int, int | None]] = {}
         self._tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._span: dict[tuple[int, int], tuple[Any, ...]] = {}
         clauses = {"M06", "A1.1", "A1.2", "A2", "M06.2", "A1.3", "A1.4", "M06.3", "A2.66"}
         for table in ("m06.nationalities", "m06.entry_ports", "m06.stay_areas"):
             for item in policy.table(table):
@@ -164,8 +165,11 @@ class Rule:
         else:
             lo, hi = int(entry_day.min()), int(entry_day.max())
             if hi - lo < 1_000_000:
-                wanted = np.arange(lo, hi + 1)
                 index = (entry_day - lo).astype(np.int32)
+                hit = self._span.get((lo, hi))
+                if hit is not None:  # the same days as a previous batch
+                    return (index, *hit)
+                wanted = np.arange(lo, hi + 1)
             else:  # absurd dates far apart: only the days present
                 wanted = np.unique(entry_day)
                 index = np.searchsorted(wanted, entry_day).astype(np.int32)
@@ -174,6 +178,10 @@ class Rule:
         in_force = np.array([r[1] for r in rows], np.uint16)
         needed = np.array([r[2] for r in rows], np.int32)
         deadline = pl.Series(values=[r[3] for r in rows], dtype=pl.Int64)
+        if len(entry_day) and len(wanted) == int(wanted[-1] - wanted[0]) + 1:
+            if len(self._span) > 64:
+                self._span.clear()
+            self._span[(int(wanted[0]), int(wanted[-1]))] = (epoch, in_force, needed, deadline)
         return index, epoch, in_force, needed, deadline
 
     def _day(self, day_number: int) -> tuple[int, int, int, int | None]:
@@ -335,12 +343,17 @@ class Rule:
             array = _split(array)
         if not (pa.types.is_list(array.type) or pa.types.is_large_list(array.type)):
             return masks, ~np.asarray(array.is_null())  # not a list: invalid unless null
-        lengths = pc.list_value_length(array)
-        rows = np.asarray(pc.indices_nonzero(pc.fill_null(pc.greater(lengths, 0), False)))
+        width = np.int64 if pa.types.is_large_list(array.type) else np.int32
+        offsets = np.frombuffer(array.buffers()[1], dtype=width, count=n + 1,
+                                offset=array.offset * np.dtype(width).itemsize)
+        given = np.diff(offsets) > 0
+        if array.null_count:
+            given &= np.asarray(array.is_valid())
+        rows = np.flatnonzero(given)
         if len(rows) == 0:
             return masks, bad
         vocab = self.vocab["visit_area"]
-        offsets = np.asarray(array.offsets, dtype=np.int64)
+        offsets = offsets.astype(np.int64)
         base, end = int(offsets[0]), int(offsets[-1])
         codes = dictionary_codes(array.values.slice(base, end - base), vocab).to_numpy()
         allowed, element_bad = self._area_tables()

@@ -154,8 +154,18 @@ class Decision:
         return "\n".join(lines)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def jsonable(value: Any) -> Any:
     """Turn details values (Text, dates, tuples, nested mappings) into JSON-ready data."""
+    kind = type(value)
+    if kind in _SCALARS:  # the common leaves first: exact type checks are cheap
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(v) for v in value]
     if isinstance(value, Text):
         return value.to_dict()
     if isinstance(value, datetime | date):

@@ -287,7 +287,13 @@ class _Index(Generic[P]):
         if cands:
             names = "; ".join(sorted(self._display(c) for c in cands))
             raise FactsError(f"{query!r} is ambiguous: it may mean {names}")
-        return Resolved(query, None, self.suggest(query, keep) if suggest else ())
+        if not suggest:
+            return Resolved(query, None, ())
+        # An unrecognised name: its suggestions (a fuzzy search) are memoised too.
+        res = Resolved(query, None, self.suggest(query, keep))
+        if len(self._memo) < self._MEMO_MAX:
+            self._memo[memo_key] = res
+        return res
 
     def remember(self, query: str, result: Resolved[P]) -> Resolved[P]:
         """Memoise a result found elsewhere (an airport outside a port registry)."""
@@ -741,6 +747,9 @@ def _unlisted(iata: str) -> Port:
 # --------------------------------------------------------------------------- ports
 
 _port_indexes: weakref.WeakKeyDictionary[Table, _Index[Port]] = weakref.WeakKeyDictionary()
+_unknown_ports: weakref.WeakKeyDictionary[Table, dict[str, Resolved[Port]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _code(value: Any) -> str:
@@ -810,5 +819,12 @@ def port(query: str, ports: Table) -> Resolved[Port]:
         if listed is not None:  # the registry knows it under its id but not this name
             return index.remember(query, Resolved(query, index.resolve(listed.key).value, ()))
         return index.remember(query, Resolved(query, _unlisted(hit.value), ()))
+    unknown = _unknown_ports.setdefault(ports, {})
+    seen = unknown.get(query)
+    if seen is not None:  # an unrecognised name seen before: its suggestions are memoised
+        return seen
     unlisted = airports.suggest(query, lambda iata: ports.get(iata.lower()) is None)
-    return Resolved(query, None, (index.suggest(query, None) + unlisted)[:3])
+    res: Resolved[Port] = Resolved(query, None, (index.suggest(query, None) + unlisted)[:3])
+    if len(unknown) < _Index._MEMO_MAX:
+        unknown[query] = res
+    return res

@@ -60,6 +60,12 @@ def _m06(policy: Policy, as_of: date | None) -> VectorRule:
     return Rule(policy, as_of)
 
 
+def _m05(policy: Policy, as_of: date | None) -> VectorRule:
+    from churujing.batch.m05 import Rule
+
+    return Rule(policy, as_of)
+
+
 def _m10(policy: Policy, as_of: date | None) -> VectorRule:
     from churujing.batch.m10 import Rule
 
@@ -68,6 +74,7 @@ def _m10(policy: Policy, as_of: date | None) -> VectorRule:
 
 #: measure id -> factory of its vectorised rule
 VECTORISED: dict[str, Callable[[Policy, date | None], VectorRule]] = {
+    "direct-transit-24h": _m05,
     "visa-free-transit-240h": _m06,
     "arrival-card": _m10,
 }

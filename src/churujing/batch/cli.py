@@ -67,7 +67,7 @@ def batch(
         "--key", help="input column to keep in the output (repeatable; default: every "
         "column that is not a fact of the measure)")] = None,
     batch_rows: Annotated[int, typer.Option(
-        "--batch-rows", help="rows per batch (memory vs. speed)", hidden=True)] = 1 << 20,
+        "--batch-rows", help="rows per batch (memory vs. speed)", hidden=True)] = 1 << 18,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
 ) -> None:
     """Check every row of a manifest for MEASURE: answers, rejects and a summary."""

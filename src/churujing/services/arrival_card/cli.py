@@ -23,13 +23,16 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from .errors import ArrivalCardError
-from .service import ROLES, ArrivalCardService
+from .roles import ROLES
+
+if TYPE_CHECKING:
+    from .service import ArrivalCardService
 
 __all__ = ["register"]
 
@@ -37,8 +40,14 @@ EXIT_ERROR = 1
 EXIT_AUTH = 3
 
 
+def _service_class() -> type[ArrivalCardService]:
+    from .service import ArrivalCardService  # the database stack loads only when used
+
+    return ArrivalCardService
+
+
 def _service() -> ArrivalCardService:
-    return ArrivalCardService.from_settings()
+    return _service_class().from_settings()
 
 
 def _fail(exc: ArrivalCardError) -> typer.Exit:
@@ -64,7 +73,7 @@ def register(app: typer.Typer) -> None:
     def migrate() -> None:
         """Upgrade the database schema to the latest version."""
         try:
-            ArrivalCardService.from_settings(migrate=True)
+            _service_class().from_settings(migrate=True)
         except ArrivalCardError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print("database schema is up to date")
@@ -76,7 +85,7 @@ def register(app: typer.Typer) -> None:
         """Migrate and create the key file; create an officer account (its password is
         printed once) when there is none. Safe to run again."""
         try:
-            service = ArrivalCardService.from_settings(migrate=True)
+            service = _service_class().from_settings(migrate=True)
             if any(o["role"] == "officer" for o in service.officers()):
                 Console(stderr=True).print("arrival card: database ready; officers exist")
                 return

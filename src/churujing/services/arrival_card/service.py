@@ -51,6 +51,7 @@ from .errors import (
     NotFound,
 )
 from .models import Audit, Filing, FilingVersion, Idempotency, Officer, OfficerToken
+from .roles import ROLES
 from .settings import Settings
 
 __all__ = [
@@ -63,9 +64,6 @@ __all__ = [
 ]
 
 MEASURE_ID = "arrival-card"
-ROLES = ("officer", "operator")
-"""``officer``: looks filings up at the port. ``operator``: runs the service (officer
-accounts, audit log) but sees no filing."""
 
 IMMUTABLE = ("nationality", "document", "passport_number")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -1,0 +1,9 @@
+"""The roles of the service's accounts (kept apart so that the CLI can name them cheaply)."""
+
+from __future__ import annotations
+
+__all__ = ["ROLES"]
+
+ROLES = ("officer", "operator")
+"""``officer``: looks filings up at the port. ``operator``: runs the service (officer
+accounts, audit log) but sees no filing."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from churujing.api.app import Settings, create_app
+    from churujing.api.application import Settings, create_app
 
 __all__ = ["Settings", "app", "create_app"]
 
@@ -23,12 +23,12 @@ def __getattr__(name: str) -> Any:
     global _app
     if name == "app":
         if _app is None:
-            from churujing.api.app import create_app
+            from churujing.api.application import create_app
 
             _app = create_app()
         return _app
     if name in ("Settings", "create_app"):
-        from churujing.api import app as module
+        from churujing.api import application as module
 
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

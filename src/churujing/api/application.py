@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from churujing import __version__
 from churujing.api.routes import changes, clauses, health, measures
 from churujing.api.routes import policy as policy_routes
-from churujing.errors import FactsError, UnknownMeasureError
+from churujing.errors import ChurujingError, FactsError, UnknownMeasureError
 from churujing.policy import load_policy
 
 __all__ = ["SERVICES", "DataVersionMiddleware", "Settings", "create_app"]
@@ -102,6 +102,13 @@ async def _facts_error(request: Request, exc: Exception) -> Response:
     return _error(request, 422, detail)
 
 
+async def _cannot_answer(request: Request, exc: Exception) -> Response:
+    """Any other library error (e.g. a date the data do not cover): the facts cannot be
+    answered as given — a 422 that says why, never a 500."""
+    detail = [{"loc": ["body"], "msg": str(exc), "type": "cannot_answer"}]
+    return _error(request, 422, detail)
+
+
 async def _unknown_measure(request: Request, exc: Exception) -> Response:
     return _error(request, 404, str(exc))
 
@@ -158,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(FactsError, _facts_error)
     app.add_exception_handler(UnknownMeasureError, _unknown_measure)
+    app.add_exception_handler(ChurujingError, _cannot_answer)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     for module in (health, measures, clauses, policy_routes, changes):
         app.include_router(module.router)

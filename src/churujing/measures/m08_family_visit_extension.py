@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field
 
 from churujing.calendar import Calendar, calendar
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import DataError
+from churujing.errors import DataError, FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
 from churujing.measures._common import policy_or_default
@@ -177,8 +177,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         * Days the agency is closed (its own holidays, when the mainland calendar is used)
           are not conditions: a warning says when the filing date or the latest filing date
           is not a working day of the region. Office hours and branches are not modelled.
-        * Outside the years the calendars know, :class:`~churujing.errors.DataError` is
-          raised (see churujing.calendar).
+        * Outside the years the calendars know, the facts are refused with a
+          :class:`~churujing.errors.FactsError` naming the date and the years known
+          (see churujing.calendar): the calendar does not guess.
     """
     policy = policy_or_default(policy)
     day = as_of or facts.filing_date
@@ -195,6 +196,13 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     region = _REGIONS[facts.region]
     chosen_by = "caller" if facts.calendar else "default"
     cal = calendar(facts.calendar or default_name)
+    for field, when in (("stay_expiry", facts.stay_expiry), ("filing_date", facts.filing_date)):
+        if not cal.covers(when):  # the calendar does not guess: say which dates it can answer
+            raise FactsError(
+                f"expected a date in {cal.first_year}–{cal.last_year}: the {cal.name} "
+                "working-day calendar knows the official holiday arrangements of no other year",
+                field=field,
+            )
     latest = cal.subtract_working_days(facts.stay_expiry, min_days)
     left = cal.working_days_between(facts.filing_date, facts.stay_expiry)
     in_time = left >= min_days
@@ -253,7 +261,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     local = calendar(facts.region)
     if local != cal:
         for label, when in ((T("提交日"), facts.filing_date), (T("最迟提交日"), latest)):
-            if not local.is_working_day(when):
+            if local.covers(when) and not local.is_working_day(when):
                 reason = local.reason(when) or Text("", "")
                 warnings.append(T(
                     "{label}{day}在{region}不是工作日（{reason}），受理机构可能不办公",

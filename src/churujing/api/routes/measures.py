@@ -25,7 +25,7 @@ from churujing.api.schemas import (
     ValidationErrorOut,
 )
 from churujing.decision import Decision, Lang
-from churujing.errors import FactsError, UnknownMeasureError
+from churujing.errors import ChurujingError, FactsError, UnknownMeasureError
 from churujing.measures import MEASURES, Measure, get_measure
 from churujing.policy import Policy
 
@@ -148,9 +148,11 @@ def _decide_many(m: Measure, items: list[Any], as_of: date | None, lang: Lang,
             if not isinstance(item, dict):
                 raise FactsError("expected a JSON object of facts", field="")
             results.append(decision_out(m.check(item, as_of), lang, policy.version))
-        except FactsError as exc:
+        except ChurujingError as exc:  # invalid facts, or facts the data cannot answer
+            field = exc.field if isinstance(exc, FactsError) else ""
+            message = exc.message if isinstance(exc, FactsError) else str(exc)
             err = ItemErrorOut.model_validate(
-                {"error": {"field": exc.field, "message": exc.message, "index": index}}
+                {"error": {"field": field, "message": message, "index": index}}
             )
             results.append(err.model_dump())
     return results

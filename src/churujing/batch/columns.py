@@ -120,11 +120,12 @@ def day_numbers(array: pa.Array | pa.ChunkedArray, check: FieldCheck) -> tuple[n
     """Days since 1970 of a date fact."""
     array = _combine(array)
     if pa.types.is_date32(array.type):
+        missing = _nulls(array)  # before the nulls are filled with day 0
         if array.null_count:
             array = pc.if_else(array.is_null(), pa.scalar(0, pa.date32()), array)
         days = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array),
                              offset=array.offset * 4)
-        return days, _nulls(array)
+        return days, missing
 
     def number(value: date) -> int:
         return (value - date(1970, 1, 1)).days

@@ -37,6 +37,9 @@ from churujing.measures import Measure, get_measure
 from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
 
+#: rows per slice given to a rule's NumPy kernel (its temporaries stay in the caches)
+KERNEL_ROWS = 1 << 20
+
 __all__ = ["VECTORISED", "Checker", "Summary", "VectorRule", "row_facts"]
 
 
@@ -149,6 +152,7 @@ class Checker:
         policy: Policy | None = None,
         keys: Sequence[str] | None = None,
         vectorised: bool = True,
+        kernel: str = "numpy",
     ) -> None:
         self.measure: Measure = get_measure(measure_id)
         self.policy = policy_or_default(policy)
@@ -163,9 +167,27 @@ class Checker:
         factory = VECTORISED.get(self.measure.id) if vectorised else None
         self.rule: VectorRule | None = factory(self.policy, as_of) if factory else None
         self.keys = tuple(keys) if keys is not None else None
-        if self.rule is not None:
-            self._unmet_lists = _mask_lists(self.rule.conditions,
-                                            pl.Enum(list(self.rule.conditions)))
+        if kernel not in ("numpy", "polars"):
+            raise ValueError(f"kernel: 'numpy' or 'polars', not {kernel!r}")
+        #: the rule's NumPy kernel answers (when it has one), else its Polars plan
+        self.kernel = kernel == "numpy" and hasattr(self.rule, "kernel")
+        self._arrow_schemas: dict[pa.Schema, pa.Schema] = {}
+        self._lists: pl.Series | None = None
+        self._dicts: dict[tuple[pa.DataType, pa.DataType], tuple[pa.Array, pa.Array]] = {}
+        if self.kernel:
+            assert self.rule is not None
+            k = len(self.rule.conditions)
+            lists = [[i for i in range(k) if m >> i & 1] for m in range(1 << k)]
+            #: per unmet mask, where its condition indices start in ``_lut_flat``
+            self._lut_start = np.cumsum([0] + [len(x) for x in lists[:-1]], dtype=np.int64)
+            self._lut_flat = np.array([i for x in lists for i in x] or [0], np.uint8)
+
+    def _unmet_lists(self) -> pl.Series:
+        """For every unmet mask, its list of codes (the Polars plan's table; built once)."""
+        assert self.rule is not None
+        if self._lists is None:
+            self._lists = _mask_lists(self.rule.conditions, pl.Enum(list(self.rule.conditions)))
+        return self._lists
 
     # ---------------------------------------------------------------- schema
 
@@ -263,17 +285,78 @@ class Checker:
 
         The answers keep the input's order; rejected rows are left out of them.
         """
+        if self.kernel:
+            answers, rejects, summary = self.check_arrow(table, first_row)
+            out = pl.from_arrow(answers)
+            assert isinstance(out, pl.DataFrame)
+            return out, rejects, summary
+        return self._check_polars(table, first_row)
+
+    def arrow_schema(self, input_schema: pa.Schema) -> pa.Schema:
+        """:meth:`output_schema` as Arrow (with Polars' metadata for its enums)."""
+        hit = self._arrow_schemas.get(input_schema)
+        if hit is None:
+            hit = pl.DataFrame(schema=self.output_schema(input_schema)).to_arrow().schema
+            self._arrow_schemas[input_schema] = hit
+        return hit
+
+    def check_arrow(
+        self, table: pa.Table, first_row: int
+    ) -> tuple[pa.Table, pl.DataFrame, Summary]:
+        """:meth:`check` with the answers as an Arrow table (the rule's NumPy kernel, its
+        codes emitted as dictionary arrays; without a kernel, :meth:`check`'s frame)."""
+        if not self.kernel:
+            out, rejects, summary = self._check_polars(table, first_row)
+            return out.to_arrow(), rejects, summary
+        assert self.rule is not None
         table = self.normalise(table)
-        schema = self.output_schema(table.schema)
         keys = self.key_columns(table.column_names)
+        schema = self.arrow_schema(table.schema)
         n = table.num_rows
         summary = Summary(rows=n)
-        if self.rule is not None:
-            plan, invalid = self.rule.evaluate(table, _key_frame(table, keys, first_row))
-            flagged = np.flatnonzero(invalid)
-        else:
-            flagged = np.arange(n)
-        # rows answered (or rejected) by the single path
+        # in slices that stay in the CPU's caches; the answers are a table of slices
+        parts: list[pa.Table] = []
+        flagged_parts: list[np.ndarray] = []
+        keep_parts: list[np.ndarray] = []
+        hist = np.zeros(1, np.int64)
+        for lo in range(0, max(n, 1), KERNEL_ROWS):
+            part = table.slice(lo, KERNEL_ROWS)
+            res = self.rule.kernel(part)  # type: ignore[attr-defined]
+            bad = np.flatnonzero(res.invalid)
+            keep = None
+            if len(bad):
+                keep = np.flatnonzero(~res.invalid)
+                flagged_parts.append(bad + lo)
+                keep_parts.append(keep + lo)
+            else:
+                keep_parts.append(np.arange(lo, lo + part.num_rows))
+            parts.append(self._arrow_answers(part, keys, res, keep, first_row + lo, schema))
+            h = np.bincount(res.mask if keep is None else res.mask.take(keep))
+            if len(h) > len(hist):
+                h[:len(hist)] += hist
+                hist = h
+            else:
+                hist[:len(h)] += h
+        answers = pa.concat_tables(parts) if len(parts) != 1 else parts[0]
+        self._count_histogram(summary, hist)
+        flagged = (np.concatenate(flagged_parts) if flagged_parts
+                   else np.zeros(0, np.int64))
+        rejected, decided = self._single_rows(table, flagged)
+        if decided:
+            idx = np.array([i for i, _ in decided])
+            single = self._decision_answers(table.take(pa.array(idx)), keys,
+                                            [d for _, d in decided], first_row + idx + 1,
+                                            self.output_schema(table.schema)).to_arrow()
+            for _, d in decided:
+                _count_decision(summary, d)
+            order = np.argsort(np.concatenate([*keep_parts, idx]), kind="stable")
+            answers = pa.concat_tables([answers, single.cast(schema)]).take(order)
+        summary.rejected = len(rejected)
+        return answers, self._rejects(table, keys, rejected, first_row), summary
+
+    def _single_rows(self, table: pa.Table, flagged: np.ndarray
+                     ) -> tuple[list[tuple[int, str, str]], list[tuple[int, Decision]]]:
+        """The rows answered (or rejected) by the single path."""
         rejected: list[tuple[int, str, str]] = []
         decided: list[tuple[int, Decision]] = []
         if len(flagged):
@@ -284,6 +367,91 @@ class Checker:
                     rejected.append((i, answer.field, answer.message))
                 else:
                     decided.append((i, answer))
+        return rejected, decided
+
+    def _dictionaries(self, code_t: pa.DataType, clause_t: pa.DataType
+                      ) -> tuple[pa.Array, pa.Array]:
+        """The condition codes and clauses as Arrow arrays, the same objects every batch
+        (a Parquet writer then keeps one dictionary per column chunk)."""
+        assert self.rule is not None
+        key = (code_t, clause_t)
+        hit = self._dicts.get(key)
+        if hit is None:
+            hit = (pa.array(list(self.rule.conditions), code_t),
+                   pa.array(list(self.rule.clauses), clause_t))
+            self._dicts[key] = hit
+        return hit
+
+    def _arrow_answers(self, table: pa.Table, keys: Sequence[str], res: Any,
+                       keep: np.ndarray | None, first_row: int, schema: pa.Schema
+                       ) -> pa.Table:
+        """The answers of the kept rows from the kernel's integer arrays."""
+        assert self.rule is not None
+        n = table.num_rows
+
+        def kept(a: np.ndarray) -> np.ndarray:
+            return a if keep is None else a.take(keep)
+
+        if keys:
+            sub = table.select(list(keys))
+            if keep is not None:
+                sub = sub.take(pa.array(keep))
+            if all(sub.schema.field(k).type == schema.field(k).type for k in keys):
+                key_arrays = list(sub.columns)  # as they are (what Polars would give)
+            else:
+                key_arrays = list(_key_frame(sub, keys, 0).to_arrow().columns)
+        else:
+            rows = np.arange(first_row + 1, first_row + 1 + n, dtype=np.int64)
+            key_arrays = [pa.array(kept(rows))]
+        mask, first, clause = kept(res.mask), kept(res.first), kept(res.clause)
+        refused = mask != 0
+        nulls = ~refused
+        code_t = schema.field("first_unmet").type
+        clause_t = schema.field("first_unmet_clause").type
+        codes, clauses = self._dictionaries(code_t.value_type, clause_t.value_type)
+        index_t = code_t.index_type.to_pandas_dtype()
+        first_a = pa.DictionaryArray.from_arrays(
+            pa.array(first.astype(index_t, copy=False), mask=nulls), codes, ordered=True)
+        clause_a = pa.DictionaryArray.from_arrays(
+            pa.array(clause.astype(clause_t.index_type.to_pandas_dtype(), copy=False),
+                     mask=nulls), clauses, ordered=True)
+        # every unmet condition: a list per row, its items read from a table of all masks
+        counts = np.bitwise_count(mask)
+        offsets = np.zeros(len(mask) + 1, np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        nz = np.flatnonzero(refused)
+        m = mask.take(nz)
+        pos = np.repeat(self._lut_start.take(m) - offsets.take(nz), counts.take(nz))
+        pos += np.arange(len(pos), dtype=np.int64)
+        items = self._lut_flat.take(pos).astype(index_t, copy=False)
+        unmet_t = schema.field("unmet").type
+        unmet_a = pa.LargeListArray.from_arrays(
+            pa.array(offsets), pa.DictionaryArray.from_arrays(pa.array(items), codes,
+                                                              ordered=True),
+            type=unmet_t)
+        arrays = [*key_arrays, pa.array(nulls),
+                  first_a, clause_a, unmet_a]
+        for name in self.rule.details:
+            values, valid = res.details[name]
+            values, valid = kept(values), None if valid is None else kept(valid)
+            t = schema.field(name).type
+            arrays.append(pa.array(values, mask=None if valid is None else ~valid).view(t))
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def _check_polars(
+        self, table: pa.Table, first_row: int
+    ) -> tuple[pl.DataFrame, pl.DataFrame, Summary]:
+        table = self.normalise(table)
+        schema = self.output_schema(table.schema)
+        keys = self.key_columns(table.column_names)
+        n = table.num_rows
+        summary = Summary(rows=n)
+        if self.rule is not None:
+            plan, invalid = self.rule.evaluate(table, _key_frame(table, keys, first_row))
+            flagged = np.flatnonzero(invalid)
+        else:
+            flagged = np.arange(n)
+        rejected, decided = self._single_rows(table, flagged)
         parts: list[pl.DataFrame] = []
         order: list[np.ndarray] = []
         if self.rule is not None:
@@ -333,15 +501,18 @@ class Checker:
             eligible=pl.col("mask") == 0,
             first_unmet=pl.lit(codes).gather(pl.col("first")),
             first_unmet_clause=pl.lit(clauses).gather(pl.col("clause")),
-            unmet=pl.lit(self._unmet_lists).gather(pl.col("mask")),
+            unmet=pl.lit(self._unmet_lists()).gather(pl.col("mask")),
             **details,
             __mask=pl.col("mask"),
         ).collect(engine="streaming")
 
     def _count_vector(self, summary: Summary, masks: pl.Series) -> None:
         """Eligible and per-condition counts, from the histogram of the unmet masks."""
+        self._count_histogram(summary, np.bincount(masks.to_numpy(), minlength=1))
+
+    def _count_histogram(self, summary: Summary, hist: np.ndarray) -> None:
+        """Eligible and per-condition counts from a histogram of the unmet masks."""
         assert self.rule is not None
-        hist = np.bincount(masks.to_numpy(), minlength=1)
         summary.eligible += int(hist[0])
         for m in np.flatnonzero(hist).tolist():
             if m == 0:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv as _csv
 import glob
+import queue
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from churujing.errors import ChurujingError
 
 __all__ = [
     "BatchInputError",
+    "ParquetSink",
     "Reader",
     "Writer",
     "format_of",
@@ -160,6 +163,8 @@ def _json_frame(df: pl.DataFrame) -> pl.DataFrame:
 
 
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "lz4", "statistics": False}
+#: the same for pyarrow's writer (dictionary-encoded codes, no statistics)
+ARROW_PARQUET_OPTIONS: dict[str, Any] = {"compression": "lz4", "write_statistics": False}
 
 
 class Writer:
@@ -205,6 +210,48 @@ class Writer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ParquetSink:
+    """Writes Arrow tables to one Parquet file from a thread of its own (Arrow's encoder
+    releases the GIL), at most ``depth`` tables behind: the writing overlaps the next
+    batch's reading and checking, in bounded memory."""
+
+    def __init__(self, path: str | Path, schema: pa.Schema, depth: int = 2) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.schema = schema
+        self.rows = 0
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            # dictionaries for the codes only (keys and instants are mostly distinct)
+            coded = [f.name for f in self.schema if pa.types.is_dictionary(f.type) or (
+                pa.types.is_large_list(f.type) and pa.types.is_dictionary(f.type.value_type))]
+            with pq.ParquetWriter(self.path, self.schema, use_dictionary=coded or False,
+                                  **ARROW_PARQUET_OPTIONS) as w:
+                while (table := self._queue.get()) is not None:
+                    w.write_table(table, row_group_size=1 << 20)
+        except BaseException as exc:  # handed to the producer
+            self._error = exc
+            while self._queue.get() is not None:  # drain: the producer must not block
+                pass
+
+    def write(self, table: pa.Table) -> None:
+        if self._error is not None:
+            raise self._error
+        self.rows += table.num_rows
+        self._queue.put(table)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def sink_parquet(frames: Iterator[pl.DataFrame], schema: pl.Schema, path: str | Path) -> None:

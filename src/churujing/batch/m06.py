@@ -24,6 +24,7 @@ from churujing import places
 from churujing.batch.columns import booleans, day_numbers, instants
 from churujing.batch.tables import (
     EPOCH,
+    Answers,
     Epochs,
     FieldCheck,
     Vocabulary,
@@ -53,6 +54,10 @@ CONDITIONS: tuple[str, ...] = (
 DETAILS: dict[str, pl.DataType] = {"stay_deadline": pl.Datetime("us", "Asia/Shanghai")}
 
 _US_PER_DAY = 86_400_000_000
+#: per unmet mask (15 bits), the index of its lowest set bit (255: none)
+_FIRST = np.full(1 << 15, 255, np.uint8)
+for _k in range(14, -1, -1):
+    _FIRST[(np.arange(1 << 15) >> _k) & 1 == 1] = _k
 _US_PER_HOUR = 3_600_000_000
 _BEIJING_US = 8 * _US_PER_HOUR
 
@@ -116,6 +121,11 @@ class Rule:
         self.clauses = tuple(sorted(clauses))
         self._clause_index = {c: n for n, c in enumerate(self.clauses)}
         self.clause_dtype = pl.Enum(self.clauses)
+        ci = self._clause_index
+        constant = [ci[c] for c in ("M06", "A1.1", "A1.2", "A2", "M06.2", "A1.3", "A1.4",
+                                     "M06.3", "A2.66", "A2")]
+        #: the clause of the first unmet condition when it does not depend on the data
+        self._constant_clause = np.array(constant + [0] * (256 - len(constant)), np.uint8)
         self.code_dtype = pl.Enum(CONDITIONS)
 
     # ---------------------------------------------------------------- lookup tables
@@ -327,6 +337,127 @@ class Rule:
             )
         )
         return plan, invalid
+
+    # ---------------------------------------------------------------- NumPy kernel
+
+    def _by_dictionary(self, array: pa.Array | pa.ChunkedArray, name: str
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """A name column as (per-row index into its dictionary, the dictionary's
+        vocabulary codes): every name is looked up once per distinct value, never per row.
+        Nulls index one more entry, vocabulary code 0 (missing)."""
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+        if not pa.types.is_dictionary(array.type):
+            array = pc.dictionary_encode(array)
+        vocab = self.vocab[name]
+        remap = np.append(vocab.encode(array.dictionary.to_pylist()), np.uint32(0))
+        indices = array.indices
+        width = np.dtype(indices.type.to_pandas_dtype())
+        idx = np.frombuffer(indices.buffers()[1], dtype=width, count=len(indices),
+                            offset=indices.offset * width.itemsize)
+        if array.null_count:
+            idx = np.where(np.asarray(array.is_valid()), idx, len(remap) - 1)
+        return idx, remap
+
+    def _name_bits(self, array: pa.Array | pa.ChunkedArray | None, name: str, k: int,
+                   met_clause: Any, n: int, e: np.ndarray | int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row, condition k's unmet bit with bit 15 set where the value does not
+        validate; and the per-(epoch, dictionary entry) clause table with the row indices
+        to read it (row r's clause: ``clauses[e[r] * m + index[r]]``)."""
+        if array is None:  # no column: every row has vocabulary code 0
+            idx, remap = np.zeros(n, np.int32), np.zeros(1, np.uint32)
+        else:
+            idx, remap = self._by_dictionary(array, name)
+        bits, clause = self._per_epoch(name, k, met_clause)
+        ne, m = len(self.epochs), len(remap)
+        invalid = self.vocab[name].invalid_mask()[remap].astype(np.uint16) << 15
+        table = (bits.reshape(ne, -1)[:, remap] | invalid).astype(np.uint16)
+        clauses = clause.reshape(ne, -1)[:, remap].ravel()
+        if isinstance(e, int):
+            return table[e].take(idx), clauses[e * m:(e + 1) * m], idx
+        flat = e * m + idx
+        return table.ravel().take(flat), clauses, flat
+
+    def kernel(self, table: pa.Table) -> Answers:
+        """The answers for ``table`` in one pass of NumPy over integer arrays (the same
+        conditions as :meth:`evaluate`, which states them as Polars expressions)."""
+        n = table.num_rows
+        col = table.column
+        cols = set(table.column_names)
+        expiry, bad_expiry = day_numbers(col("passport_expiry"), self.checks["passport_expiry"])
+        entry_us, bad_entry = instants(col("entry_time"), self.checks["entry_time"])
+        dep_us, bad_dep = instants(col("departure_time"), self.checks["departure_time"])
+        ticket, bad_ticket = booleans(col("onward_ticket"), self.checks["onward_ticket"])
+        areas, bad_areas = self._areas(col("visit_areas") if "visit_areas" in cols else None, n)
+
+        # per entry day: epoch, policy_in_force's bit, validity needed, deadline
+        entry_day = entry_us + _BEIJING_US
+        entry_day //= _US_PER_DAY
+        index, day_epoch, day_in_force, day_needed, day_deadline = self._day_tables(entry_day)
+        e: np.ndarray | int
+        if self.as_of is not None:
+            e = self.epochs.of(self.as_of)
+        elif len(day_epoch) and day_epoch.min() == day_epoch.max():
+            e = int(day_epoch[0])
+        else:
+            e = day_epoch.astype(np.int32).take(index)
+        has_deadline = (day_deadline.is_not_null().to_numpy() if day_deadline.null_count()
+                        else None)
+        # no stay limit in force: within_stay unmet, as the Polars plan's null comparison
+        deadline_t = day_deadline.fill_null(np.iinfo(np.int64).min).to_numpy()
+        deadline = deadline_t.take(index)
+
+        mask, nat_clause, nat_at = self._name_bits(col("nationality"), "nationality", 1,
+                                                   _nationality, n, e)
+        mask |= day_in_force.take(index)
+        mask |= (expiry < day_needed.take(index)).view(np.uint8).astype(np.uint16) << 2
+        port, port_clause, port_at = self._name_bits(col("entry_port"), "entry_port", 3,
+                                                     _entry_port, n, e)
+        mask |= port
+        # the route: origin and destination read together through one table per batch
+        o_idx, o_remap = self._by_dictionary(col("origin"), "origin")
+        d_idx, d_remap = self._by_dictionary(col("destination"), "destination")
+        third = self._third_country(4).reshape(len(self.vocab["origin"]), -1)
+        if len(o_remap) * len(d_remap) <= 1 << 20:
+            pair = (third[o_remap][:, d_remap]
+                    | (self.vocab["origin"].invalid_mask()[o_remap].astype(np.uint16)
+                       << 15)[:, None]
+                    | (self.vocab["destination"].invalid_mask()[d_remap].astype(np.uint16)
+                       << 15)[None, :]).astype(np.uint16)
+            mask |= pair.ravel().take(o_idx.astype(np.int32) * len(d_remap) + d_idx)
+        else:  # many distinct values (text columns): through the vocabulary codes
+            nd = third.shape[1]
+            o_code, d_code = o_remap.take(o_idx).astype(np.int64), d_remap.take(d_idx)
+            mask |= third.ravel().take(o_code * nd + d_code)
+            bad = self.vocab["origin"].invalid_mask()[o_code]
+            bad |= self.vocab["destination"].invalid_mask()[d_code]
+            mask |= bad.view(np.uint8).astype(np.uint16) << 15
+        mask |= (~ticket).view(np.uint8).astype(np.uint16) << 5
+        mask |= (dep_us > deadline).view(np.uint8).astype(np.uint16) << 6
+        purpose, _, _ = self._name_bits(col("purpose"), "purpose", 7, _purpose, n, e)
+        mask |= purpose
+        ebits = np.array([1 << k for k in range(len(self.epochs))], np.int32)
+        allowed = areas & (ebits[e] if isinstance(e, int) else ebits.take(e))
+        mask |= (allowed == 0).view(np.uint8).astype(np.uint16) << 8
+        exit_, exit_clause, exit_at = self._name_bits(
+            col("exit_port") if "exit_port" in cols else None, "exit_port", 9, _exit_port, n, e)
+        mask |= exit_
+
+        invalid = (mask >> 15).astype(bool)
+        invalid |= bad_expiry | bad_entry | bad_dep | bad_ticket | bad_areas
+        invalid |= (dep_us <= entry_us) & ~bad_entry & ~bad_dep  # departure after entry
+        mask &= 0x7FFF
+
+        first = _FIRST[mask]
+        clause = self._constant_clause[first]
+        for k, clauses, at in ((1, nat_clause, nat_at), (3, port_clause, port_at),
+                               (9, exit_clause, exit_at)):
+            rows = np.flatnonzero(first == k)
+            if len(rows):
+                clause[rows] = clauses.take(at[rows])
+        valid = None if has_deadline is None else has_deadline.take(index)
+        return Answers(mask, first, clause, {"stay_deadline": (deadline, valid)}, invalid)
 
     def _areas(self, array: pa.Array | pa.ChunkedArray | None, n: int) -> tuple[np.ndarray,
                                                                                np.ndarray]:

@@ -21,7 +21,14 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from churujing.batch.engine import Checker, Summary
-from churujing.batch.io import Reader, Writer, format_of, input_files, sink_parquet
+from churujing.batch.io import (
+    ParquetSink,
+    Reader,
+    Writer,
+    format_of,
+    input_files,
+    sink_parquet,
+)
 
 __all__ = ["Target", "check_file", "rejects_path", "run", "targets"]
 
@@ -146,8 +153,29 @@ def check_file(
                 progress(table.num_rows)
             yield out
 
+    def arrow_answers() -> Iterator[pa.Table]:
+        row = target.first_row
+        for table in tables:
+            out, rejected, s = checker.check_arrow(table, row)
+            row += table.num_rows
+            summary.add(s)
+            if rejected.height:
+                rejects.write(rejected)
+            if rejected.height:
+                gc.collect(1)
+            if progress is not None:
+                progress(table.num_rows)
+            yield out
+
     try:
-        if format_of(target.output) == "parquet":
+        if format_of(target.output) == "parquet" and checker.kernel:
+            sink = ParquetSink(target.output, checker.arrow_schema(head.schema))
+            try:
+                for out in arrow_answers():
+                    sink.write(out)
+            finally:
+                sink.close()
+        elif format_of(target.output) == "parquet":
             sink_parquet(answers(), schema, target.output)
         else:
             with Writer(target.output, schema) as out:

@@ -33,6 +33,7 @@ from churujing.policy import Policy
 
 __all__ = [
     "EPOCH",
+    "Answers",
     "Epochs",
     "FieldCheck",
     "Invalid",
@@ -59,6 +60,19 @@ class Invalid:
 
     field: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """A vectorised rule's answers for a batch, as integer arrays (one entry per row)."""
+
+    mask: np.ndarray  #: uint16, bit k set: condition k unmet
+    first: np.ndarray  #: uint8, the first unmet condition's index (255: none)
+    clause: np.ndarray  #: uint8, its clause's index in the rule's ``clauses``
+    #: per detail, its values (int64; instants in µs since 1970) and where they are valid
+    #: (None: everywhere)
+    details: dict[str, tuple[np.ndarray, np.ndarray | None]]
+    invalid: np.ndarray  #: bool, the rows that do not validate (the caller rejects them)
 
 
 class Epochs:

@@ -16,7 +16,23 @@ for benchmarks and tests).
 
 from __future__ import annotations
 
-from churujing.batch.engine import VECTORISED, Checker, Summary
-from churujing.batch.runner import run
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from churujing.batch.engine import VECTORISED, Checker, Summary
+    from churujing.batch.runner import run
 
 __all__ = ["VECTORISED", "Checker", "Summary", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    """The engine (Polars, Arrow) loads on first use, not when the CLI registers `batch`."""
+    if name in ("VECTORISED", "Checker", "Summary"):
+        from churujing.batch import engine
+
+        return getattr(engine, name)
+    if name == "run":
+        from churujing.batch.runner import run
+
+        return run
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

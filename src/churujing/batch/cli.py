@@ -7,7 +7,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,8 +22,10 @@ from rich.progress import (
 )
 from rich.table import Table as RichTable
 
-from churujing.batch.engine import Summary
 from churujing.errors import ChurujingError
+
+if TYPE_CHECKING:  # the batch engine (Polars, Arrow) loads only when `batch` runs
+    from churujing.batch.engine import Summary
 
 __all__ = ["register"]
 

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pyarrow as pa
+from batch_parity import compare
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from churujing import FactsError, get_measure
-from churujing.batch.engine import Checker
+from churujing import Decision
 from churujing.measures.m10_arrival_card import EntryMode
 
 MEASURE = "arrival-card"
@@ -54,27 +54,14 @@ def _text(v: Any) -> Any:
     return v.isoformat() if isinstance(v, date | datetime) else v
 
 
+def _details(a: dict[str, Any], d: Decision) -> None:
+    assert a["required"] is d.details["required"], a
+    ex = d.details["exemption"]
+    assert a["exemption"] == (ex["code"] if ex else None), a
+
+
 def _compare(rows: list[dict[str, Any]], table: pa.Table, as_of: date | None) -> None:
-    m = get_measure(MEASURE)
-    out, rejects, summary = Checker(MEASURE, as_of=as_of).check(table, 0)
-    answers = {r["id"]: r for r in out.to_dicts()}
-    rejected = {r["id"]: r for r in rejects.to_dicts()}
-    assert summary.rows == len(rows) and summary.rejected == len(rejected)
-    for i, facts in enumerate(rows):
-        try:
-            d = m.check(facts, as_of)
-        except FactsError as exc:
-            assert (rejected[i]["field"], rejected[i]["reason"]) == (exc.field, exc.message)
-            continue
-        a = answers[i]
-        unmet = [c for c in d.conditions if not c.met]
-        assert a["eligible"] is d.eligible, (facts, a)
-        assert a["first_unmet"] == (unmet[0].code if unmet else None), (facts, a)
-        assert a["first_unmet_clause"] == (unmet[0].clause if unmet else None), (facts, a)
-        assert a["unmet"] == [c.code for c in unmet], (facts, a)
-        assert a["required"] is d.details["required"], (facts, a)
-        ex = d.details["exemption"]
-        assert a["exemption"] == (ex["code"] if ex else None), (facts, a)
+    compare(MEASURE, rows, table, as_of, _details)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

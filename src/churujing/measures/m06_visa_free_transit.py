@@ -275,7 +275,17 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     areas = rules.areas
     details["allowed_areas"] = list(areas.detail)
     if not facts.visit_areas:
-        conditions.append(_VISIT_AREAS_NONE)
+        conditions.append(
+            Condition(
+                "visit_areas",
+                "A2.66",
+                True,
+                T(
+                    "未填写拟前往地区；可在{n}个省（区、市）的允许停留活动区域内跨省域停留。",
+                    n=len(areas.detail),
+                ),
+            )
+        )
     else:
         outside: list[Text] = []
         for name in facts.visit_areas:
@@ -370,12 +380,6 @@ _TICKET = {
     ),
 }
 _NO_STAY_LIMIT = Condition("within_stay", "A1.4", False, T("该日期没有适用的停留时限。"))
-_VISIT_AREAS_NONE = Condition(
-    "visit_areas",
-    "A2.66",
-    True,
-    T("未填写拟前往地区；可在24个省（区、市）的允许停留活动区域内跨省域停留。"),
-)
 _EXIT_PORT_NONE = Condition(
     "exit_port",
     "A2",

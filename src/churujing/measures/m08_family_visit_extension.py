@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from churujing import places
 from churujing.calendar import Calendar, calendar
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError, FactsError
@@ -38,13 +39,9 @@ EndorsementType = Literal[
     "family", "stay", "business", "talent", "tourism", "group_tour", "other"
 ]
 
-# Names accepted for a place or an endorsement (generous), and the canonical code.
-_PLACE_ALIASES: Mapping[str, str] = {
-    "hk": "HK", "hkg": "HK", "hong kong": "HK", "hongkong": "HK", "香港": "HK",
-    "mo": "MO", "mac": "MO", "macau": "MO", "macao": "MO", "澳门": "MO", "澳門": "MO",
-    "cn": "CN", "chn": "CN", "mainland": "CN", "china": "CN", "内地": "CN", "大陆": "CN",
-    "中国内地": "CN",
-}
+# Names accepted for an endorsement (generous), and the canonical code. Places resolve
+# through churujing.places (香港, Hong Kong, HKG, Macao…); the mainland has its own words.
+_MAINLAND_WORDS = frozenset({"mainland", "内地", "大陆", "中国内地"})
 _ENDORSEMENT_ALIASES: Mapping[str, str] = {
     "探亲": "family", "family_visit": "family", "family-visit": "family",
     "逗留": "stay", "商务": "business", "人才": "talent", "个人旅游": "tourism",
@@ -77,10 +74,26 @@ def _alias(table: Mapping[str, str]) -> Any:
     return BeforeValidator(normalise)
 
 
+def _place_code(value: Any) -> Any:
+    """HK, MO or CN for any name of Hong Kong, Macau or the mainland (else left to fail)."""
+    if not isinstance(value, str):
+        return value
+    if value.strip().lower() in _MAINLAND_WORDS:
+        return "CN"
+    try:
+        found = places.country(value).value
+    except FactsError:
+        return value
+    return found.code if found is not None else value
+
+
+_PLACE = BeforeValidator(_place_code)
+
+
 class Facts(FactsModel):
     """Facts for renewing a family-visit endorsement in Hong Kong or Macau (M08)."""
 
-    region: Annotated[Region, _alias(_PLACE_ALIASES)] = Field(
+    region: Annotated[Region, _PLACE] = Field(
         description="where the applicant is staying: HK (香港, Hong Kong) or MO (澳门, Macau)"
     )
     endorsement: Annotated[EndorsementType, _alias(_ENDORSEMENT_ALIASES)] = Field(
@@ -93,7 +106,7 @@ class Facts(FactsModel):
     filing_date: date = Field(
         description="the day the renewal application is (or would be) filed (YYYY-MM-DD)"
     )
-    calendar: Annotated[CalendarName | None, _alias(_PLACE_ALIASES)] = Field(
+    calendar: Annotated[CalendarName | None, _PLACE] = Field(
         default=None,
         description="whose working days count: CN (mainland, with 调休 make-up days; the "
         "default), HK or MO (the agency's own working days)",

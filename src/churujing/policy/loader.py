@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib.resources import files
 from itertools import pairwise
@@ -231,7 +231,7 @@ class Policy:
         return tuple(out)
 
 
-_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
+_ONE_DAY = timedelta(days=1)
 
 
 # --------------------------------------------------------------------------- loading

@@ -84,9 +84,10 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
 
 
-def stay_deadline(entry_time: datetime, hours: int) -> datetime:
-    """The instant the permitted stay ends: ``hours`` from 00:00 of the day after entry (A1.4)."""
-    start = datetime.combine(day_of(entry_time) + timedelta(days=1), time(), BEIJING)
+def stay_deadline(entry_day: date, hours: int) -> datetime:
+    """The instant the permitted stay ends: ``hours`` from 00:00 of the day after the entry
+    day (Beijing time) (A1.4)."""
+    start = datetime.combine(entry_day + timedelta(days=1), time(), BEIJING)
     return start + timedelta(hours=hours)
 
 
@@ -437,9 +438,7 @@ def _deadline(entry_day: date, hours: int) -> tuple[datetime, str, str, str]:
     key = (entry_day, hours)
     hit = _DEADLINE_CACHE.get(key)
     if hit is None:
-        deadline = datetime.combine(entry_day + timedelta(days=1), time(), BEIJING) + timedelta(
-            hours=hours
-        )
+        deadline = stay_deadline(entry_day, hours)
         hit = (
             deadline,
             deadline.isoformat(),

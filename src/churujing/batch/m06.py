@@ -201,8 +201,8 @@ class Rule:
             day = EPOCH + timedelta(days=day_number)
             e = self.epochs.of(day) if self.as_of is None else self.epochs.of(self.as_of)
             r = self.day_rules[e]
-            deadline = (None if r.hours is None else
-                        (day_number + 1) * _US_PER_DAY - _BEIJING_US + r.hours * _US_PER_HOUR)
+            deadline = (None if r.hours is None else  # the single path's own rule, in µs
+                        int(rule.stay_deadline(day, r.hours).timestamp()) * 1_000_000)
             hit = (e, 0 if r.in_force.met else 1, days(rule.add_months(day, r.months)),
                    deadline)
             self._days[day_number] = hit

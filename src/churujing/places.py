@@ -57,8 +57,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-import yaml
-
+from churujing._yaml import load_yaml
 from churujing.decision import Text
 from churujing.errors import DataError, FactsError
 
@@ -344,7 +343,7 @@ def _package_file(package: str, *parts: str) -> Path:
 @cache
 def _exonyms() -> dict[str, Mapping[str, Any]]:
     path = files("churujing") / "policy" / "data" / "places" / "exonyms.yaml"
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path.read_text(encoding="utf-8"))
     out: dict[str, Mapping[str, Any]] = {}
     for item in doc["items"]:
         if not item.get("source"):

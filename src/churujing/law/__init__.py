@@ -12,8 +12,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
-
+from churujing._yaml import load_yaml
 from churujing.decision import Text
 from churujing.errors import DataError
 
@@ -40,7 +39,7 @@ class Clause:
 @cache
 def _load() -> tuple[dict[str, Any], dict[str, Clause]]:
     path = files("churujing") / "law" / "announcement.yaml"
-    doc = yaml.safe_load(path.read_bytes())
+    doc = load_yaml(path.read_bytes())
     out: dict[str, Clause] = {}
     for raw in doc["clauses"]:
         cid = raw["id"]

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import yaml
 
+from churujing._yaml import load_yaml
 from churujing.decision import Text
 from churujing.errors import DataError
 
@@ -357,7 +358,7 @@ def load_policy_from(root: Path) -> Policy:
         raw = file.read_bytes()
         digest.update(rel.encode() + b"\0" + raw)
         try:
-            doc = yaml.safe_load(raw)
+            doc = load_yaml(raw)
         except yaml.YAMLError as exc:
             raise DataError(f"not valid YAML: {exc}", path=rel) from None
         if not isinstance(doc, Mapping):

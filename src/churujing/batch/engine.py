@@ -5,8 +5,10 @@ table, the answers (the key columns, ``eligible``, ``first_unmet``,
 ``first_unmet_clause``, ``unmet`` and the measure's details), the rejected rows (row
 number, keys, ``field``, ``reason``) and a :class:`Summary`.
 
-Measures with a vectorised rule (``VECTORISED``) are answered by Polars expressions;
-every other measure runs row by row through the library, in the same command. Rows the
+Measures with a vectorised rule (``VECTORISED``) are answered by its conditions as Polars
+expressions, or, for a rule that has one (measure 6), by its compiled kernel
+(:mod:`churujing.batch.kernels`; the default, tested equal to the Polars plan); every
+other measure runs row by row through the library, in the same command. Rows the
 vectorised rule flags as invalid are given to the single path, which says which field
 is wrong and why (exactly as ``churujing check`` would); a row the single path accepts
 after all is answered by it, so the output never depends on the flagging being perfect.
@@ -31,14 +33,13 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from churujing.batch import kernels
+from churujing.batch.tables import Answers
 from churujing.decision import Decision, jsonable
 from churujing.errors import FactsError
 from churujing.measures import Measure, get_measure
 from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
-
-#: rows per slice given to a rule's NumPy kernel (its temporaries stay in the caches)
-KERNEL_ROWS = 1 << 20
 
 __all__ = ["VECTORISED", "Checker", "Summary", "VectorRule", "row_facts"]
 
@@ -152,7 +153,7 @@ class Checker:
         policy: Policy | None = None,
         keys: Sequence[str] | None = None,
         vectorised: bool = True,
-        kernel: str = "numpy",
+        kernel: str = "compiled",
     ) -> None:
         self.measure: Measure = get_measure(measure_id)
         self.policy = policy_or_default(policy)
@@ -167,10 +168,10 @@ class Checker:
         factory = VECTORISED.get(self.measure.id) if vectorised else None
         self.rule: VectorRule | None = factory(self.policy, as_of) if factory else None
         self.keys = tuple(keys) if keys is not None else None
-        if kernel not in ("numpy", "polars"):
-            raise ValueError(f"kernel: 'numpy' or 'polars', not {kernel!r}")
-        #: the rule's NumPy kernel answers (when it has one), else its Polars plan
-        self.kernel = kernel == "numpy" and hasattr(self.rule, "kernel")
+        if kernel not in ("compiled", "polars"):
+            raise ValueError(f"kernel: 'compiled' or 'polars', not {kernel!r}")
+        #: the rule's compiled kernel answers (when it has one), else its Polars plan
+        self.kernel = kernel == "compiled" and hasattr(self.rule, "kernel")
         self._arrow_schemas: dict[pa.Schema, pa.Schema] = {}
         self._lists: pl.Series | None = None
         self._dicts: dict[tuple[pa.DataType, pa.DataType], tuple[pa.Array, pa.Array]] = {}
@@ -178,8 +179,8 @@ class Checker:
             assert self.rule is not None
             k = len(self.rule.conditions)
             lists = [[i for i in range(k) if m >> i & 1] for m in range(1 << k)]
-            #: per unmet mask, where its condition indices start in ``_lut_flat``
-            self._lut_start = np.cumsum([0] + [len(x) for x in lists[:-1]], dtype=np.int64)
+            #: per unmet mask m, its condition indices: ``_lut_flat[start[m]:start[m + 1]]``
+            self._lut_start = np.cumsum([0] + [len(x) for x in lists], dtype=np.int64)
             self._lut_flat = np.array([i for x in lists for i in x] or [0], np.uint8)
 
     def _unmet_lists(self) -> pl.Series:
@@ -303,8 +304,8 @@ class Checker:
     def check_arrow(
         self, table: pa.Table, first_row: int
     ) -> tuple[pa.Table, pl.DataFrame, Summary]:
-        """:meth:`check` with the answers as an Arrow table (the rule's NumPy kernel, its
-        codes emitted as dictionary arrays; without a kernel, :meth:`check`'s frame)."""
+        """:meth:`check` with the answers as an Arrow table (the rule's compiled kernel,
+        its codes emitted as dictionary arrays; without a kernel, :meth:`check`'s frame)."""
         if not self.kernel:
             out, rejects, summary = self._check_polars(table, first_row)
             return out.to_arrow(), rejects, summary
@@ -312,35 +313,11 @@ class Checker:
         table = self.normalise(table)
         keys = self.key_columns(table.column_names)
         schema = self.arrow_schema(table.schema)
-        n = table.num_rows
-        summary = Summary(rows=n)
-        # in slices that stay in the CPU's caches; the answers are a table of slices
-        parts: list[pa.Table] = []
-        flagged_parts: list[np.ndarray] = []
-        keep_parts: list[np.ndarray] = []
-        hist = np.zeros(1, np.int64)
-        for lo in range(0, max(n, 1), KERNEL_ROWS):
-            part = table.slice(lo, KERNEL_ROWS)
-            res = self.rule.kernel(part)  # type: ignore[attr-defined]
-            bad = np.flatnonzero(res.invalid)
-            keep = None
-            if len(bad):
-                keep = np.flatnonzero(~res.invalid)
-                flagged_parts.append(bad + lo)
-                keep_parts.append(keep + lo)
-            else:
-                keep_parts.append(np.arange(lo, lo + part.num_rows))
-            parts.append(self._arrow_answers(part, keys, res, keep, first_row + lo, schema))
-            h = np.bincount(res.mask if keep is None else res.mask.take(keep))
-            if len(h) > len(hist):
-                h[:len(hist)] += hist
-                hist = h
-            else:
-                hist[:len(h)] += h
-        answers = pa.concat_tables(parts) if len(parts) != 1 else parts[0]
+        summary = Summary(rows=table.num_rows)
+        res = self.rule.kernel(table)  # type: ignore[attr-defined]
+        answers, hist = self._arrow_answers(table, keys, res, first_row, schema)
         self._count_histogram(summary, hist)
-        flagged = (np.concatenate(flagged_parts) if flagged_parts
-                   else np.zeros(0, np.int64))
+        flagged = np.flatnonzero(res.invalid)
         rejected, decided = self._single_rows(table, flagged)
         if decided:
             idx = np.array([i for i, _ in decided])
@@ -349,7 +326,8 @@ class Checker:
                                             self.output_schema(table.schema)).to_arrow()
             for _, d in decided:
                 _count_decision(summary, d)
-            order = np.argsort(np.concatenate([*keep_parts, idx]), kind="stable")
+            kept = np.flatnonzero(~res.invalid)
+            order = np.argsort(np.concatenate([kept, idx]), kind="stable")
             answers = pa.concat_tables([answers, single.cast(schema)]).take(order)
         summary.rejected = len(rejected)
         return answers, self._rejects(table, keys, rejected, first_row), summary
@@ -382,61 +360,50 @@ class Checker:
             self._dicts[key] = hit
         return hit
 
-    def _arrow_answers(self, table: pa.Table, keys: Sequence[str], res: Any,
-                       keep: np.ndarray | None, first_row: int, schema: pa.Schema
-                       ) -> pa.Table:
-        """The answers of the kept rows from the kernel's integer arrays."""
+    def _arrow_answers(self, table: pa.Table, keys: Sequence[str], res: Answers,
+                       first_row: int, schema: pa.Schema) -> tuple[pa.Table, np.ndarray]:
+        """The answers of the valid rows from the kernel's integer arrays, and the
+        histogram of their unmet masks."""
         assert self.rule is not None
-        n = table.num_rows
-
-        def kept(a: np.ndarray) -> np.ndarray:
-            return a if keep is None else a.take(keep)
-
+        (name, (values, valid)), = res.details.items()  # the kernels' rules have one
+        first, clause, refused, detail, offsets, items, hist = kernels.call(
+            kernels.answer_rows, res.mask, res.invalid, res.first, res.clause, values,
+            self._lut_start, self._lut_flat)
+        keep = None
+        if len(first) != table.num_rows:
+            keep = pa.array(~res.invalid)
         if keys:
             sub = table.select(list(keys))
             if keep is not None:
-                sub = sub.take(pa.array(keep))
+                sub = sub.filter(keep)
             if all(sub.schema.field(k).type == schema.field(k).type for k in keys):
                 key_arrays = list(sub.columns)  # as they are (what Polars would give)
             else:
                 key_arrays = list(_key_frame(sub, keys, 0).to_arrow().columns)
         else:
-            rows = np.arange(first_row + 1, first_row + 1 + n, dtype=np.int64)
-            key_arrays = [pa.array(kept(rows))]
-        mask, first, clause = kept(res.mask), kept(res.first), kept(res.clause)
-        refused = mask != 0
-        nulls = ~refused
+            rows = np.arange(first_row + 1, first_row + 1 + table.num_rows, dtype=np.int64)
+            key_arrays = [pa.array(rows if keep is None else rows[~res.invalid])]
+        not_refused = ~refused
+        nulls = pa.array(not_refused)
         code_t = schema.field("first_unmet").type
         clause_t = schema.field("first_unmet_clause").type
         codes, clauses = self._dictionaries(code_t.value_type, clause_t.value_type)
         index_t = code_t.index_type.to_pandas_dtype()
         first_a = pa.DictionaryArray.from_arrays(
-            pa.array(first.astype(index_t, copy=False), mask=nulls), codes, ordered=True)
+            pa.array(first.astype(index_t, copy=False), mask=not_refused), codes, ordered=True)
         clause_a = pa.DictionaryArray.from_arrays(
             pa.array(clause.astype(clause_t.index_type.to_pandas_dtype(), copy=False),
-                     mask=nulls), clauses, ordered=True)
-        # every unmet condition: a list per row, its items read from a table of all masks
-        counts = np.bitwise_count(mask)
-        offsets = np.zeros(len(mask) + 1, np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        nz = np.flatnonzero(refused)
-        m = mask.take(nz)
-        pos = np.repeat(self._lut_start.take(m) - offsets.take(nz), counts.take(nz))
-        pos += np.arange(len(pos), dtype=np.int64)
-        items = self._lut_flat.take(pos).astype(index_t, copy=False)
-        unmet_t = schema.field("unmet").type
+                     mask=not_refused), clauses, ordered=True)
         unmet_a = pa.LargeListArray.from_arrays(
-            pa.array(offsets), pa.DictionaryArray.from_arrays(pa.array(items), codes,
-                                                              ordered=True),
-            type=unmet_t)
-        arrays = [*key_arrays, pa.array(nulls),
-                  first_a, clause_a, unmet_a]
-        for name in self.rule.details:
-            values, valid = res.details[name]
-            values, valid = kept(values), None if valid is None else kept(valid)
-            t = schema.field(name).type
-            arrays.append(pa.array(values, mask=None if valid is None else ~valid).view(t))
-        return pa.Table.from_arrays(arrays, schema=schema)
+            pa.array(offsets), pa.DictionaryArray.from_arrays(
+                pa.array(items.astype(index_t, copy=False)), codes, ordered=True),
+            type=schema.field("unmet").type)
+        detail_mask = None
+        if valid is not None:
+            detail_mask = ~(valid if keep is None else valid[~res.invalid])
+        detail_a = pa.array(detail, mask=detail_mask).view(schema.field(name).type)
+        arrays = [*key_arrays, nulls, first_a, clause_a, unmet_a, detail_a]
+        return pa.Table.from_arrays(arrays, schema=schema), hist
 
     def _check_polars(
         self, table: pa.Table, first_row: int

@@ -11,7 +11,7 @@ the route test, and combining the conditions. ``tests/batch`` checks them row by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from churujing import places
+from churujing.batch import kernels
 from churujing.batch.columns import booleans, day_numbers, instants
 from churujing.batch.tables import (
     EPOCH,
@@ -59,6 +60,9 @@ _FIRST = np.full(1 << 15, 255, np.uint8)
 for _k in range(14, -1, -1):
     _FIRST[(np.arange(1 << 15) >> _k) & 1 == 1] = _k
 _US_PER_HOUR = 3_600_000_000
+_NO_DEADLINE = np.iinfo(np.int64).min  # the kernel's stay deadline where none is in force
+_NONE_BOOL = np.zeros(0, np.bool_)  # a kernel's optional row array, not given
+_NONE_INT32 = np.zeros(0, np.int32)
 _BEIJING_US = 8 * _US_PER_HOUR
 
 # The data a row's answer reads, whose changes delimit the epochs.
@@ -167,32 +171,36 @@ class Rule:
 
     def _day_tables(self, entry_day: np.ndarray) -> tuple[Any, ...]:
         """Per row, an index into per-day tables over the entry days of a batch; and the
-        tables: epoch, policy_in_force's unmet bit, the day a document must be valid until,
-        the stay deadline in µs since 1970 (null: no stay limit in force)."""
+        tables (:meth:`_tables_of`)."""
         if len(entry_day) == 0:
-            wanted = np.zeros(1, np.int64)
-            index = np.zeros(0, np.int32)
-        else:
-            lo, hi = int(entry_day.min()), int(entry_day.max())
-            if hi - lo < 1_000_000:
-                index = (entry_day - lo).astype(np.int32)
-                hit = self._span.get((lo, hi))
-                if hit is not None:  # the same days as a previous batch
-                    return (index, *hit)
-                wanted = np.arange(lo, hi + 1)
-            else:  # absurd dates far apart: only the days present
-                wanted = np.unique(entry_day)
-                index = np.searchsorted(wanted, entry_day).astype(np.int32)
-        rows = [self._day(dn) for dn in wanted.tolist()]
-        epoch = np.array([r[0] for r in rows], np.uint32)
-        in_force = np.array([r[1] for r in rows], np.uint16)
-        needed = np.array([r[2] for r in rows], np.int32)
-        deadline = pl.Series(values=[r[3] for r in rows], dtype=pl.Int64)
-        if len(entry_day) and len(wanted) == int(wanted[-1] - wanted[0]) + 1:
+            return (np.zeros(0, np.int32), *self._tables_of([0]))
+        lo, hi = int(entry_day.min()), int(entry_day.max())
+        if hi - lo < 1_000_000:
+            return ((entry_day - lo).astype(np.int32), *self._span_tables(lo, hi))
+        # absurd dates far apart: only the days present
+        wanted = np.unique(entry_day)
+        index = np.searchsorted(wanted, entry_day).astype(np.int32)
+        return (index, *self._tables_of(wanted.tolist()))
+
+    def _span_tables(self, lo: int, hi: int) -> tuple[Any, ...]:
+        """:meth:`_tables_of` the days ``lo`` to ``hi`` (kept for the next batches)."""
+        hit = self._span.get((lo, hi))
+        if hit is None:
+            hit = self._tables_of(range(lo, hi + 1))
             if len(self._span) > 64:
                 self._span.clear()
-            self._span[(int(wanted[0]), int(wanted[-1]))] = (epoch, in_force, needed, deadline)
-        return index, epoch, in_force, needed, deadline
+            self._span[(lo, hi)] = hit
+        return hit
+
+    def _tables_of(self, day_numbers: Iterable[int]) -> tuple[Any, ...]:
+        """Per day (days since 1970, Beijing): epoch, policy_in_force's unmet bit, the day
+        a document must be valid until, the stay deadline in µs since 1970 (null: no stay
+        limit in force)."""
+        rows = [self._day(dn) for dn in day_numbers]
+        return (np.array([r[0] for r in rows], np.uint32),
+                np.array([r[1] for r in rows], np.uint16),
+                np.array([r[2] for r in rows], np.int32),
+                pl.Series(values=[r[3] for r in rows], dtype=pl.Int64))
 
     def _day(self, day_number: int) -> tuple[int, int, int, int | None]:
         """(epoch, policy_in_force's bit, needed validity, deadline) for an entry day."""
@@ -338,13 +346,16 @@ class Rule:
         )
         return plan, invalid
 
-    # ---------------------------------------------------------------- NumPy kernel
+    # ---------------------------------------------------------------- compiled kernel
 
-    def _by_dictionary(self, array: pa.Array | pa.ChunkedArray, name: str
+    def _by_dictionary(self, array: pa.Array | pa.ChunkedArray | None, name: str, n: int
                        ) -> tuple[np.ndarray, np.ndarray]:
-        """A name column as (per-row index into its dictionary, the dictionary's
+        """A name column as (per-row index into its dictionary (int32), the dictionary's
         vocabulary codes): every name is looked up once per distinct value, never per row.
-        Nulls index one more entry, vocabulary code 0 (missing)."""
+        Nulls index one more entry, vocabulary code 0 (missing); so does every row when
+        there is no column."""
+        if array is None:
+            return np.zeros(n, np.int32), np.zeros(1, np.uint32)
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
         if not pa.types.is_dictionary(array.type):
@@ -357,106 +368,90 @@ class Rule:
                             offset=indices.offset * width.itemsize)
         if array.null_count:
             idx = np.where(np.asarray(array.is_valid()), idx, len(remap) - 1)
-        return idx, remap
+        return idx.astype(np.int32, copy=False), remap
 
-    def _name_bits(self, array: pa.Array | pa.ChunkedArray | None, name: str, k: int,
-                   met_clause: Any, n: int, e: np.ndarray | int
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per row, condition k's unmet bit with bit 15 set where the value does not
-        validate; and the per-(epoch, dictionary entry) clause table with the row indices
-        to read it (row r's clause: ``clauses[e[r] * m + index[r]]``)."""
-        if array is None:  # no column: every row has vocabulary code 0
-            idx, remap = np.zeros(n, np.int32), np.zeros(1, np.uint32)
-        else:
-            idx, remap = self._by_dictionary(array, name)
+    def _name_tables(self, remap: np.ndarray, name: str, k: int, met_clause: Any
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Per (epoch, dictionary entry): condition k's unmet bit, with bit 15 set where
+        the value does not validate; and the clause it cites."""
         bits, clause = self._per_epoch(name, k, met_clause)
-        ne, m = len(self.epochs), len(remap)
+        ne = len(self.epochs)
         invalid = self.vocab[name].invalid_mask()[remap].astype(np.uint16) << 15
-        table = (bits.reshape(ne, -1)[:, remap] | invalid).astype(np.uint16)
-        clauses = clause.reshape(ne, -1)[:, remap].ravel()
-        if isinstance(e, int):
-            return table[e].take(idx), clauses[e * m:(e + 1) * m], idx
-        flat = e * m + idx
-        return table.ravel().take(flat), clauses, flat
+        table = np.ascontiguousarray(bits.reshape(ne, -1)[:, remap] | invalid, np.uint16)
+        return table, np.ascontiguousarray(clause.reshape(ne, -1)[:, remap])
 
     def kernel(self, table: pa.Table) -> Answers:
-        """The answers for ``table`` in one pass of NumPy over integer arrays (the same
-        conditions as :meth:`evaluate`, which states them as Polars expressions)."""
+        """The answers for ``table`` in one compiled pass over the rows
+        (:func:`churujing.batch.kernels.m06_rows`; the same conditions as
+        :meth:`evaluate`, which states them as Polars expressions)."""
         n = table.num_rows
         col = table.column
         cols = set(table.column_names)
+
+        def column(name: str) -> pa.ChunkedArray | None:
+            return col(name) if name in cols else None
+
         expiry, bad_expiry = day_numbers(col("passport_expiry"), self.checks["passport_expiry"])
         entry_us, bad_entry = instants(col("entry_time"), self.checks["entry_time"])
         dep_us, bad_dep = instants(col("departure_time"), self.checks["departure_time"])
         ticket, bad_ticket = booleans(col("onward_ticket"), self.checks["onward_ticket"])
-        areas, bad_areas = self._areas(col("visit_areas") if "visit_areas" in cols else None, n)
+        areas, bad_areas = self._areas(column("visit_areas"), n)
+        bad = bad_expiry | bad_entry | bad_dep | bad_ticket | bad_areas
+        if not bad.any():
+            bad = _NONE_BOOL
 
         # per entry day: epoch, policy_in_force's bit, validity needed, deadline
-        entry_day = entry_us + _BEIJING_US
-        entry_day //= _US_PER_DAY
-        index, day_epoch, day_in_force, day_needed, day_deadline = self._day_tables(entry_day)
-        e: np.ndarray | int
-        if self.as_of is not None:
-            e = self.epochs.of(self.as_of)
-        elif len(day_epoch) and day_epoch.min() == day_epoch.max():
-            e = int(day_epoch[0])
-        else:
-            e = day_epoch.astype(np.int32).take(index)
+        lo, hi = kernels.call(kernels.day_span, entry_us)
+        if hi - lo < 1_000_000:
+            day_index = _NONE_INT32
+            tables = self._span_tables(lo, max(lo, hi))
+        else:  # absurd dates far apart: only the days present
+            entry_day = (entry_us + _BEIJING_US) // _US_PER_DAY
+            index, *rest = self._day_tables(entry_day)
+            day_index, tables = index.astype(np.int32, copy=False), tuple(rest)
+        day_epoch, day_in_force, day_needed, day_deadline = tables
         has_deadline = (day_deadline.is_not_null().to_numpy() if day_deadline.null_count()
                         else None)
         # no stay limit in force: within_stay unmet, as the Polars plan's null comparison
-        deadline_t = day_deadline.fill_null(np.iinfo(np.int64).min).to_numpy()
-        deadline = deadline_t.take(index)
+        deadline_t = day_deadline.fill_null(_NO_DEADLINE).to_numpy()
+        if self.as_of is not None:
+            fixed = self.epochs.of(self.as_of)
+        elif len(day_epoch) and day_epoch.min() == day_epoch.max():
+            fixed = int(day_epoch[0])
+        else:
+            fixed = -1
 
-        mask, nat_clause, nat_at = self._name_bits(col("nationality"), "nationality", 1,
-                                                   _nationality, n, e)
-        mask |= day_in_force.take(index)
-        mask |= (expiry < day_needed.take(index)).view(np.uint8).astype(np.uint16) << 2
-        port, port_clause, port_at = self._name_bits(col("entry_port"), "entry_port", 3,
-                                                     _entry_port, n, e)
-        mask |= port
+        nat, nat_remap = self._by_dictionary(col("nationality"), "nationality", n)
+        port, port_remap = self._by_dictionary(col("entry_port"), "entry_port", n)
+        purpose, purpose_remap = self._by_dictionary(col("purpose"), "purpose", n)
+        exit_, exit_remap = self._by_dictionary(column("exit_port"), "exit_port", n)
+        nat_t, nat_c = self._name_tables(nat_remap, "nationality", 1, _nationality)
+        port_t, port_c = self._name_tables(port_remap, "entry_port", 3, _entry_port)
+        purpose_t, _ = self._name_tables(purpose_remap, "purpose", 7, _purpose)
+        exit_t, exit_c = self._name_tables(exit_remap, "exit_port", 9, _exit_port)
         # the route: origin and destination read together through one table per batch
-        o_idx, o_remap = self._by_dictionary(col("origin"), "origin")
-        d_idx, d_remap = self._by_dictionary(col("destination"), "destination")
+        origin, o_remap = self._by_dictionary(col("origin"), "origin", n)
+        dest, d_remap = self._by_dictionary(col("destination"), "destination", n)
         third = self._third_country(4).reshape(len(self.vocab["origin"]), -1)
-        if len(o_remap) * len(d_remap) <= 1 << 20:
-            pair = (third[o_remap][:, d_remap]
-                    | (self.vocab["origin"].invalid_mask()[o_remap].astype(np.uint16)
-                       << 15)[:, None]
-                    | (self.vocab["destination"].invalid_mask()[d_remap].astype(np.uint16)
-                       << 15)[None, :]).astype(np.uint16)
-            mask |= pair.ravel().take(o_idx.astype(np.int32) * len(d_remap) + d_idx)
-        else:  # many distinct values (text columns): through the vocabulary codes
-            nd = third.shape[1]
-            o_code, d_code = o_remap.take(o_idx).astype(np.int64), d_remap.take(d_idx)
-            mask |= third.ravel().take(o_code * nd + d_code)
-            bad = self.vocab["origin"].invalid_mask()[o_code]
-            bad |= self.vocab["destination"].invalid_mask()[d_code]
-            mask |= bad.view(np.uint8).astype(np.uint16) << 15
-        mask |= (~ticket).view(np.uint8).astype(np.uint16) << 5
-        mask |= (dep_us > deadline).view(np.uint8).astype(np.uint16) << 6
-        purpose, _, _ = self._name_bits(col("purpose"), "purpose", 7, _purpose, n, e)
-        mask |= purpose
-        ebits = np.array([1 << k for k in range(len(self.epochs))], np.int32)
-        allowed = areas & (ebits[e] if isinstance(e, int) else ebits.take(e))
-        mask |= (allowed == 0).view(np.uint8).astype(np.uint16) << 8
-        exit_, exit_clause, exit_at = self._name_bits(
-            col("exit_port") if "exit_port" in cols else None, "exit_port", 9, _exit_port, n, e)
-        mask |= exit_
+        pair_t = np.ascontiguousarray(
+            third[o_remap][:, d_remap]
+            | (self.vocab["origin"].invalid_mask()[o_remap].astype(np.uint16) << 15)[:, None]
+            | (self.vocab["destination"].invalid_mask()[d_remap].astype(np.uint16)
+               << 15)[None, :], np.uint16)
+        epoch_bits = np.array([1 << k for k in range(len(self.epochs))], np.int32)
 
-        invalid = (mask >> 15).astype(bool)
-        invalid |= bad_expiry | bad_entry | bad_dep | bad_ticket | bad_areas
-        invalid |= (dep_us <= entry_us) & ~bad_entry & ~bad_dep  # departure after entry
-        mask &= 0x7FFF
-
-        first = _FIRST[mask]
-        clause = self._constant_clause[first]
-        for k, clauses, at in ((1, nat_clause, nat_at), (3, port_clause, port_at),
-                               (9, exit_clause, exit_at)):
-            rows = np.flatnonzero(first == k)
-            if len(rows):
-                clause[rows] = clauses.take(at[rows])
-        valid = None if has_deadline is None else has_deadline.take(index)
+        mask = np.empty(n, np.uint16)
+        first = np.empty(n, np.uint8)
+        clause = np.empty(n, np.uint8)
+        deadline = np.empty(n, np.int64)
+        invalid = np.empty(n, np.bool_)
+        kernels.call(
+            kernels.m06_rows, nat, nat_t, port, port_t, origin, dest, pair_t, purpose,
+            purpose_t, exit_, exit_t, expiry, entry_us, dep_us, ticket, areas, bad,
+            lo, day_index, day_epoch, day_in_force, day_needed, deadline_t, fixed,
+            epoch_bits, _FIRST, self._constant_clause, nat_c, port_c, exit_c,
+            out=(mask, first, clause, deadline, invalid))
+        valid = None if has_deadline is None else deadline != _NO_DEADLINE
         return Answers(mask, first, clause, {"stay_deadline": (deadline, valid)}, invalid)
 
     def _areas(self, array: pa.Array | pa.ChunkedArray | None, n: int) -> tuple[np.ndarray,
@@ -477,22 +472,16 @@ class Rule:
         width = np.int64 if pa.types.is_large_list(array.type) else np.int32
         offsets = np.frombuffer(array.buffers()[1], dtype=width, count=n + 1,
                                 offset=array.offset * np.dtype(width).itemsize)
-        given = np.diff(offsets) > 0
-        if array.null_count:
-            given &= np.asarray(array.is_valid())
-        rows = np.flatnonzero(given)
-        if len(rows) == 0:
-            return masks, bad
-        vocab = self.vocab["visit_area"]
-        offsets = offsets.astype(np.int64)
         base, end = int(offsets[0]), int(offsets[-1])
-        codes = dictionary_codes(array.values.slice(base, end - base), vocab).to_numpy()
+        if end == base:
+            return masks, bad
+        # per distinct element (through the elements' dictionary): allowed epochs, invalid
+        element, remap = self._by_dictionary(array.values.slice(base, end - base),
+                                             "visit_area", end - base)
         allowed, element_bad = self._area_tables()
-        # reduce over [start, end) of each row: pairs of bounds, every other segment
-        bounds = np.empty(2 * len(rows), dtype=np.int64)
-        bounds[0::2], bounds[1::2] = offsets[rows] - base, offsets[rows + 1] - base
-        masks[rows] = np.bitwise_and.reduceat(np.append(allowed[codes], 0), bounds)[0::2]
-        bad[rows] = np.logical_or.reduceat(np.append(element_bad[codes], False), bounds)[0::2]
+        row_valid = np.asarray(array.is_valid()) if array.null_count else _NONE_BOOL
+        kernels.call(kernels.list_masks, offsets.astype(np.int64), element, allowed[remap],
+                     element_bad[remap], row_valid, full, out=(masks, bad))
         return masks, bad
 
     def _area_tables(self) -> tuple[np.ndarray, np.ndarray]:

@@ -419,3 +419,17 @@ def test_the_airports_as_measure_5_prints_them_resolve_to_the_listed_airports() 
         assert r.value is not None, name
         found.add(r.value.id)
     assert found == expected
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9 \t'`-_.,()ÉéüÜ’·（）\u3000北京"), max_size=12))
+def test_names_normalise_alike_whether_ascii_or_not(text: str) -> None:
+    """ASCII names take a quicker road through ``_norm``; it must end where the long one does."""
+    import unicodedata
+
+    from churujing.places import _DROP, _norm
+
+    s = unicodedata.normalize("NFKC", text.casefold().translate(_DROP)).casefold().translate(_DROP)
+    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    assert _norm(text) == unicodedata.normalize("NFC", s)
+    assert _norm("  Xi'an ") == _norm("XIAN") == _norm("xi-an") == "xian"
+    assert _norm("Ürümqi") == "urumqi"

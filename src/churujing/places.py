@@ -186,11 +186,15 @@ class Resolved(Generic[P]):
 # --------------------------------------------------------------------------- normalisation
 
 _DROP = str.maketrans("", "", " \t\r\n\u3000'’‘`´-‐‑‒–—_.·・,，()（）")
+_DROP_ASCII = bytes(c for c in _DROP if c < 128)  # the same, for ASCII text (bytes.translate)
 
 
 def _norm(text: str) -> str:
     """Fold case, drop spaces, apostrophes, hyphens, dots and diacritics."""
-    s = text.casefold().translate(_DROP)
+    s = text.casefold()
+    if s.isascii():  # most names: the quick way to the same result
+        return s.encode("ascii").translate(None, _DROP_ASCII).decode("ascii")
+    s = s.translate(_DROP)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s).casefold().translate(_DROP)
         decomposed = unicodedata.normalize("NFD", s)
@@ -233,18 +237,25 @@ class _Index(Generic[P]):
 
     def freeze(self, raw_names: Iterable[tuple[str, P]]) -> None:
         """Precompute results for canonical spellings and the fuzzy-match choices."""
+        keys: list[str] = []
+        named: list[tuple[P, ...]] = []
         for key, found in self._entries.items():
-            best = min(found.values())
-            cands = tuple(p for p, t in found.items() if t == best)
-            if len(cands) > 1 and self._prefer is not None:
-                chosen = self._prefer(cands)
-                cands = cands if chosen is None else (chosen,)
+            places: tuple[P, ...] = tuple(found)
+            best, cands = found[places[0]], places  # most names name one place
+            if len(places) > 1:
+                best = min(found.values())
+                cands = tuple(p for p, t in found.items() if t == best)
+                if len(cands) > 1 and self._prefer is not None:
+                    chosen = self._prefer(cands)
+                    cands = cands if chosen is None else (chosen,)
             self._best[key] = cands
+            if best > 0:
+                keys.append(key)
+                named.append(places)
         for name, place in raw_names:
             if name and name not in self._fast and self._best.get(_norm(name)) == (place,):
                 self._fast[name] = Resolved(name, place, ())
-        keys = [k for k, v in self._entries.items() if min(v.values()) > 0]
-        self._choices = (keys, [tuple(self._entries[k]) for k in keys])
+        self._choices = (keys, named)
 
     def candidates(self, key: str, keep: Callable[[P], bool] | None) -> tuple[P, ...]:
         """The places ``key`` names in its best tier (several: ambiguous)."""

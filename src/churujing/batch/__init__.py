@@ -16,7 +16,14 @@ for benchmarks and tests).
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Any
+
+# Arrow's jemalloc pool returns freed batches' memory sooner than its default (mimalloc):
+# chosen before Arrow loads, as its variable asks (see churujing.batch.io.lean_memory_pool).
+if "pyarrow" not in sys.modules:
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 if TYPE_CHECKING:
     from churujing.batch.engine import VECTORISED, Checker, Summary

@@ -27,6 +27,7 @@ from churujing.batch.io import (
     Writer,
     format_of,
     input_files,
+    lean_memory_pool,
     sink_parquet,
 )
 
@@ -125,6 +126,7 @@ def check_file(
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Check one unit of work: stream its rows through ``checker`` into its outputs."""
+    lean_memory_pool()
     reader = Reader(target.source, strings=checker.string_facts(), texts=checker.text_facts(),
                     batch_size=batch_size)
     batches = _prefetch(reader.batches(target.row_groups))
@@ -169,7 +171,12 @@ def check_file(
 
     try:
         if format_of(target.output) == "parquet" and checker.kernel:
-            sink = ParquetSink(target.output, checker.arrow_schema(head.schema))
+            # dictionaries for the answers (few distinct values: codes, clauses, a day's
+            # deadline), not for the keys (mostly distinct)
+            out_schema = checker.arrow_schema(head.schema)
+            keys = checker.key_columns(head.column_names)
+            sink = ParquetSink(target.output, out_schema,
+                               dictionary=[c for c in out_schema.names if c not in keys])
             try:
                 for out in arrow_answers():
                     sink.write(out)

@@ -122,7 +122,7 @@ def m06_rows(nat: Any, nat_t: Any, port: Any, port_t: Any, origin: Any, dest: An
 def answer_rows(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
                 lut_start: Any, lut_flat: Any) -> tuple[Any, ...]:  # pragma: no cover
     """The answers of the valid rows, in order: first unmet condition and clause, whether
-    refused, the detail (int64), the offsets and items of every row's unmet conditions
+    eligible, the detail (int64), the offsets and items of every row's unmet conditions
     (mask ``m``'s items: ``lut_flat[lut_start[m]:lut_start[m + 1]]``), and the histogram
     of the masks (for the summary's counts). In pieces: counted, then written, in
     parallel."""
@@ -149,7 +149,7 @@ def answer_rows(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
     total = kept[pieces]
     first_o = np.empty(total, np.uint8)
     clause_o = np.empty(total, np.uint8)
-    refused_o = np.empty(total, np.bool_)
+    eligible_o = np.empty(total, np.bool_)
     detail_o = np.empty(total, np.int64)
     offsets = np.empty(total + 1, np.int64)
     offsets[0] = 0
@@ -163,7 +163,7 @@ def answer_rows(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
             m = mask[r]
             first_o[w] = first[r]
             clause_o[w] = clause[r]
-            refused_o[w] = m != 0
+            eligible_o[w] = m == 0
             detail_o[w] = detail[r]
             for s in range(lut_start[m], lut_start[m + 1]):
                 items_o[j] = lut_flat[s]
@@ -173,7 +173,7 @@ def answer_rows(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
     hist = np.zeros(size, np.int64)
     for p in range(pieces):
         hist += hists[p]
-    return first_o, clause_o, refused_o, detail_o, offsets, items_o, hist
+    return first_o, clause_o, eligible_o, detail_o, offsets, items_o, hist
 
 
 @_jit

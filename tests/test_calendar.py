@@ -183,3 +183,23 @@ def test_working_days_between_is_antisymmetric_and_bounded(
     n = cal.working_days_between(a, b)
     assert n == -cal.working_days_between(b, a)
     assert abs(n) <= abs((b - a).days)
+
+
+def test_the_categories_are_the_packages_own() -> None:
+    """The calendar names the holidays package's categories without importing it early."""
+    from holidays.constants import OPTIONAL, PUBLIC
+
+    from churujing import calendar as module
+
+    assert (module._PUBLIC, module._OPTIONAL) == (PUBLIC, OPTIONAL)
+
+
+def test_the_package_loads_when_a_calendar_is_first_read() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, churujing; print('holidays' in sys.modules); "
+            "from datetime import date; from churujing.calendar import calendar; "
+            "calendar('CN').is_working_day(date(2025, 10, 1)); print('holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

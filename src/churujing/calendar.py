@@ -72,9 +72,6 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, Literal, cast
 
-import holidays
-from holidays.constants import OPTIONAL, PUBLIC
-
 from churujing.decision import Text
 from churujing.errors import DataError
 from churujing.i18n import T
@@ -85,6 +82,9 @@ CalendarName = Literal["CN", "HK", "MO"]
 CALENDARS: tuple[CalendarName, ...] = ("CN", "HK", "MO")
 
 _ONE_DAY = timedelta(days=1)
+# The package's holiday categories (holidays.constants.PUBLIC, OPTIONAL), named here so that
+# the package itself (30 ms to import) loads only when a calendar is first read.
+_PUBLIC, _OPTIONAL = "public", "optional"
 _SATURDAY, _SUNDAY = 5, 6
 
 
@@ -102,9 +102,9 @@ class _Source:
 # Which holiday categories of the package are days off, and from which year the package's
 # lists are checked against official publications (see the module docstring).
 _SOURCES: dict[str, _Source] = {
-    "CN": _Source("CN", (PUBLIC,), 2001, "zh_CN", "en_US"),
-    "HK": _Source("HK", (PUBLIC, OPTIONAL), 2007, "zh_CN", "en_HK"),
-    "MO": _Source("MO", (PUBLIC, OPTIONAL), 2005, "zh_CN", "en_MO"),
+    "CN": _Source("CN", (_PUBLIC,), 2001, "zh_CN", "en_US"),
+    "HK": _Source("HK", (_PUBLIC, _OPTIONAL), 2007, "zh_CN", "en_HK"),
+    "MO": _Source("MO", (_PUBLIC, _OPTIONAL), 2005, "zh_CN", "en_MO"),
 }
 
 _TITLES: dict[str, Text] = {
@@ -136,6 +136,8 @@ def _package_version() -> str:
 
 @cache
 def _entries(name: str, language: str) -> Any:
+    import holidays
+
     source = _SOURCES[name]
     years = range(source.first_year, _last_year() + 1)
     return holidays.country_holidays(

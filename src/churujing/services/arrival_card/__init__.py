@@ -17,7 +17,8 @@ See ``docs/arrival-card.md``.
 
 from __future__ import annotations
 
-from .card import Card, parse_card
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     ArrivalCardError,
     CardInvalid,
@@ -41,3 +42,17 @@ __all__ = [
     "TokenInvalid",
     "parse_card",
 ]
+
+
+if TYPE_CHECKING:
+    from .card import Card, parse_card
+
+
+def __getattr__(name: str) -> Any:
+    """``Card`` and ``parse_card`` load :mod:`.card` (and phonenumbers) when first asked for:
+    the ``churujing`` command line imports this package for its ``arrival-card`` commands."""
+    if name in ("Card", "parse_card"):
+        from . import card
+
+        return getattr(card, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Benchmark: 240-hour transit checks of passenger manifests, five ways, in one run.
+"""Benchmark: 240-hour transit checks of passenger manifests, several ways, in one run.
 
     .venv/bin/python bench/manifest.py                 # 1 M and 10 M rows
     .venv/bin/python bench/manifest.py --rows 1000000 --repeat 3
@@ -13,10 +13,15 @@ subprocess so that its peak memory (``ru_maxrss`` of that process) is its own:
 (c) memory the batch engine (``Checker.check``) on tables already in memory;
 (d) duckdb the same rule in SQL (lookup tables from the same data), Parquet to Parquet;
 (e) numpy  the bare kernel on integer codes already in memory (mask and first unmet): the
-           floor.
+           floor;
+(f) io     (b)'s reading and writing alone, no check: the ceiling of (b) on this machine;
+(g) kernel the engine's compiled kernel alone on (e)'s integer codes (all of a row's
+           answer: mask, first unmet, clause, deadline, invalid);
 
 and the latency of one 240-hour decision through the library (facts already parsed).
-Times are wall-clock, best of ``--repeat``; the spread (max/min) is printed too.
+Times are wall-clock, best of ``--repeat``; the spread (max/min) is printed too, and the
+CPU time (user + system, all threads) of the best run's timed part, which says how much
+of the machine a variant used whatever else was running.
 """
 
 from __future__ import annotations
@@ -42,6 +47,21 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+_CPU_START = 0.0
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _start() -> float:
+    """Start the clocks of the timed part (wall: returned; CPU: kept for the report)."""
+    global _CPU_START
+    _CPU_START = _cpu()
+    return time.perf_counter()
+
+
 def _warm() -> None:
     """Build the library's name indexes (as a running service has them)."""
     from churujing import places
@@ -65,7 +85,7 @@ def variant_loop(path: str, out: str) -> dict[str, Any]:
     m = get_measure(MEASURE)
     table = pq.ParquetFile(path).read_row_group(0).slice(0, LOOP_SAMPLE)
     rows = row_facts(table, tuple(m.facts.model_fields))
-    t0 = time.perf_counter()
+    t0 = _start()
     eligible = 0
     for facts in rows:
         with contextlib.suppress(FactsError):
@@ -76,7 +96,7 @@ def variant_loop(path: str, out: str) -> dict[str, Any]:
 def variant_e2e(path: str, out: str) -> dict[str, Any]:
     from churujing.batch.runner import run
 
-    t0 = time.perf_counter()
+    t0 = _start()
     s = run(MEASURE, path, out)
     return {"seconds": time.perf_counter() - t0, "rows": s.rows, "eligible": s.eligible,
             "rejected": s.rejected}
@@ -86,9 +106,47 @@ def variant_e2e_warm(path: str, out: str) -> dict[str, Any]:
     from churujing.batch.runner import run
 
     _warm()
-    t0 = time.perf_counter()
+    t0 = _start()
     s = run(MEASURE, path, out)
     return {"seconds": time.perf_counter() - t0, "rows": s.rows}
+
+
+def variant_io(path: str, out: str) -> dict[str, Any]:
+    """(b) without the check: the same reading and writing, the first batch's answers
+    written again for every batch (with that batch's keys): the ceiling of (b)."""
+    import pyarrow as pa
+
+    from churujing.batch.engine import Checker
+    from churujing.batch.io import ParquetSink, Reader, lean_memory_pool
+    from churujing.batch.runner import DEFAULT_BATCH, _prefetch
+
+    _warm()
+    c = Checker(MEASURE)
+    lean_memory_pool()
+    reader = Reader(Path(path), strings=c.string_facts(), texts=c.text_facts(),
+                    batch_size=DEFAULT_BATCH)
+    c.check_arrow(next(iter(reader.batches())).slice(0, 1000), 0)  # kernels loaded
+    t0 = _start()
+    rows = 0
+    sink = None
+    answers = None
+    for batch in _prefetch(reader.batches()):
+        if answers is None:
+            answers = c.check_arrow(batch, 0)[0]
+            keys = c.key_columns(batch.column_names)
+            sink = ParquetSink(out, answers.schema,
+                               dictionary=[n for n in answers.schema.names if n not in keys])
+        k = min(batch.num_rows, answers.num_rows)
+        part = answers.slice(0, k)
+        for name in keys:
+            i = part.schema.get_field_index(name)
+            part = part.set_column(i, name, batch.column(name).slice(0, k))
+        assert sink is not None
+        sink.write(pa.Table.from_arrays(part.columns, schema=answers.schema))
+        rows += batch.num_rows
+    if sink is not None:
+        sink.close()
+    return {"seconds": time.perf_counter() - t0, "rows": rows}
 
 
 def _tables(path: str, checker: Any) -> list[Any]:
@@ -104,7 +162,7 @@ def variant_memory(path: str, out: str) -> dict[str, Any]:
     c = Checker(MEASURE)
     tables = _tables(path, c)
     c.check(tables[0].slice(0, 10_000), 0)  # fill the lookup tables
-    t0 = time.perf_counter()
+    t0 = _start()
     rows = 0
     for t in tables:
         _answers, _, _s = c.check(t, rows)
@@ -179,7 +237,7 @@ def variant_numpy(path: str, out: str) -> dict[str, Any]:
     step = 1 << 15
     best = float("inf")
     for _ in range(3):
-        t0 = time.perf_counter()
+        t0 = _start()
         for lo in range(0, len(day), step):
             s = slice(lo, lo + step)
             dd = day[s]
@@ -200,6 +258,46 @@ def variant_numpy(path: str, out: str) -> dict[str, Any]:
     return {"seconds": best, "rows": len(day), "eligible": int((out == 255).sum())}
 
 
+def variant_compiled(path: str, out: str) -> dict[str, Any]:
+    """The engine's compiled kernel (``kernels.m06_rows``) alone on the same integer codes
+    as (e): every condition, the first unmet one, its clause, the deadline and the invalid
+    rows, in one parallel pass."""
+    import numpy as np
+
+    from churujing.batch import kernels, m06
+
+    rule, d = _encoded(path)
+    n = len(d["nat"])
+    codes = {k: d[k].astype(np.int32) for k in ("nat", "port", "origin", "dest", "purpose",
+                                                "exit")}
+    all_codes = np.arange(1 << 16, dtype=np.uint32)
+    tables = {}
+    for key, name, k, met in (("nat", "nationality", 1, m06._nationality),
+                              ("port", "entry_port", 3, m06._entry_port),
+                              ("purpose", "purpose", 7, m06._purpose),
+                              ("exit", "exit_port", 9, m06._exit_port)):
+        tables[key] = rule._name_tables(all_codes[:len(rule.vocab[name])], name, k, met)
+    pair = np.ascontiguousarray(rule._third_country(4).reshape(len(rule.vocab["origin"]), -1))
+    lo, hi = kernels.call(kernels.day_span, d["entry_us"])
+    day_epoch, in_force, needed, deadline = rule._span_tables(lo, hi)
+    deadline_t = deadline.fill_null(np.iinfo(np.int64).min).to_numpy()
+    epoch_bits = np.array([1 << k for k in range(len(rule.epochs))], np.int32)
+    outs = (np.empty(n, np.uint16), np.empty(n, np.uint8), np.empty(n, np.uint8),
+            np.empty(n, np.int64), np.empty(n, np.bool_))
+    args = (codes["nat"], tables["nat"][0], codes["port"], tables["port"][0], codes["origin"],
+            codes["dest"], pair, codes["purpose"], tables["purpose"][0], codes["exit"],
+            tables["exit"][0], d["expiry"], d["entry_us"], d["dep_us"], d["ticket"],
+            d["areas"], np.zeros(0, np.bool_), lo, np.zeros(0, np.int32), day_epoch,
+            in_force, needed, deadline_t, -1, epoch_bits, m06._FIRST,
+            rule._constant_clause, tables["nat"][1], tables["port"][1], tables["exit"][1])
+    best = float("inf")
+    for _ in range(3):
+        t0 = _start()
+        kernels.call(kernels.m06_rows, *args, out=outs)
+        best = min(best, time.perf_counter() - t0)
+    return {"seconds": best, "rows": n, "eligible": int((outs[0] == 0).sum())}
+
+
 def variant_duckdb(path: str, out: str) -> dict[str, Any]:
     import duckdb
     import numpy as np
@@ -210,7 +308,7 @@ def variant_duckdb(path: str, out: str) -> dict[str, Any]:
     con = duckdb.connect()
     con.execute("SET threads TO 2")
     _warm()
-    t0 = time.perf_counter()
+    t0 = _start()
     # Lookup tables from the same data, through the same vocabularies as the batch path.
     from churujing.batch.engine import Checker
 
@@ -325,12 +423,16 @@ VARIANTS = {
     "c": ("batch engine on an in-memory table", variant_memory),
     "d": ("DuckDB, the same rule in SQL, Parquet to Parquet", variant_duckdb),
     "e": ("bare NumPy kernel on integer codes (floor)", variant_numpy),
+    "f": ("(b)'s Parquet reading and writing alone, no check (its ceiling)", variant_io),
+    "g": ("the engine's compiled kernel alone on the same integer codes as (e)",
+          variant_compiled),
 }
 
 
 def _child(name: str, path: str, out: str) -> None:
     result = VARIANTS[name][1](path, out)
     result["maxrss_mb"] = _rss_mb()
+    result.setdefault("cpu_seconds", _cpu() - _CPU_START)  # of the timed part, all threads
     sys.stdout.write(json.dumps(result) + "\n")
 
 
@@ -359,7 +461,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", default="1000000,10000000", help="comma-separated sizes")
     ap.add_argument("--repeat", type=int, default=3, help="runs per variant (best is shown)")
-    ap.add_argument("--variants", default="a,b,b',c,d,e")
+    ap.add_argument("--variants", default="a,b,b',c,d,e,f,g")
     ap.add_argument("--data", default=None, help="where to keep the generated manifests")
     ap.add_argument("--child", nargs=3, metavar=("VARIANT", "INPUT", "OUTPUT"),
                     help=argparse.SUPPRESS)
@@ -417,14 +519,19 @@ def _print_row(n: int, name: str, runs: list[dict[str, Any]]) -> None:
     rates = [_rate(r) for r in runs]
     print(f"  {n:>12,} {name:<3} best {_fmt(max(rates))} rows/s  "
           f"runs {', '.join(_fmt(r) for r in rates)}  "
-          f"peak RSS {max(r['maxrss_mb'] for r in runs):.0f} MB"
+          f"peak RSS {max(r['maxrss_mb'] for r in runs):.0f} MB  "
+          f"CPU {_best(runs)['cpu_seconds']:.2f} s"
           + (f"  eligible {runs[0]['eligible']:,}" if "eligible" in runs[0] else "")
           + (f" rejected {runs[0]['rejected']:,}" if "rejected" in runs[0] else ""))
 
 
+def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return max(runs, key=_rate)
+
+
 def _print_table(results: list[tuple[int, str, list[dict[str, Any]]]]) -> None:
-    print("\n| rows | variant | best rows/s | spread (min–max) | peak RSS MB | vs loop |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print("\n| rows | variant | best rows/s | spread (min–max) | peak RSS MB | CPU s | vs loop |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
     loop = {n: max(_rate(r) for r in runs) for n, name, runs in results if name == "a" and runs}
     for n, name, runs in results:
         if not runs:
@@ -435,7 +542,8 @@ def _print_table(results: list[tuple[int, str, list[dict[str, Any]]]]) -> None:
         sample = f" ({runs[0]['rows']:,}-row sample)" if name == "a" else ""
         print(f"| {n:,} | ({name}) {label}{sample} | {_fmt(max(rates))} | "
               f"{_fmt(min(rates))}–{_fmt(max(rates))} | "
-              f"{max(r['maxrss_mb'] for r in runs):.0f} | {ratio} |")
+              f"{max(r['maxrss_mb'] for r in runs):.0f} | {_best(runs)['cpu_seconds']:.2f} | "
+              f"{ratio} |")
 
 
 if __name__ == "__main__":

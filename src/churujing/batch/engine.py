@@ -21,6 +21,7 @@ ones are Beijing time, as in the library); nanoseconds are truncated to microsec
 from __future__ import annotations
 
 import json
+import threading
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -33,7 +34,6 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from churujing.batch import kernels
 from churujing.batch.tables import Answers
 from churujing.decision import Decision, jsonable
 from churujing.errors import FactsError
@@ -135,6 +135,12 @@ def _leaves(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _warm_kernels() -> None:
+    from churujing.batch import kernels
+
+    kernels.warm()
+
+
 def row_facts(table: pa.Table, facts: Sequence[str]) -> list[dict[str, Any]]:
     """The rows of ``table`` as the facts the single path takes (missing values left out)."""
     cols = [c for c in facts if c in table.column_names]
@@ -178,6 +184,9 @@ class Checker:
         self._dicts: dict[tuple[pa.DataType, pa.DataType], tuple[pa.Array, pa.Array]] = {}
         if self.kernel:
             assert self.rule is not None
+            # The compiled kernels load (Numba, ~1 s) while the caller goes on.
+            threading.Thread(target=_warm_kernels, name="churujing-kernels", daemon=True
+                             ).start()
             k = len(self.rule.conditions)
             lists = [[i for i in range(k) if m >> i & 1] for m in range(1 << k)]
             #: per unmet mask m, its condition indices: ``_lut_flat[start[m]:start[m + 1]]``
@@ -367,6 +376,8 @@ class Checker:
         histogram of their unmet masks."""
         assert self.rule is not None
         (name, (values, valid)), = res.details.items()  # the kernels' rules have one
+        from churujing.batch import kernels
+
         first, clause, eligible, detail, offsets, items, hist = kernels.call(
             kernels.answer_rows, res.mask, res.invalid, res.first, res.clause, values,
             self._lut_start, self._lut_flat)

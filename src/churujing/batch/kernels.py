@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import numba
 import numpy as np
 
-__all__ = ["answer_rows", "call", "day_span", "list_masks", "m06_rows", "readonly"]
+__all__ = ["answer_rows", "call", "day_span", "list_masks", "m06_rows", "readonly", "warm"]
 
 if "NUMBA_THREADING_LAYER" not in os.environ:
     numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]
@@ -219,3 +219,20 @@ def list_masks(offsets: Any, element: Any, allowed: Any, bad: Any, row_valid: An
                 b |= bad[element[j]]
         masks_out[r] = m
         bad_out[r] = b
+
+
+def warm() -> None:
+    """Load (or compile, the first time) every kernel for the argument types the engine
+    gives them, on tiny arrays: a :class:`~churujing.batch.engine.Checker` does this in a
+    thread of its own while the policy tables are built and the first batch is read."""
+    i32, u8, u16 = np.zeros(1, np.int32), np.zeros(1, np.uint8), np.zeros(1, np.uint16)
+    i64, yes, no = np.zeros(1, np.int64), np.zeros(1, np.bool_), np.zeros(0, np.bool_)
+    t16, t8 = np.zeros((1, 1), np.uint16), np.zeros((1, 1), np.uint8)
+    lut = np.zeros(1 << 15, np.uint8)
+    call(day_span, i64)
+    call(m06_rows, i32, t16, i32, t16, i32, i32, t16, i32, t16, i32, t16, i32, i64, i64,
+         yes, i32, no, 0, np.zeros(0, np.int32), np.zeros(1, np.uint32), u16, i32, i64, -1,
+         i32, lut, u8, t8, t8, t8,
+         out=(u16.copy(), u8.copy(), u8.copy(), i64.copy(), yes.copy()))
+    call(list_masks, np.zeros(2, np.int64), i32, i32, yes, no, 1, out=(i32.copy(), yes.copy()))
+    call(answer_rows, u16, yes, u8, u8, i64, np.zeros(2, np.int64), u8)

@@ -21,7 +21,6 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from churujing import places
-from churujing.batch import kernels
 from churujing.batch.columns import booleans, day_numbers, instants
 from churujing.batch.tables import (
     EPOCH,
@@ -384,6 +383,8 @@ class Rule:
         """The answers for ``table`` in one compiled pass over the rows
         (:func:`churujing.batch.kernels.m06_rows`; the same conditions as
         :meth:`evaluate`, which states them as Polars expressions)."""
+        from churujing.batch import kernels
+
         n = table.num_rows
         col = table.column
         cols = set(table.column_names)
@@ -476,6 +477,8 @@ class Rule:
         if end == base:
             return masks, bad
         # per distinct element (through the elements' dictionary): allowed epochs, invalid
+        from churujing.batch import kernels
+
         element, remap = self._by_dictionary(array.values.slice(base, end - base),
                                              "visit_area", end - base)
         allowed, element_bad = self._area_tables()

@@ -21,6 +21,8 @@ from churujing.i18n import T
 __all__ = [
     "BEIJING",
     "DOCUMENT_ALIASES",
+    "EARLIEST",
+    "LATEST",
     "BeijingDateTime",
     "DayOrDateTime",
     "FactsModel",
@@ -31,6 +33,11 @@ __all__ = [
 ]
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+#: the instants a fact may give (Beijing time): a travel date outside is a mistake, and
+#: the rules' arithmetic on it (a deadline, months of validity) must stay in the calendar
+EARLIEST = datetime(1900, 1, 1, tzinfo=BEIJING)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=BEIJING)
+_OUT_OF_RANGE = "expected a date-time between 1900 and 2999"
 
 M = TypeVar("M", bound="FactsModel")
 
@@ -60,9 +67,14 @@ def to_beijing(value: Any) -> Any:
     elif isinstance(value, date) and not isinstance(value, datetime):
         value = datetime.combine(value, time())
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=BEIJING)
-        return value.astimezone(BEIJING)
+        try:
+            value = (value.replace(tzinfo=BEIJING) if value.tzinfo is None
+                     else value.astimezone(BEIJING))
+        except OverflowError:  # past year 9999 in Beijing
+            value = None
+        if value is None or not EARLIEST <= value <= LATEST:
+            raise ValueError(_OUT_OF_RANGE)
+        return value
     raise ValueError("expected an ISO 8601 date-time")
 
 

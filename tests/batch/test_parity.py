@@ -211,3 +211,24 @@ def test_every_edge_at_once(kind: str) -> None:
     rows = [{k: v for k, v in r.items() if v is not None} for r in rows]
     table, facts = _tables(rows)[kind]
     _compare(facts, table, None)
+
+
+@pytest.mark.parametrize("kind", ["typed", "text"])
+def test_entry_days_centuries_apart_and_out_of_range(kind: str) -> None:
+    """A batch whose entry days span more than the per-day tables cover (1900 to 2999
+    beside 2025) is answered through a table of the days present, like any other; instants
+    outside the facts' range (years 1000 and 9999) are rejected with the single path's
+    reason, not a crash."""
+    rows: list[dict[str, Any]] = []
+    for n, day in enumerate([date(1900, 1, 2), date(2025, 11, 20), date(2999, 6, 1),
+                             date(2025, 11, 4), date(1950, 6, 1), date(1000, 6, 1),
+                             date(9999, 11, 1)]):
+        entry = datetime.combine(day, time(12, 0))
+        rows.append({
+            "nationality": "DE", "entry_port": "PVG", "entry_time": entry, "origin": "US",
+            "passport_expiry": _add_months(day, 3 + n % 2) if day.year < 9999 else day,
+            "destination": "JP", "departure_time": entry + timedelta(days=9),
+            "onward_ticket": True, "purpose": "tourism",
+        })
+    table, facts = _tables(rows)[kind]
+    _compare(facts, table, None)

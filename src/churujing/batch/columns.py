@@ -19,6 +19,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from churujing.batch.tables import FieldCheck, Vocabulary, dictionary_codes
+from churujing.facts import EARLIEST, LATEST
 
 __all__ = ["booleans", "day_numbers", "instants"]
 
@@ -70,12 +71,23 @@ def _micros(value: datetime) -> int:
 
 
 _ONE_US = datetime(2000, 1, 1, 0, 0, 0, 1) - datetime(2000, 1, 1)
+_EARLIEST_US = _micros(EARLIEST)
+_LATEST_US = _micros(LATEST)
 
 
 def instants(array: pa.Array | pa.ChunkedArray, check: FieldCheck) -> tuple[np.ndarray,
                                                                                np.ndarray]:
-    """Microseconds since 1970 UTC of a date-time fact (naive = Beijing time)."""
-    array = _combine(array)
+    """Microseconds since 1970 UTC of a date-time fact (naive = Beijing time); instants
+    outside the facts' range (``churujing.facts.EARLIEST`` to ``LATEST``) are invalid."""
+    values, invalid = _instants(_combine(array), check)
+    outside = (values < _EARLIEST_US) | (values > _LATEST_US)
+    if outside.any():  # invalid, given as 0 like a missing value
+        values = np.where(outside, 0, values)
+        invalid = invalid | outside
+    return values, invalid
+
+
+def _instants(array: pa.Array, check: FieldCheck) -> tuple[np.ndarray, np.ndarray]:
     t = array.type
     if pa.types.is_timestamp(t):
         if t.unit != "us":

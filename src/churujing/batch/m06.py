@@ -62,6 +62,9 @@ _US_PER_HOUR = 3_600_000_000
 _NO_DEADLINE = np.iinfo(np.int64).min  # the kernel's stay deadline where none is in force
 _NONE_BOOL = np.zeros(0, np.bool_)  # a kernel's optional row array, not given
 _NONE_INT32 = np.zeros(0, np.int32)
+#: entry days a batch may span and get per-day tables over the whole span (beyond: only
+#: over the days present)
+_SPAN_DAYS = 10_000
 _BEIJING_US = 8 * _US_PER_HOUR
 
 # The data a row's answer reads, whose changes delimit the epochs.
@@ -174,9 +177,9 @@ class Rule:
         if len(entry_day) == 0:
             return (np.zeros(0, np.int32), *self._tables_of([0]))
         lo, hi = int(entry_day.min()), int(entry_day.max())
-        if hi - lo < 1_000_000:
+        if hi - lo < _SPAN_DAYS:
             return ((entry_day - lo).astype(np.int32), *self._span_tables(lo, hi))
-        # absurd dates far apart: only the days present
+        # entry days far apart: only the days present
         wanted = np.unique(entry_day)
         index = np.searchsorted(wanted, entry_day).astype(np.int32)
         return (index, *self._tables_of(wanted.tolist()))
@@ -401,12 +404,14 @@ class Rule:
         if not bad.any():
             bad = _NONE_BOOL
 
+        if len(bad) and bad_entry.any():  # a day that builds no table: any valid row's
+            entry_us = np.where(bad_entry, entry_us[np.argmin(bad_entry)], entry_us)
         # per entry day: epoch, policy_in_force's bit, validity needed, deadline
         lo, hi = kernels.call(kernels.day_span, entry_us)
-        if hi - lo < 1_000_000:
+        if hi - lo < _SPAN_DAYS:
             day_index = _NONE_INT32
             tables = self._span_tables(lo, max(lo, hi))
-        else:  # absurd dates far apart: only the days present
+        else:  # entry days far apart: only the days present
             entry_day = (entry_us + _BEIJING_US) // _US_PER_DAY
             index, *rest = self._day_tables(entry_day)
             day_index, tables = index.astype(np.int32, copy=False), tuple(rest)

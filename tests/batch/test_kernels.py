@@ -45,7 +45,7 @@ def test_each_kernel_is_compiled_once_for_typed_and_text_input() -> None:
         assert answers.height + rejects.height == t.num_rows
         assert rejects.height <= t.num_rows / 100  # the text was read as meant
     for kernel in (kernels.day_span, kernels.m06_rows, kernels.list_masks,
-                   kernels.answer_rows):
+                   kernels.answer_counts, kernels.answer_fill):
         assert len(kernel.signatures) == 1, (kernel, kernel.signatures)
 
 

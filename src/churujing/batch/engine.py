@@ -378,9 +378,9 @@ class Checker:
         (name, (values, valid)), = res.details.items()  # the kernels' rules have one
         from churujing.batch import kernels
 
-        first, clause, eligible, detail, offsets, items, hist = kernels.call(
-            kernels.answer_rows, res.mask, res.invalid, res.first, res.clause, values,
-            self._lut_start, self._lut_flat)
+        first, clause, eligible, detail, offsets, items, hist = kernels.answer_rows(
+            res.mask, res.invalid, res.first, res.clause, values, self._lut_start,
+            self._lut_flat)
         keep = None
         if len(first) != table.num_rows:
             keep = pa.array(~res.invalid)

@@ -28,7 +28,17 @@ from typing import Any, TypeVar
 import numba
 import numpy as np
 
-__all__ = ["answer_rows", "call", "day_span", "list_masks", "m06_rows", "readonly", "warm"]
+__all__ = [
+    "answer_counts",
+    "answer_fill",
+    "answer_rows",
+    "call",
+    "day_span",
+    "list_masks",
+    "m06_rows",
+    "readonly",
+    "warm",
+]
 
 if "NUMBA_THREADING_LAYER" not in os.environ:
     numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]
@@ -119,19 +129,15 @@ def m06_rows(nat: Any, nat_t: Any, port: Any, port_t: Any, origin: Any, dest: An
 
 
 @_jit
-def answer_rows(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
-                lut_start: Any, lut_flat: Any) -> tuple[Any, ...]:  # pragma: no cover
-    """The answers of the valid rows, in order: first unmet condition and clause, whether
-    eligible, the detail (int64), the offsets and items of every row's unmet conditions
-    (mask ``m``'s items: ``lut_flat[lut_start[m]:lut_start[m + 1]]``), and the histogram
-    of the masks (for the summary's counts). In pieces: counted, then written, in
-    parallel."""
+def answer_counts(mask: Any, invalid: Any, lut_start: Any) -> tuple[Any, Any, Any]:
+    """For :func:`answer_fill`: per piece of rows, where its valid rows and their unmet
+    items start in the answers (a cumulative count, one more entry than pieces), and the
+    histogram of the valid rows' masks (for the summary's counts)."""  # pragma: no cover
     n = len(mask)
-    size = len(lut_start) - 1
     pieces = (n + _PIECE - 1) // _PIECE
     kept = np.zeros(pieces + 1, np.int64)
     items = np.zeros(pieces + 1, np.int64)
-    hists = np.zeros((pieces, size), np.int64)
+    hists = np.zeros((pieces, len(lut_start) - 1), np.int64)
     for p in numba.prange(pieces):
         k = 0
         i = 0
@@ -146,14 +152,23 @@ def answer_rows(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
     for p in range(pieces):
         kept[p + 1] += kept[p]
         items[p + 1] += items[p]
-    total = kept[pieces]
-    first_o = np.empty(total, np.uint8)
-    clause_o = np.empty(total, np.uint8)
-    eligible_o = np.empty(total, np.bool_)
-    detail_o = np.empty(total, np.int64)
-    offsets = np.empty(total + 1, np.int64)
+    return kept, items, hists.sum(axis=0)
+
+
+@_jit
+def answer_fill(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
+                lut_start: Any, lut_flat: Any, kept: Any, items: Any, first_o: Any,
+                clause_o: Any, eligible_o: Any, detail_o: Any, offsets: Any,
+                items_o: Any) -> None:  # pragma: no cover - compiled
+    """The answers of the valid rows, in order, into the given arrays (sized from
+    :func:`answer_counts`' totals; allocated by NumPy, whose large arrays fault in huge
+    pages: Numba's own allocations cost ~10 ms of page faults per 1 M rows here): the
+    first unmet condition and clause, whether eligible, the detail, and the offsets and
+    items of every row's unmet conditions (mask ``m``'s items:
+    ``lut_flat[lut_start[m]:lut_start[m + 1]]``)."""
+    n = len(mask)
+    pieces = len(kept) - 1
     offsets[0] = 0
-    items_o = np.empty(items[pieces], np.uint8)
     for p in numba.prange(pieces):
         w = kept[p]
         j = items[p]
@@ -170,10 +185,22 @@ def answer_rows(mask: Any, invalid: Any, first: Any, clause: Any, detail: Any,
                 j += 1
             w += 1
             offsets[w] = j
-    hist = np.zeros(size, np.int64)
-    for p in range(pieces):
-        hist += hists[p]
-    return first_o, clause_o, eligible_o, detail_o, offsets, items_o, hist
+
+
+def answer_rows(mask: np.ndarray, invalid: np.ndarray, first: np.ndarray,
+                clause: np.ndarray, detail: np.ndarray, lut_start: np.ndarray,
+                lut_flat: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The answers of the valid rows, in order: first unmet condition and clause, whether
+    eligible, the detail (int64), the offsets and items of every row's unmet conditions,
+    and the histogram of their masks (:func:`answer_counts`, then :func:`answer_fill`)."""
+    kept, items, hist = call(answer_counts, mask, invalid, lut_start)
+    total = int(kept[-1])
+    out = (np.empty(total, np.uint8), np.empty(total, np.uint8), np.empty(total, np.bool_),
+           np.empty(total, np.int64), np.empty(total + 1, np.int64),
+           np.empty(int(items[-1]), np.uint8))
+    call(answer_fill, mask, invalid, first, clause, detail, lut_start, lut_flat, kept,
+         items, out=out)
+    return (*out, hist)
 
 
 @_jit
@@ -235,4 +262,4 @@ def warm() -> None:
          i32, lut, u8, t8, t8, t8,
          out=(u16.copy(), u8.copy(), u8.copy(), i64.copy(), yes.copy()))
     call(list_masks, np.zeros(2, np.int64), i32, i32, yes, no, 1, out=(i32.copy(), yes.copy()))
-    call(answer_rows, u16, yes, u8, u8, i64, np.zeros(2, np.int64), u8)
+    answer_rows(u16, yes, u8, u8, i64, np.zeros(2, np.int64), u8)

@@ -10,7 +10,8 @@ subprocess so that its peak memory (``ru_maxrss`` of that process) is its own:
 (a) loop   a Python loop over the single-check engine (``get_measure(...).check(row)``),
            on a sample of rows (rate extrapolated; its memory is that of the sample);
 (b) e2e    ``churujing.batch.run``: Parquet in, Parquet out (answers + rejects), streaming;
-(c) memory the batch engine (``Checker.check``) on tables already in memory;
+(c) memory the batch engine (``Checker.check_arrow``: answers as Arrow, as the batch
+           writes them) on tables already in memory;
 (d) duckdb the same rule in SQL (lookup tables from the same data), Parquet to Parquet;
 (e) numpy  the bare kernel on integer codes already in memory (mask and first unmet): the
            floor;
@@ -161,11 +162,11 @@ def variant_memory(path: str, out: str) -> dict[str, Any]:
     _warm()
     c = Checker(MEASURE)
     tables = _tables(path, c)
-    c.check(tables[0].slice(0, 10_000), 0)  # fill the lookup tables
+    c.check_arrow(tables[0].slice(0, 10_000), 0)  # fill the lookup tables
     t0 = _start()
     rows = 0
     for t in tables:
-        _answers, _, _s = c.check(t, rows)
+        _answers, _, _s = c.check_arrow(t, rows)  # the answers as the batch writes them
         rows += t.num_rows
     return {"seconds": time.perf_counter() - t0, "rows": rows}
 

@@ -21,7 +21,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from churujing.batch.tables import FieldCheck, Vocabulary, dictionary_codes
 from churujing.facts import EARLIEST, LATEST
 
-__all__ = ["booleans", "day_numbers", "instants"]
+__all__ = ["booleans", "day_numbers", "instants", "valid_rows"]
 
 _US_PER_DAY = 86_400_000_000
 _BEIJING_US = 8 * 3_600_000_000
@@ -33,11 +33,26 @@ _NAIVE = r"^[12]\d{3}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"
 _OFFSET = r"(?:[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 
 
+def _unpack(bitmap: pa.Buffer, offset: int, n: int) -> np.ndarray:
+    """Bits ``offset`` to ``offset + n`` of an Arrow bitmap as booleans (NumPy unpacks
+    them ~20x faster than converting an Arrow boolean array)."""
+    bits = np.unpackbits(np.frombuffer(bitmap, np.uint8), bitorder="little",
+                         count=offset + n)
+    return bits[offset:].view(np.bool_)
+
+
+def valid_rows(array: pa.Array) -> np.ndarray:
+    """The rows where ``array`` is not null."""
+    if array.null_count == 0:
+        return np.ones(len(array), dtype=bool)
+    return _unpack(array.buffers()[0], array.offset, len(array))
+
+
 def _nulls(array: pa.Array) -> np.ndarray:
     """The rows where ``array`` is null (a missing fact)."""
     if array.null_count == 0:
         return np.zeros(len(array), dtype=bool)
-    return np.asarray(array.is_null())
+    return ~valid_rows(array)
 
 
 def _int64(array: pa.Array) -> np.ndarray:
@@ -152,5 +167,5 @@ def booleans(array: pa.Array | pa.ChunkedArray, check: FieldCheck) -> tuple[np.n
         nulls = _nulls(array)
         if array.null_count:
             array = array.fill_null(False)
-        return np.asarray(array, dtype=bool), nulls
+        return _unpack(array.buffers()[1], array.offset, len(array)), nulls
     return _by_value(array, check, bool, False, bool)

@@ -135,6 +135,32 @@ def _leaves(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _bits(values: np.ndarray) -> pa.Array:
+    """A boolean Arrow array from a NumPy one, packed by NumPy (~25x ``pa.array``)."""
+    bitmap = np.packbits(values, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bitmap)],
+                                 null_count=0)
+
+
+def _kept_rows(table: pa.Table, keep: pa.Array, kept: np.ndarray) -> pa.Table:
+    """``table.filter(keep)`` (``kept``: the same as NumPy booleans); fixed-width columns
+    without nulls through NumPy (~3x Arrow's filter)."""
+    columns = []
+    for column in table.columns:
+        array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        t = array.type
+        if array.null_count == 0 and (pa.types.is_integer(t) or pa.types.is_floating(t)
+                                      or pa.types.is_timestamp(t) or pa.types.is_date(t)):
+            width = t.bit_width // 8
+            values = np.frombuffer(array.buffers()[1], dtype=f"V{width}",
+                                   count=len(array), offset=array.offset * width)[kept]
+            columns.append(pa.Array.from_buffers(t, len(values),
+                                                 [None, pa.py_buffer(values)]))
+        else:
+            columns.append(array.filter(keep))
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
 def _warm_kernels() -> None:
     from churujing.batch import kernels
 
@@ -381,13 +407,14 @@ class Checker:
         first, clause, eligible, detail, offsets, items, hist = kernels.answer_rows(
             res.mask, res.invalid, res.first, res.clause, values, self._lut_start,
             self._lut_flat)
+        n = len(first)
         keep = None
-        if len(first) != table.num_rows:
-            keep = pa.array(~res.invalid)
+        if n != table.num_rows:
+            keep = _bits(~res.invalid)
         if keys:
             sub = table.select(list(keys))
             if keep is not None:
-                sub = sub.filter(keep)
+                sub = _kept_rows(sub, keep, ~res.invalid)
             if all(sub.schema.field(k).type == schema.field(k).type for k in keys):
                 key_arrays = list(sub.columns)  # as they are (what Polars would give)
             else:
@@ -395,25 +422,32 @@ class Checker:
         else:
             rows = np.arange(first_row + 1, first_row + 1 + table.num_rows, dtype=np.int64)
             key_arrays = [pa.array(rows if keep is None else rows[~res.invalid])]
-        eligible_a = pa.array(eligible)
+        # Arrow arrays over the kernel's buffers (bitmaps packed by NumPy, indices not
+        # checked again: the kernel wrote them from the codes' own tables).
+        refused = _bits(~eligible).buffers()[1]
+        eligible_count = int(hist[0])
         code_t = schema.field("first_unmet").type
         clause_t = schema.field("first_unmet_clause").type
         codes, clauses = self._dictionaries(code_t.value_type, clause_t.value_type)
-        index_t = code_t.index_type.to_pandas_dtype()
-        first_a = pa.DictionaryArray.from_arrays(
-            pa.array(first.astype(index_t, copy=False), mask=eligible), codes, ordered=True)
-        clause_a = pa.DictionaryArray.from_arrays(
-            pa.array(clause.astype(clause_t.index_type.to_pandas_dtype(), copy=False),
-                     mask=eligible), clauses, ordered=True)
+
+        def coded(indices: np.ndarray, t: pa.DataType, values: pa.Array,
+                  validity: pa.Buffer | None, nulls: int) -> pa.Array:
+            index = pa.Array.from_buffers(
+                t.index_type, len(indices),
+                [validity, pa.py_buffer(indices.astype(t.index_type.to_pandas_dtype(),
+                                                       copy=False))], null_count=nulls)
+            return pa.DictionaryArray.from_arrays(index, values, ordered=True, safe=False)
+
+        first_a = coded(first, code_t, codes, refused, eligible_count)
+        clause_a = coded(clause, clause_t, clauses, refused, eligible_count)
         unmet_a = pa.LargeListArray.from_arrays(
-            pa.array(offsets), pa.DictionaryArray.from_arrays(
-                pa.array(items.astype(index_t, copy=False)), codes, ordered=True),
+            pa.array(offsets), coded(items, code_t, codes, None, 0),
             type=schema.field("unmet").type)
         detail_mask = None
         if valid is not None:
             detail_mask = ~(valid if keep is None else valid[~res.invalid])
         detail_a = pa.array(detail, mask=detail_mask).view(schema.field(name).type)
-        arrays = [*key_arrays, eligible_a, first_a, clause_a, unmet_a, detail_a]
+        arrays = [*key_arrays, _bits(eligible), first_a, clause_a, unmet_a, detail_a]
         return pa.Table.from_arrays(arrays, schema=schema), hist
 
     def _check_polars(

@@ -21,7 +21,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from churujing import places
-from churujing.batch.columns import booleans, day_numbers, instants
+from churujing.batch.columns import booleans, day_numbers, instants, valid_rows
 from churujing.batch.tables import (
     EPOCH,
     Answers,
@@ -369,7 +369,7 @@ class Rule:
         idx = np.frombuffer(indices.buffers()[1], dtype=width, count=len(indices),
                             offset=indices.offset * width.itemsize)
         if array.null_count:
-            idx = np.where(np.asarray(array.is_valid()), idx, len(remap) - 1)
+            idx = np.where(valid_rows(array), idx, len(remap) - 1)
         return idx.astype(np.int32, copy=False), remap
 
     def _name_tables(self, remap: np.ndarray, name: str, k: int, met_clause: Any
@@ -487,7 +487,7 @@ class Rule:
         element, remap = self._by_dictionary(array.values.slice(base, end - base),
                                              "visit_area", end - base)
         allowed, element_bad = self._area_tables()
-        row_valid = np.asarray(array.is_valid()) if array.null_count else _NONE_BOOL
+        row_valid = valid_rows(array) if array.null_count else _NONE_BOOL
         kernels.call(kernels.list_masks, offsets.astype(np.int64), element, allowed[remap],
                      element_bad[remap], row_valid, full, out=(masks, bad))
         return masks, bad

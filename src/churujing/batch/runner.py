@@ -34,7 +34,9 @@ from churujing.batch.io import (
 __all__ = ["Target", "check_file", "rejects_path", "run", "targets"]
 
 T = TypeVar("T")
-DEFAULT_BATCH = 1 << 18
+#: rows per batch: 10 M rows end to end ran at ~3.9-4.8 M rows/s with 256 Ki-row batches,
+#: ~5.0-5.4 M with 384 Ki (peak ~520 MB) and about the same with 512 Ki (peak ~580 MB)
+DEFAULT_BATCH = 3 << 17
 
 
 def rejects_path(output: str | Path) -> Path:

@@ -6,8 +6,8 @@ distinct input value) or a comparison of integers. NumPy does that one operation
 time, each a pass over memory with its own temporaries; these kernels, compiled by
 Numba, do all of a row's reads and comparisons at once, over the rows in parallel.
 They hold no policy: every number they compare with comes from the tables they are
-given, and ``tests/batch`` checks their answers against the NumPy kernel, the Polars
-plan and the single path.
+given, and ``tests/batch`` checks their answers against the Polars plan and the single
+path.
 
 The kernels run on Numba's ``workqueue`` threading layer unless ``NUMBA_THREADING_LAYER``
 says otherwise: its OpenMP layer spin-waits, and beside Arrow's and Polars' own threads
@@ -47,7 +47,7 @@ R = TypeVar("R")
 
 _US_PER_DAY = 86_400_000_000
 _BEIJING_US = 8 * 3_600_000_000
-#: rows per piece of work handed to a thread by :func:`answer_rows`
+#: rows per piece of work handed to a thread (answers, day span)
 _PIECE = 1 << 16
 
 _jit = numba.njit(parallel=True, nogil=True, cache=True, boundscheck=False,
@@ -129,10 +129,11 @@ def m06_rows(nat: Any, nat_t: Any, port: Any, port_t: Any, origin: Any, dest: An
 
 
 @_jit
-def answer_counts(mask: Any, invalid: Any, lut_start: Any) -> tuple[Any, Any, Any]:
+def answer_counts(mask: Any, invalid: Any, lut_start: Any
+                  ) -> tuple[Any, Any, Any]:  # pragma: no cover - compiled
     """For :func:`answer_fill`: per piece of rows, where its valid rows and their unmet
     items start in the answers (a cumulative count, one more entry than pieces), and the
-    histogram of the valid rows' masks (for the summary's counts)."""  # pragma: no cover
+    histogram of the valid rows' masks (for the summary's counts)."""
     n = len(mask)
     pieces = (n + _PIECE - 1) // _PIECE
     kept = np.zeros(pieces + 1, np.int64)

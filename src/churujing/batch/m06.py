@@ -416,8 +416,7 @@ class Rule:
             index, *rest = self._day_tables(entry_day)
             day_index, tables = index.astype(np.int32, copy=False), tuple(rest)
         day_epoch, day_in_force, day_needed, day_deadline = tables
-        has_deadline = (day_deadline.is_not_null().to_numpy() if day_deadline.null_count()
-                        else None)
+        some_without_deadline = day_deadline.null_count() > 0
         # no stay limit in force: within_stay unmet, as the Polars plan's null comparison
         deadline_t = day_deadline.fill_null(_NO_DEADLINE).to_numpy()
         if self.as_of is not None:
@@ -457,7 +456,7 @@ class Rule:
             lo, day_index, day_epoch, day_in_force, day_needed, deadline_t, fixed,
             epoch_bits, _FIRST, self._constant_clause, nat_c, port_c, exit_c,
             out=(mask, first, clause, deadline, invalid))
-        valid = None if has_deadline is None else deadline != _NO_DEADLINE
+        valid = deadline != _NO_DEADLINE if some_without_deadline else None
         return Answers(mask, first, clause, {"stay_deadline": (deadline, valid)}, invalid)
 
     def _areas(self, array: pa.Array | pa.ChunkedArray | None, n: int) -> tuple[np.ndarray,

@@ -31,7 +31,8 @@ DOCUMENTED = {
     ),
     "direct-transit-24h": (
         "airport", "arrival_time", "departure_time", "origin", "destination",
-        "connecting_ticket", "leaves_restricted_area", "nationality",
+        "connecting_ticket", "leaves_restricted_area", "nationality", "origin_airport",
+        "destination_airport",
     ),
     "taiwan-one-time-permit": ("port", "date", "taiwan_resident", "holds_valid_permit"),
     "arrival-card": ("nationality", "entry_date", "document", "entry_mode"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-__all__ = ["Condition", "Decision", "Lang", "Text", "jsonable"]
+__all__ = ["Condition", "Decision", "Lang", "Notice", "Text", "jsonable"]
 
 Lang = Literal["zh", "en"]
 
@@ -77,6 +77,33 @@ class Text:
     def join(texts: Iterable[Text], *, zh_sep: str = "、", en_sep: str = ", ") -> Text:
         items = list(texts)
         return Text(zh_sep.join(t.zh for t in items), en_sep.join(t.en for t in items))
+
+
+class Notice(Text):
+    """A warning: its text, a ``code`` saying what kind of warning it is
+    (``not_recognised``, ``read_as_country``, ``unknown_fact``…) and the ``field`` it is
+    about (a dotted path, ``""`` for the whole answer)."""
+
+    __slots__ = ("code", "field")
+
+    def __init__(self, zh: str, en: str | None = None, *, code: str = "", field: str = "",
+                 params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(zh, en, params=params)
+        self.code = code
+        self.field = field
+
+    @classmethod
+    def of(cls, text: Text, *, code: str, field: str = "") -> Notice:
+        """``text`` as a notice (its translation rendered when first read, as ``text``'s)."""
+        if text._params is not None:
+            return cls(text._params[0], code=code, field=field, params=text._params[1])
+        return cls(text.zh, text.en, code=code, field=field)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "field": self.field, "zh": self.zh, "en": self.en}
+
+    def __repr__(self) -> str:
+        return f"Notice(code={self.code!r}, field={self.field!r}, zh={self.zh!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Annotated, Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, WithJsonSchema
 
-from churujing.decision import Text
+from churujing.decision import Notice, Text
 from churujing.errors import FactsError
 from churujing.i18n import T
+from churujing.refs import notices
+
+if TYPE_CHECKING:
+    from churujing.policy import Policy
 
 __all__ = [
     "BEIJING",
@@ -109,35 +114,92 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def _message(err: Any) -> str:
+# Pydantic's error types, in words a person reads, in Chinese (the English is the catalogue's).
+_TYPE_TEXTS = {
+    "missing": "缺少必需的事实",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为字符串",
+    "list_type": "应为列表",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "date_from_datetime_parsing": "应为 YYYY-MM-DD 格式的日期",
+    "date_parsing": "应为 YYYY-MM-DD 格式的日期",
+    "date_type": "应为 YYYY-MM-DD 格式的日期",
+    "string_too_short": "不能为空",
+    "name_type": "应为名称或代码（字符串）",
+    "model_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+}
+
+
+@cache
+def _reverse_catalogue() -> dict[str, str]:
+    """English sentence -> its Chinese msgid, for messages written in English in validators."""
+    from churujing.i18n import catalogue
+
+    return {en: zh for zh, en in catalogue("en").items() if "{" not in zh}
+
+
+def _text(err: Any) -> Text:
+    """An error of pydantic's as a text in Chinese and English."""
+    ctx = err.get("ctx") or {}
+    text = ctx.get("text")
+    if isinstance(text, Text):  # an ambiguous name: its own bilingual text
+        return text
+    kind = str(err.get("type", ""))
+    if kind == "literal_error" and ctx.get("expected"):
+        return T("应为以下之一：{expected}", expected=str(ctx["expected"]))
+    if kind in _TYPE_TEXTS:
+        return T(_TYPE_TEXTS[kind])
     msg = str(err.get("msg", "invalid value"))
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    ctx_expected = err.get("ctx", {}).get("expected")
-    if err.get("type") == "missing":
-        return "required fact is missing"
-    if ctx_expected and "expected" not in msg:
-        msg = f"{msg} (expected {ctx_expected})"
-    return msg
+    if ctx.get("expected") and "expected" not in msg:
+        msg = f"{msg} (expected {ctx['expected']})"
+    zh = _reverse_catalogue().get(msg)
+    return Text(zh or msg, msg)
 
 
-def parse_facts(model: type[M], data: Any) -> tuple[M, tuple[Text, ...]]:
-    """Validate ``data`` against ``model``; returns the facts and warnings on unknown keys."""
+def _policy_context(policy: Policy | None) -> dict[str, Any] | None:
+    return {"policy": policy} if policy is not None else None
+
+
+def parse_facts(model: type[M], data: Any, *,
+                policy: Policy | None = None) -> tuple[M, tuple[Text, ...]]:
+    """Validate ``data`` against ``model``; returns the facts and their warnings.
+
+    Names of places are resolved here (:mod:`churujing.refs`, against ``policy``'s port
+    registry or the packaged one). Raises :class:`FactsError` for the first invalid field,
+    with ``errors`` listing every invalid field of the object, each message in Chinese
+    and English. The warnings: names not recognised (or read one way that could mean
+    another), each on its field, and unknown keys close to a known fact (likely typos).
+    """
     if not isinstance(data, dict):
-        raise FactsError("expected a JSON object of facts", field="")
+        text = T("应为由事实组成的 JSON 对象")
+        raise FactsError(text.en, field="", text=text)
     try:
-        facts = model.model_validate(data)
+        facts = model.model_validate(data, context=_policy_context(policy))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise FactsError(_message(first), field=_loc(first["loc"])) from None
+        errors = []
+        for err in exc.errors():
+            text = _text(err)
+            field = _loc(err["loc"]) or str((err.get("ctx") or {}).get("field", ""))
+            errors.append(FactsError(text.en, field=field, text=text))
+        first = errors[0]
+        raise FactsError(first.message, field=first.field, text=first.message_text,
+                         errors=tuple(errors)) from None
+    warnings: list[Text] = list(notices(facts))
     known = set(model.model_fields)
     aliases = {f.alias for f in model.model_fields.values() if f.alias}
-    warnings: list[Text] = []
     for key in data:
         if key in known or key in aliases:
             continue
         # Other keys (a caller's own ids, columns) pass silently; a near-miss is likely a typo.
         close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
         if close:
-            warnings.append(T("未知事实“{key}”已忽略；是否指“{guess}”？", key=key, guess=close[0]))
+            warnings.append(Notice.of(
+                T("未知事实“{key}”已忽略；是否指“{guess}”？", key=key, guess=close[0]),
+                code="unknown_fact", field=str(key)))
     return facts, tuple(warnings)

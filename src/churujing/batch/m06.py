@@ -67,6 +67,10 @@ _NONE_INT32 = np.zeros(0, np.int32)
 _SPAN_DAYS = 10_000
 _BEIJING_US = 8 * _US_PER_HOUR
 
+# A manifest names each end of the journey in its own column (a country, an airport's
+# IATA code or a city: the same reading as the single path's); *_airport columns are not read.
+_ENDS = ("origin", "destination")
+
 # The data a row's answer reads, whose changes delimit the epochs.
 _TABLES = ("m06.nationalities", "m06.entry_ports", "m06.stay_areas", "ports")
 _PARAMETERS = (
@@ -78,8 +82,9 @@ _PARAMETERS = (
 )
 
 
-def _country(value: str) -> places.Country | None:
-    return places.country(value).value
+def _value(resolved: places.Resolved[Any]) -> Any:
+    """The place a validated name resolved to (the facts boundary, churujing.refs)."""
+    return resolved.value
 
 
 class Rule:
@@ -94,25 +99,19 @@ class Rule:
         self.as_of = as_of
         self.epochs = Epochs(policy, _TABLES, _PARAMETERS)
         self.day_rules = [rule._day_rules(policy, d) for d in self.epochs.days]
-        ports = policy.table("ports")
         f = rule.Facts
-
-        def port(value: str) -> places.Port | None:
-            return places.port(value, ports).value
-
-        self.checks = {name: FieldCheck(f, name) for name in f.model_fields}
+        self.checks = {name: FieldCheck(f, name, required=True if name in _ENDS else None)
+                       for name in f.model_fields}
         area_check = self.checks["visit_areas"]
         self.vocab: dict[str, Vocabulary[Any]] = {
-            "nationality": Vocabulary(self.checks["nationality"], _country),
-            "entry_port": Vocabulary(self.checks["entry_port"], port),
-            "origin": Vocabulary(self.checks["origin"], _country),
-            "destination": Vocabulary(self.checks["destination"], _country),
+            "nationality": Vocabulary(self.checks["nationality"], _value),
+            "entry_port": Vocabulary(self.checks["entry_port"], _value),
+            "origin": Vocabulary(self.checks["origin"], _value),
+            "destination": Vocabulary(self.checks["destination"], _value),
             "purpose": Vocabulary(self.checks["purpose"], lambda v: v),
-            "exit_port": Vocabulary(self.checks["exit_port"], port),
+            "exit_port": Vocabulary(self.checks["exit_port"], _value),
             # one element of visit_areas, validated as the list's element
-            "visit_area": Vocabulary(
-                _ElementCheck(area_check), lambda v: places.division(v).value
-            ),
+            "visit_area": Vocabulary(_ElementCheck(area_check), _value),
         }
         self._countries: dict[str, int] = {rule.MAINLAND: 0}
         self._days: dict[int, tuple[int, int, int, int | None]] = {}

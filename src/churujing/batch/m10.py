@@ -55,8 +55,8 @@ class Rule:
         self.checks = {name: FieldCheck(f, name) for name in f.model_fields}
         self.defaults = {n: i.default for n, i in f.model_fields.items() if not i.is_required()}
 
-        def country(value: str) -> places.Country | None:
-            return places.country(value).value
+        def country(resolved: places.Resolved[places.Country]) -> places.Country | None:
+            return resolved.value  # resolved at the facts boundary (churujing.refs)
 
         self.vocab: dict[str, Vocabulary[Any]] = {
             "nationality": Vocabulary(self.checks["nationality"], country),

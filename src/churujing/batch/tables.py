@@ -117,24 +117,27 @@ class FieldCheck:
     in the single path. Cross-field validators are the vectorised rule's business.
     """
 
-    def __init__(self, model: type[FactsModel], name: str) -> None:
+    def __init__(self, model: type[FactsModel], name: str, *,
+                 required: bool | None = None) -> None:
         info = model.model_fields[name]
         self.name = name
-        self.required = info.is_required()
+        # ``required`` overrides the field's own: a batch column for a fact the single path
+        # may take from another (origin, else origin_airport) is required in a manifest
+        self.required = info.is_required() if required is None else required
         self.adapter: TypeAdapter[Any] = TypeAdapter(
             info.rebuild_annotation(), config=model.model_config
         )
 
     def __call__(self, value: Any) -> Any:
         """The validated value, or an :class:`Invalid`."""
-        from churujing.facts import _loc, _message
+        from churujing.facts import _loc, _text
 
         try:
             return self.adapter.validate_python(value)
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = _loc((self.name, *err["loc"]))
-            return Invalid(loc, _message(err))
+            return Invalid(loc, _text(err).en)
 
 
 MISSING = Invalid("", "required fact is missing")

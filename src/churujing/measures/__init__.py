@@ -7,7 +7,7 @@ model and ``decide(facts, as_of=None, *, policy=None) -> Decision``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import import_module
 from types import ModuleType
@@ -44,19 +44,20 @@ class Measure:
     decide: Callable[..., Decision]
     module: ModuleType
 
-    def parse(self, data: Any) -> tuple[FactsModel, tuple[Text, ...]]:
-        """Validate a JSON object of facts (FactsError names the field otherwise)."""
-        return parse_facts(self.facts, data)
+    def parse(self, data: Any, *, policy: Policy | None = None
+              ) -> tuple[FactsModel, tuple[Text, ...]]:
+        """Validate a JSON object of facts, resolving its names of places (FactsError names
+        every invalid field otherwise); returns the facts and their warnings."""
+        return parse_facts(self.facts, data, policy=policy)
 
     def check(self, data: Any, as_of: date | None = None, *,
               policy: Policy | None = None) -> Decision:
-        """Validate ``data`` and decide; unknown-key warnings are added to the decision."""
-        facts, warnings = self.parse(data)
+        """Validate ``data`` and decide; the facts' warnings (names not recognised, unknown
+        keys) come first among the decision's."""
+        facts, warnings = self.parse(data, policy=policy)
         decision: Decision = self.decide(facts, as_of, policy=policy)
         if warnings:
-            from dataclasses import replace
-
-            decision = replace(decision, warnings=decision.warnings + warnings)
+            decision = replace(decision, warnings=warnings + decision.warnings)
         return decision
 
     def schema(self) -> dict[str, Any]:

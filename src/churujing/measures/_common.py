@@ -1,14 +1,17 @@
-"""Small pieces every measure uses: the policy default, name-resolution warnings."""
+"""Small pieces every measure uses: the policy default, the ends of a journey."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+from pydantic_core import PydanticCustomError
 
 from churujing.decision import Text
-from churujing.places import Resolved
+from churujing.i18n import T
+from churujing.places import Country, Resolved
 from churujing.policy import Policy, load_policy
 
-__all__ = ["not_recognised", "policy_or_default"]
+__all__ = ["journey_end", "journey_ends", "not_recognised", "policy_or_default"]
 
 
 def policy_or_default(policy: Policy | None) -> Policy:
@@ -22,3 +25,43 @@ def not_recognised(what: Text, resolved: Resolved[Any]) -> Text:
     if warning is None:
         raise ValueError(f"{resolved.query!r} was recognised; there is nothing to warn about")
     return warning
+
+
+def journey_end(place: Resolved[Country] | None,
+                airport: Resolved[Country] | None) -> Resolved[Country]:
+    """The country or region at one end of a journey: the airport's when its code is given
+    (and recognised), else the place's (the facts' validator requires one of them)."""
+    if airport is not None and (airport.value is not None or place is None):
+        return airport
+    assert place is not None
+    return place
+
+
+class _Journey(Protocol):
+    origin: Resolved[Country] | None
+    destination: Resolved[Country] | None
+    origin_airport: Resolved[Country] | None
+    destination_airport: Resolved[Country] | None
+
+
+J = TypeVar("J", bound=_Journey)
+
+
+def journey_ends(facts: J) -> J:
+    """Each end of the journey is given, as a place or an airport code, and the two agree
+    when both are given (a facts model's after-validator)."""
+    for end in ("origin", "destination"):
+        place, airport = getattr(facts, end), getattr(facts, f"{end}_airport")
+        if place is None and airport is None:
+            text = T("缺少必需的事实：请填写{end}或{end}_airport", end=end)
+            raise PydanticCustomError("missing", "{message}",
+                                      {"message": text.en, "text": text, "field": end})
+        if (place is not None and airport is not None and place.value is not None
+                and airport.value is not None and place.value != airport.value):
+            text = T("{end}_airport 的机场{code}位于{airport_country}，但{end}为{country}",
+                     end=end, code=airport.via, airport_country=airport.value.text,
+                     country=place.value.text)
+            raise PydanticCustomError("ends_disagree", "{message}",
+                                      {"message": text.en, "text": text,
+                                       "field": f"{end}_airport"})
+    return facts

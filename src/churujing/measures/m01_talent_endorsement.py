@@ -22,12 +22,12 @@ from pydantic import Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
+from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
+from churujing.refs import CityName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
 
@@ -42,8 +42,7 @@ Category = Literal["outstanding", "research", "education", "health", "legal", "o
 class Facts(FactsModel):
     """Facts for the talent endorsement for Hong Kong and Macau (M01)."""
 
-    work_city: str = Field(
-        min_length=1,
+    work_city: CityName = Field(
         description="the city where the applicant works: GB/T 2260 code, Chinese or English "
         "name (e.g. 杭州, Hangzhou, 330100)",
     )
@@ -67,15 +66,6 @@ class Facts(FactsModel):
     date: Day = Field(description="day of application, YYYY-MM-DD")
 
 
-def _city(query: str) -> places.Resolved[places.Division]:
-    """A prefecture-level city if the name is one, else a division of any level (浙江)."""
-    try:
-        found = places.division(query, level="prefecture")
-        return found if found.value is not None else places.division(query)
-    except FactsError as exc:
-        raise FactsError(exc.message, field="work_city") from None
-
-
 def _name(d: places.Division) -> Text:
     return Text(d.zh, d.short_en)
 
@@ -87,7 +77,7 @@ def _item_text(item: Item) -> Text:
 def _membership(policy: Policy, city: places.Division, day: Day) -> tuple[Item, Period] | None:
     """The region item (the city, or its whole province) in force on ``day``."""
     regions = policy.table("m01.regions")
-    for code in (city.code, city.province):
+    for code in dict.fromkeys((city.code, city.prefecture, city.province)):
         item = regions.get(code)
         period = item.period(day) if item is not None else None
         if item is not None and period is not None:
@@ -100,7 +90,7 @@ def _next_start(policy: Policy, city: places.Division, day: Day) -> Day | None:
     regions = policy.table("m01.regions")
     starts = [
         p.start
-        for code in (city.code, city.province)
+        for code in dict.fromkeys((city.code, city.prefecture, city.province))
         if (item := regions.get(code)) is not None
         for p in item.periods
         if p.start is not None and p.start > day
@@ -183,10 +173,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     warnings: list[Text] = []
     conditions: list[Condition] = []
 
-    resolved = _city(facts.work_city)
-    city = resolved.value
-    if city is None:
-        warnings.append(not_recognised(T("工作城市"), resolved))
+    city = facts.work_city.value
 
     # --- work_place (M01.1) -----------------------------------------------------------
     region: Text | None = None
@@ -197,7 +184,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     member = _membership(pol, city, day) if city is not None else None
     if city is None:
         conditions.append(Condition("work_place", "M01.1", False, T(
-            "未能识别工作城市“{city}”，无法判断是否在实施区域内", city=facts.work_city)))
+            "未能识别工作城市“{city}”，无法判断是否在实施区域内", city=facts.work_city.query)))
     elif member is not None:
         item, period = member
         region = _region_text(pol, item, day)
@@ -267,7 +254,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                 why = T("园区位于{park}，而工作城市为{city}",
                         park=_name(park_city) if park_city else Text(str(first.value),
                                                                      str(first.value)),
-                        city=_name(city) if city else Text(facts.work_city, facts.work_city))
+                        city=_name(city) if city else Text(facts.work_city.query,
+                                                                       facts.work_city.query))
             if facts.talent_certificate:
                 conditions.append(Condition("hetao_park", "M04.2", True, T(
                     "河套合作区深圳园区免于提交人才证明的便利不适用（{why}）；可按一般规定凭人才证明申请",

@@ -17,11 +17,11 @@ from pydantic import Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
+from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
+from churujing.refs import CityName, ProvinceName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
 
@@ -35,26 +35,15 @@ Day = date
 class Facts(FactsModel):
     """Facts for applying for a Taiwan family-visit endorsement (M02)."""
 
-    hukou_province: str = Field(
-        min_length=1,
+    hukou_province: ProvinceName = Field(
         description="province of household registration (户籍): GB/T 2260 code, Chinese or "
         "English name (e.g. 四川, Sichuan, 510000)",
     )
-    apply_city: str = Field(
-        min_length=1,
+    apply_city: CityName = Field(
         description="the city where the applicant wants to apply: GB/T 2260 code, Chinese or "
         "English name (e.g. 上海, Shanghai)",
     )
     date: Day = Field(description="day of application, YYYY-MM-DD")
-
-
-def _resolve(query: str, field: str, level: places.Level) -> places.Resolved[places.Division]:
-    """A division of ``level`` if the name is one, else of any level (香港 as a city)."""
-    try:
-        found = places.division(query, level=level)
-        return found if found.value is not None else places.division(query)
-    except FactsError as exc:
-        raise FactsError(exc.message, field=field) from None
 
 
 def _name(d: places.Division) -> Text:
@@ -100,12 +89,11 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     outside: Sequence[str] = pol.value("m02.outside_mainland", day) or ()
 
     # --- mainland_hukou ---------------------------------------------------------------------
-    hukou_res = _resolve(facts.hukou_province, "hukou_province", "province")
+    hukou_res = facts.hukou_province
     hukou = _province(hukou_res.value) if hukou_res.value is not None else None
     if hukou is None:
-        warnings.append(not_recognised(T("户籍所在省份"), hukou_res))
         conditions.append(Condition("mainland_hukou", "M02.1", False, T(
-            "未能识别户籍所在省份“{province}”", province=facts.hukou_province)))
+            "未能识别户籍所在省份“{province}”", province=hukou_res.query)))
     elif hukou.code in outside:
         conditions.append(Condition("mainland_hukou", "M02.1", False, T(
             "户籍所在地{province}不属于大陆；本措施适用于大陆居民", province=_name(hukou))))
@@ -114,12 +102,11 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "大陆居民，户籍所在省份：{province}", province=_name(hukou))))
 
     # --- apply_city_in_mainland --------------------------------------------------------------
-    city_res = _resolve(facts.apply_city, "apply_city", "prefecture")
+    city_res = facts.apply_city
     city = city_res.value
     if city is None:
-        warnings.append(not_recognised(T("申请城市"), city_res))
         conditions.append(Condition("apply_city_in_mainland", "M02.1", False, T(
-            "未能识别申请城市“{city}”", city=facts.apply_city)))
+            "未能识别申请城市“{city}”", city=city_res.query)))
     elif city.province in outside:
         conditions.append(Condition("apply_city_in_mainland", "M02.1", False, T(
             "{city}不在大陆，没有受理探亲签注申请的公安机关出入境管理机构", city=_name(city))))

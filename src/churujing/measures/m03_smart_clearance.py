@@ -20,12 +20,12 @@ from pydantic import AfterValidator, Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import FactsError
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
+from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Table
+from churujing.refs import PortName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Endorsement", "Facts", "decide"]
 
@@ -83,8 +83,7 @@ class Endorsement(FactsModel):
 class Facts(FactsModel):
     """Facts for smart clearance at a port (M03)."""
 
-    port: str = Field(
-        min_length=1,
+    port: PortName = Field(
         description="the port of crossing: id, IATA code, Chinese or English name "
         "(e.g. 皇岗, Luohu, SHA)",
     )
@@ -197,16 +196,12 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     warnings: list[Text] = []
     conditions: list[Condition] = []
 
-    try:
-        resolved = places.port(facts.port, ports)
-    except FactsError as exc:
-        raise FactsError(exc.message, field="port") from None
+    resolved = facts.port
     port = resolved.value
     active = table.active(day)
     active_names = [_port_text(ports, i.key) for i in active]
     port_since: date | None = None
     if port is None:
-        warnings.append(not_recognised(T("口岸"), resolved))
         conditions.append(Condition("port", CLAUSE + ".1", False, T(
             "未能识别口岸“{query}”，无法判断是否实施“刷脸”智能通关", query=resolved.query)))
     else:

@@ -17,17 +17,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import FactsError
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
-from churujing.places import Country, Port, Resolved
+from churujing.measures._common import journey_end, journey_ends, policy_or_default
+from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Table
+from churujing.refs import Abroad, AirportCode, CountryName, PortName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
 
@@ -41,8 +41,7 @@ _SECONDS_PER_HOUR = 3600
 class Facts(FactsModel):
     """Facts for 24-hour direct transit without border inspection (M05)."""
 
-    airport: str = Field(
-        min_length=1,
+    airport: PortName = Field(
         description="the transfer airport: IATA code, id, Chinese or English name "
         "(e.g. NKG, 南京禄口, Nanjing Lukou)",
     )
@@ -54,15 +53,21 @@ class Facts(FactsModel):
         description="departure of the onward flight, ISO 8601 (Beijing time when no "
         "offset is given)"
     )
-    origin: str = Field(
-        min_length=1,
-        description="country or region the inbound flight comes from: ISO code or name "
-        "(HK, MO, TW are regions)",
+    origin: Abroad | None = Field(
+        default=None,
+        description="where the inbound flight comes from: a country or region by ISO code or "
+        "name (HK, MO, TW are regions), an airport by IATA code (NRT) or a major city; "
+        "required unless origin_airport is given",
     )
-    destination: str = Field(
-        min_length=1,
-        description="country or region the onward flight goes to: ISO code or name",
+    destination: Abroad | None = Field(
+        default=None,
+        description="where the onward flight goes: named as origin is; required unless "
+        "destination_airport is given",
     )
+    origin_airport: AirportCode | None = Field(
+        default=None, description="the inbound flight's origin airport, by IATA code")
+    destination_airport: AirportCode | None = Field(
+        default=None, description="the onward flight's destination airport, by IATA code")
     connecting_ticket: bool = Field(
         description="holds an international interline (connecting) air ticket with a "
         "confirmed seat on the onward flight (国际联程机票)"
@@ -70,11 +75,13 @@ class Facts(FactsModel):
     leaves_restricted_area: bool = Field(
         description="true if the passenger wants to leave the port restricted area (airside)"
     )
-    nationality: str | None = Field(
+    nationality: CountryName | None = Field(
         default=None,
         description="optional: nationality (ISO code or name); the measure is open to "
         "every nationality, it only informs the alternatives",
     )
+
+    _ends = model_validator(mode="after")(journey_ends)
 
     @field_validator("departure_time")
     @classmethod
@@ -88,20 +95,6 @@ class Facts(FactsModel):
 def _port_text(ports: Table, key: str) -> Text:
     found = places.port(key, ports).value
     return found.text if found is not None else Text(key, key)
-
-
-def _resolve_port(query: str, ports: Table, field: str) -> Resolved[Port]:
-    try:
-        return places.port(query, ports)
-    except FactsError as exc:
-        raise FactsError(exc.message, field=field) from None
-
-
-def _resolve_country(query: str, field: str) -> Resolved[Country]:
-    try:
-        return places.country(query)
-    except FactsError as exc:
-        raise FactsError(exc.message, field=field) from None
 
 
 def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
@@ -154,11 +147,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                 day=str(day), first=str(first))
 
     # 1. The airport is listed on the day (M05.1).
-    resolved = _resolve_port(facts.airport, ports, "airport")
+    resolved = facts.airport
     airport = resolved.value
     airport_since: date | None = None
     if airport is None:
-        warnings.append(not_recognised(T("机场"), resolved))
         conditions.append(Condition("airport", CLAUSE + ".1", False, T(
             "未能识别机场“{query}”，无法判断是否实施24小时直接过境免办查验手续",
             query=resolved.query)))
@@ -205,11 +197,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                 hours=layover_hours, max=max_hours, latest=latest.isoformat())))
 
     # 3. To a third country or region (M05.2).
-    origin = _resolve_country(facts.origin, "origin")
-    destination = _resolve_country(facts.destination, "destination")
-    for res, what in ((origin, T("始发国家或地区")), (destination, T("目的国家或地区"))):
-        if res.value is None:
-            warnings.append(not_recognised(what, res))
+    origin = journey_end(facts.origin, facts.origin_airport)
+    destination = journey_end(facts.destination, facts.destination_airport)
     third = policy.value("m05.requires_third_country", day)
     o, d = origin.value, destination.value
     if third is None:
@@ -250,9 +239,6 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # 6. Nationality: not restricted (M05.2: 出入境旅客).
     restricted = policy.value("m05.nationality_restricted", day)
-    nat = _resolve_country(facts.nationality, "nationality") if facts.nationality else None
-    if nat is not None and nat.value is None:
-        warnings.append(not_recognised(T("国籍"), nat))
     if restricted is None:
         conditions.append(Condition("nationality", CLAUSE + ".2", False, not_yet))
     elif not restricted:
@@ -263,6 +249,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "本措施限定国籍，本项目未收录适用国籍")))
 
     eligible = all(c.met for c in conditions)
+    nat = facts.nationality
     alternatives = [] if eligible else _alternatives(
         policy, day, conditions, nat.value if nat is not None else None)
     details: dict[str, Any] = {

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
+from churujing.measures._common import journey_end, journey_ends, policy_or_default
 from churujing.policy import Policy
+from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide", "stay_deadline"]
 
@@ -31,24 +32,38 @@ MAINLAND = "CN"
 class Facts(FactsModel):
     """What a carrier or a traveller knows about the trip."""
 
-    nationality: str = Field(
+    nationality: CountryName = Field(
         description="Nationality: ISO 3166-1 alpha-2 or alpha-3 code, or the country's name "
         "in English or Chinese (e.g. DE, DEU, Germany, 德国)."
     )
     passport_expiry: date = Field(description="Expiry date of the international travel document.")
-    entry_port: str = Field(
+    entry_port: PortName = Field(
         description="Port of entry: official Chinese name, short name, English name or IATA code "
         "(e.g. PVG, 上海浦东国际机场口岸, 琶洲, Pazhou ferry terminal)."
     )
     entry_time: BeijingDateTime = Field(
         description="Arrival time, ISO 8601; Beijing time when no offset is given."
     )
-    origin: str = Field(
-        description="Country or region the inbound journey leaves from (HK, MO and TW are "
-        "regions), by code or name."
+    origin: Abroad | None = Field(
+        default=None,
+        description="Where the inbound journey comes from: a country or region (HK, MO and TW "
+        "are regions) by code or name, an airport by IATA code (NRT) or a major city (Tokyo). "
+        "Required unless origin_airport is given. A 3-letter code that is also a country's "
+        "alpha-3 (FRA) is read as the country, with a warning.",
     )
-    destination: str = Field(
-        description="Country or region of the onward journey (a third country or region)."
+    destination: Abroad | None = Field(
+        default=None,
+        description="Where the onward journey goes (a third country or region), named as "
+        "origin is. Required unless destination_airport is given.",
+    )
+    origin_airport: AirportCode | None = Field(
+        default=None,
+        description="The airport the inbound flight leaves from, by IATA code (FRA is "
+        "Frankfurt here); it gives the origin's country.",
+    )
+    destination_airport: AirportCode | None = Field(
+        default=None,
+        description="The airport of the onward flight's destination, by IATA code.",
     )
     departure_time: BeijingDateTime = Field(
         description="Scheduled onward departure from China, ISO 8601; Beijing time when no "
@@ -59,12 +74,12 @@ class Facts(FactsModel):
         "country or region, held before entry."
     )
     purpose: Purpose = Field(description="Purpose of the stay.")
-    visit_areas: list[str] | None = Field(
+    visit_areas: DivisionNames | None = Field(
         default=None,
-        description="Provinces or prefecture-level cities the traveller means to visit "
-        "(names or GB/T 2260 codes).",
+        description="Places the traveller means to visit: provinces, cities, counties or "
+        "districts, by GB/T 2260 code or name (苏州, Suzhou, Jiangsu, 江阴, Pudong).",
     )
-    exit_port: str | None = Field(
+    exit_port: PortName | None = Field(
         default=None, description="Port the traveller means to leave from, if known."
     )
 
@@ -75,6 +90,8 @@ class Facts(FactsModel):
         if entry is not None and value <= entry:
             raise ValueError("expected a departure after entry_time")
         return value
+
+    _places = model_validator(mode="after")(journey_ends)
 
 
 def add_months(day: date, months: int) -> date:
@@ -148,9 +165,13 @@ def _areas(policy: Policy, day: date) -> _Areas:
 
 
 def _area_allowed(d: places.Division, areas: _Areas) -> bool:
+    """A place is inside the stay areas when it is a listed area or lies inside one: a
+    county or district through its prefecture-level city and its province."""
     if d.code in areas.prefectures or d.code in areas.whole_provinces:
         return True
-    return d.level == "prefecture" and d.province in areas.whole_provinces
+    if d.level == "province":
+        return False
+    return d.prefecture in areas.prefectures or d.province in areas.whole_provinces
 
 
 def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
@@ -198,9 +219,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     details: dict[str, Any] = {}
 
     # nationality
-    nat = places.country(facts.nationality)
+    nat = facts.nationality
     if nat.value is None:
-        warnings.append(not_recognised(T("国籍"), nat))
         conditions.append(_NATIONALITY_UNKNOWN)
     else:
         conditions.append(rules.nationality(nat.value))
@@ -223,9 +243,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     )
 
     # entry_port
-    port_r = places.port(facts.entry_port, rules.ports)
+    port_r = facts.entry_port
     if port_r.value is None:
-        warnings.append(not_recognised(T("入境口岸"), port_r))
         conditions.append(_ENTRY_PORT_UNKNOWN)
     else:
         condition, port_detail = rules.entry_port(port_r.value)
@@ -233,11 +252,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         details["entry_port"] = dict(port_detail)
 
     # third_country
-    origin, dest = places.country(facts.origin), places.country(facts.destination)
+    origin, dest = journey_end(facts.origin, facts.origin_airport), journey_end(
+        facts.destination, facts.destination_airport)
     if origin.value is None or dest.value is None:
-        for r, what in ((origin, T("出发地")), (dest, T("目的地"))):
-            if r.value is None:
-                warnings.append(not_recognised(what, r))
         conditions.append(_THIRD_COUNTRY_UNKNOWN)
     else:
         conditions.append(_third_country(origin.value, dest.value))
@@ -289,11 +306,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         )
     else:
         outside: list[Text] = []
-        for name in facts.visit_areas:
-            area = places.division(name)
+        for area in facts.visit_areas:
             if area.value is None:
-                warnings.append(not_recognised(T("拟前往地区"), area))
-                outside.append(Text(name, name))
+                outside.append(Text(area.query, area.query))
             elif not _area_allowed(area.value, areas):
                 outside.append(area.value.text)
         if outside:
@@ -306,9 +321,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     if facts.exit_port is None:
         conditions.append(_EXIT_PORT_NONE)
     else:
-        exit_r = places.port(facts.exit_port, rules.ports)
+        exit_r = facts.exit_port
         if exit_r.value is None:
-            warnings.append(not_recognised(T("出境口岸"), exit_r))
             conditions.append(_EXIT_PORT_UNKNOWN)
         else:
             conditions.append(rules.exit_port(exit_r.value))

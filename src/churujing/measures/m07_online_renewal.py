@@ -18,13 +18,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from churujing import places
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
+from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
+from churujing.refs import CityName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
 
@@ -59,8 +58,7 @@ _REASONS: Mapping[str, Text] = {
 class Facts(FactsModel):
     """Facts for renewing or replacing an exit-entry document online (M07)."""
 
-    hukou_city: str = Field(
-        min_length=1,
+    hukou_city: CityName = Field(
         description="city of household registration (户籍): GB/T 2260 code, Chinese or "
         "English name (e.g. 苏州, 320500)",
     )
@@ -92,15 +90,6 @@ class Facts(FactsModel):
         description="fingerprints were taken at an earlier application; absent: to be "
         "confirmed",
     )
-
-
-def _city(query: str) -> places.Resolved[places.Division]:
-    """A prefecture-level city if the name is one, else a division of any level."""
-    try:
-        found = places.division(query, level="prefecture")
-        return found if found.value is not None else places.division(query)
-    except FactsError as exc:
-        raise FactsError(exc.message, field="hukou_city") from None
 
 
 def _rule(policy: Policy, name: str, day: Day) -> Any:
@@ -164,17 +153,19 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     cities = pol.table("m07.pilot_cities")
 
     # --- pilot_city (M07.1, M07.2.j) ----------------------------------------------------------
-    resolved = _city(facts.hukou_city)
+    resolved = facts.hukou_city
     city = resolved.value
     count = len(cities.active(day))
     if city is None:
-        warnings.append(not_recognised(T("户籍城市"), resolved))
         conditions.append(Condition("pilot_city", "M07.1", False, T(
-            "未能识别户籍城市“{city}”，无法判断是否为试点城市", city=facts.hukou_city)))
+            "未能识别户籍城市“{city}”，无法判断是否为试点城市", city=resolved.query)))
     else:
+        # a county or district answers through its prefecture-level city: its residents
+        # are the city's 户籍居民 (docs/readings.md)
+        key = city.code if cities.get(city.code) is not None else city.prefecture
         name = Text(city.zh, city.short_en)
-        period = cities.period(city.code, day)
-        item = cities.get(city.code)
+        period = cities.period(key, day)
+        item = cities.get(key)
         later = min((p.start for p in item.periods if p.start and p.start > day),
                     default=None) if item is not None else None
         if period is not None:

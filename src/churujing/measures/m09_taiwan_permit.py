@@ -16,12 +16,12 @@ from pydantic import Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import FactsError
 from churujing.facts import DayOrDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
+from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Table
+from churujing.refs import PortName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
 
@@ -32,8 +32,7 @@ TITLE = T("扩大可签发一次有效台湾居民来往大陆通行证口岸范
 class Facts(FactsModel):
     """Facts for applying for a one-time MTP at a port of arrival (M09)."""
 
-    port: str = Field(
-        min_length=1,
+    port: PortName = Field(
         description="the port of arrival: id, IATA code, Chinese or English name "
         "(e.g. 皇岗, 天津港, TSN)",
     )
@@ -85,10 +84,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     warnings: list[Text] = []
     conditions: list[Condition] = []
 
-    try:
-        resolved = places.port(facts.port, ports)
-    except FactsError as exc:
-        raise FactsError(exc.message, field="port") from None
+    resolved = facts.port
     port = resolved.value
     item = table.get(port.id) if port is not None else None
     port_clause = str(item.get("clause") or "A3") if item is not None else None
@@ -99,7 +95,6 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # 1. The port issues the one-time MTP on the day (M09.1, annex 3).
     if port is None:
-        warnings.append(not_recognised(T("口岸"), resolved))
         conditions.append(Condition("port", "A3", False, T(
             "未能识别口岸“{query}”，无法判断可否签发一次有效台湾居民来往大陆通行证",
             query=resolved.query)))

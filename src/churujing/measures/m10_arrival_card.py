@@ -18,14 +18,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from churujing import places
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import FactsError
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
-from churujing.measures._common import not_recognised, policy_or_default
+from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Item
+from churujing.refs import CountryName
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
 
@@ -65,8 +64,7 @@ EntryMode = Literal[
 class Facts(FactsModel):
     """Facts for the foreigner arrival card (M10)."""
 
-    nationality: str = Field(
-        min_length=1,
+    nationality: CountryName = Field(
         description="nationality: ISO code or name (CN, and HK/MO/TW as regions of China, "
         "are Chinese citizens, who do not file the card)",
     )
@@ -167,14 +165,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     conditions: list[Condition] = []
 
     # 1. A foreign national (M10.1: 外国人).
-    try:
-        resolved = places.country(facts.nationality)
-    except FactsError as exc:
-        raise FactsError(exc.message, field="nationality") from None
+    resolved = facts.nationality
     country = resolved.value
     chinese = country is not None and (country.code == "CN" or country.is_region)
     if country is None:
-        warnings.append(not_recognised(T("国籍"), resolved))
         conditions.append(Condition("foreign_national", CLAUSE + ".1", False, T(
             "未能识别国籍“{query}”，无法判断是否为外国人", query=resolved.query)))
     elif chinese:

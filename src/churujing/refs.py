@@ -1,0 +1,203 @@
+"""Names become places at one boundary: typed references in the facts.
+
+A measure's facts declare each name of a place with one of the types below instead of
+``str``. While the facts are validated, the name is resolved through :mod:`churujing.places`
+— once, in the same way for every measure, the batch (which resolves each distinct value
+of a column through :func:`resolve`) and every adapter — and the fact then holds the
+:class:`~churujing.places.Resolved` outcome:
+
+* a recognised name holds its place (``facts.nationality.value`` is a
+  :class:`~churujing.places.Country`);
+* an unrecognised name holds ``value=None`` and its close matches: the rule answers it as
+  an unmet condition, and the facts carry a warning on that field (``not_recognised``);
+* an ambiguous name is invalid on its own field, listing each candidate with where it lies;
+* a name read one way that could have meant another (FRA: France, or Frankfurt's airport)
+  holds its reading and a warning on that field (``read_as_country``).
+
+In JSON (the schema, the API, the CLI) every such fact is a string, as before.
+
+Kinds of reference: ``country`` (a country or region), ``abroad`` (a country or region, an
+airport by IATA code, or a major city), ``airport`` (an IATA code, unambiguously), ``port``
+(a port of the policy's registry, or an airport outside it), ``division`` (a division of
+any level of GB/T 2260), ``province`` (preferring a provincial-level division) and ``city``
+(preferring a prefecture-level one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from churujing import places
+from churujing.decision import Notice, Text
+from churujing.errors import AmbiguousName
+from churujing.i18n import T
+
+if TYPE_CHECKING:
+    from churujing.policy import Policy
+
+__all__ = [
+    "Abroad",
+    "AirportCode",
+    "CityName",
+    "CountryName",
+    "DivisionName",
+    "DivisionNames",
+    "Kind",
+    "PortName",
+    "ProvinceName",
+    "Ref",
+    "notices",
+    "resolve",
+]
+
+Kind = Literal["country", "abroad", "airport", "port", "division", "province", "city"]
+
+AMBIGUOUS = "ambiguous_name"
+
+
+def _port(query: str, policy: Policy | None) -> places.Resolved[Any]:
+    from churujing.policy import load_policy
+
+    return places.port(query, (policy or load_policy()).table("ports"))
+
+
+def _airport(query: str, field: str) -> places.Resolved[Any]:
+    code = query.strip().upper()
+    found = places.by_iata_country(code) if len(code) == 3 and code.isalpha() else None
+    if found is None:
+        return places.Resolved(query, None, ())
+    return places.Resolved(query, found, (), None, code)
+
+
+def _city(query: str) -> places.Resolved[Any]:
+    found = places.division(query, level="prefecture")
+    return found if found.value is not None else places.division(query)
+
+
+def _province(query: str) -> places.Resolved[Any]:
+    found = places.division(query, level="province")
+    return found if found.value is not None else places.division(query)
+
+
+_RESOLVERS: dict[Kind, Callable[[str, str, Policy | None], places.Resolved[Any]]] = {
+    "country": lambda q, f, p: places.country(q),
+    "abroad": lambda q, f, p: places.place_abroad(q, field=f),
+    "airport": lambda q, f, p: _airport(q, f),
+    "port": lambda q, f, p: _port(q, p),
+    "division": lambda q, f, p: places.division(q),
+    "province": lambda q, f, p: _province(q),
+    "city": lambda q, f, p: _city(q),
+}
+
+
+def resolve(kind: Kind, query: str, *, field: str = "",
+            policy: Policy | None = None) -> places.Resolved[Any]:
+    """Resolve ``query`` as a reference of ``kind`` — the one function behind every fact of
+    that kind (the batch calls it for each distinct value of a column).
+
+    Raises :class:`~churujing.errors.AmbiguousName` on ``field`` when the name fits
+    several places.
+    """
+    try:
+        return _RESOLVERS[kind](query, field, policy)
+    except AmbiguousName as exc:
+        raise exc.at(field) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """The annotation of a fact that names a place: its kind and what the fact is called
+    in a warning (``T("国籍")``)."""
+
+    kind: Kind
+    what: str  # the fact's name in Chinese, a msgid (国籍, 入境口岸…)
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        kind = self.kind
+
+        def validate(value: Any, info: core_schema.ValidationInfo) -> places.Resolved[Any]:
+            if isinstance(value, places.Resolved):
+                return value
+            if not isinstance(value, str) or not value.strip():
+                raise PydanticCustomError("name_type", "expected a name or code (a string)")
+            field = info.field_name or ""
+            context = info.context if isinstance(info.context, dict) else {}
+            try:
+                return resolve(kind, value.strip(), field=field, policy=context.get("policy"))
+            except AmbiguousName as exc:
+                raise PydanticCustomError(AMBIGUOUS, "{message}",
+                                          {"message": exc.message, "text": exc.message_text,
+                                           "candidates": exc.candidates}) from None
+
+        return core_schema.with_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda r: r.query if isinstance(r, places.Resolved) else r),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "minLength": 1}
+
+
+CountryName = Annotated[places.Resolved[places.Country], Ref("country", "国籍")]
+Abroad = Annotated[places.Resolved[places.Country], Ref("abroad", "地点")]
+AirportCode = Annotated[places.Resolved[places.Country], Ref("airport", "机场代码")]
+PortName = Annotated[places.Resolved[places.Port], Ref("port", "口岸")]
+DivisionName = Annotated[places.Resolved[places.Division], Ref("division", "地区")]
+ProvinceName = Annotated[places.Resolved[places.Division], Ref("province", "省份")]
+CityName = Annotated[places.Resolved[places.Division], Ref("city", "城市")]
+DivisionNames = list[DivisionName]
+
+# What each fact is called in its warning, where the kind's word is not the fact's own.
+_WHAT = {
+    "nationality": "国籍",
+    "origin": "出发地",
+    "destination": "目的地",
+    "origin_airport": "出发机场",
+    "destination_airport": "目的地机场",
+    "entry_port": "入境口岸",
+    "exit_port": "出境口岸",
+    "airport": "机场",
+    "visit_areas": "拟前往地区",
+    "work_city": "工作城市",
+    "hukou_province": "户籍所在省份",
+    "apply_city": "申请城市",
+    "hukou_city": "户籍城市",
+    "port": "口岸",
+}
+
+
+def _what(field: str, ref: Ref | None) -> Text:
+    return T(_WHAT.get(field) or (ref.what if ref is not None else "地点"))
+
+
+def notices(facts: Any) -> tuple[Notice, ...]:
+    """The warnings the facts' references carry: names not recognised, and names read one
+    way that could have meant another; each on its own field (``visit_areas.1``)."""
+    out: list[Notice] = []
+    for name, info in type(facts).model_fields.items():
+        value = getattr(facts, name, None)
+        if value is None:
+            continue
+        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for n, item in items:
+            if not isinstance(item, places.Resolved):
+                continue
+            field = name if n is None else f"{name}.{n}"
+            if item.value is None:
+                warning = item.warning(_what(name, ref))
+                if warning is not None:
+                    out.append(Notice.of(warning, code="not_recognised", field=field))
+            elif item.note is not None:
+                out.append(Notice.of(item.note, code="read_as_country", field=field))
+    return tuple(out)
+

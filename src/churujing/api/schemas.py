@@ -59,6 +59,8 @@ class RefOut(BaseModel):
     source: str | None = None
     confidence: Literal["high", "med", "low"]
     note: str | None = None
+    secondary: bool = Field(False, description="the source is not an accepted publisher "
+                                                "(policy/data/publishers.yaml); confidence is low")
 
 
 class ConditionOut(BaseModel):

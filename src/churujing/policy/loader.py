@@ -27,6 +27,7 @@ import yaml
 from churujing._yaml import load_yaml
 from churujing.decision import Text
 from churujing.errors import DataError
+from churujing.policy.sources import PUBLISHERS_FILE, Publishers, load_publishers
 
 __all__ = [
     "Change",
@@ -53,10 +54,14 @@ class Ref:
     source: str | None
     confidence: Confidence
     note: str | None = None
+    #: The source is not a primary source nor a publisher on the accepted list
+    #: (``policy/data/publishers.yaml``); allowed only with ``confidence: low``.
+    secondary: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in (("clause", self.clause), ("source", self.source),
-                                  ("confidence", self.confidence), ("note", self.note)) if v}
+                                  ("confidence", self.confidence), ("note", self.note),
+                                  ("secondary", self.secondary)) if v}
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +210,8 @@ class Policy:
     parameters: Mapping[str, Parameter]
     version: str
     root: str
+    #: The accepted publishers of sources (``publishers.yaml``); None if the root has none.
+    publishers: Publishers | None = None
 
     def table(self, name: str) -> Table:
         try:
@@ -270,8 +277,17 @@ def _ref(value: Any, where: str, path: str, clause_override: str | None = None) 
     confidence = value.get("confidence")
     if confidence not in _CONFIDENCE:
         raise DataError(f"{where}: ref.confidence must be one of high|med|low", path=path)
+    secondary = value.get("secondary", False)
+    if not isinstance(secondary, bool):
+        raise DataError(f"{where}: ref.secondary must be true or false", path=path)
+    if secondary and confidence != "low":
+        raise DataError(f"{where}: ref.secondary is allowed only with confidence: low "
+                        "(a value resting on a secondary source cannot be more certain)",
+                        path=path)
+    if secondary and not source:
+        raise DataError(f"{where}: ref.secondary marks a source: give the source", path=path)
     return Ref(clause=str(clause) if clause else None, source=source, confidence=confidence,
-               note=value.get("note"))
+               note=value.get("note"), secondary=secondary)
 
 
 def _periods(raw: Any, where: str, path: str, clause_override: str | None) -> tuple[Period, ...]:
@@ -352,6 +368,7 @@ def load_policy_from(root: Path) -> Policy:
     """Load and validate every data file under ``root``."""
     tables: dict[str, Table] = {}
     parameters: dict[str, Parameter] = {}
+    publishers: Publishers | None = None
     digest = hashlib.sha256()
     for file in sorted(root.rglob("*.yaml")):
         rel = file.relative_to(root).as_posix()
@@ -363,7 +380,9 @@ def load_policy_from(root: Path) -> Policy:
             raise DataError(f"not valid YAML: {exc}", path=rel) from None
         if not isinstance(doc, Mapping):
             raise DataError("expected a mapping at the top level", path=rel)
-        if "parameters" in doc:
+        if rel == PUBLISHERS_FILE:
+            publishers = load_publishers(doc, rel)
+        elif "parameters" in doc:
             for p in doc["parameters"]:
                 param = _load_parameter(p, rel)
                 if param.name in parameters:
@@ -381,7 +400,7 @@ def load_policy_from(root: Path) -> Policy:
             tables[table.name] = table
         else:
             raise DataError("expected `items` (a table), `values` or `parameters`", path=rel)
-    return Policy(tables, parameters, digest.hexdigest()[:12], str(root))
+    return Policy(tables, parameters, digest.hexdigest()[:12], str(root), publishers)
 
 
 @cache

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1", tags=["policy data"])
 
 def _ref(ref: Any) -> dict[str, Any]:
     return {"clause": ref.clause, "source": ref.source, "confidence": ref.confidence,
-            "note": ref.note}
+            "note": ref.note, "secondary": ref.secondary}
 
 
 def changes(policy: Policy, start: date, end: date) -> list[dict[str, Any]]:

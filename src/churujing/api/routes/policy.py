@@ -132,7 +132,7 @@ def measure_tables(policy: Policy, measure: str) -> tuple[Table, ...]:
 
 def _ref(ref: Any) -> dict[str, Any]:
     return {"clause": ref.clause, "source": ref.source, "confidence": ref.confidence,
-            "note": ref.note}
+            "note": ref.note, "secondary": ref.secondary}
 
 
 def _iso(day: date | None) -> str | None:

@@ -109,7 +109,8 @@ def _loads(line: str) -> Any:
 def check(
     measure: Annotated[str, typer.Argument(help="measure id (see `churujing measures`)")],
     text: Annotated[bool, typer.Option("--text", help="print a human explanation")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="zh or en (for --text)")] = "zh",
+    lang: Annotated[str, typer.Option(
+        "--lang", help="zh or en: the language of --text and of error messages")] = "zh",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="decide as of this date (YYYY-MM-DD)")
     ] = None,
@@ -133,12 +134,17 @@ def check(
             # (e.g. a date beyond the working-day calendars): an error on its own line.
             invalid = True
             field = exc.field if isinstance(exc, FactsError) else ""
-            message = exc.message if isinstance(exc, FactsError) else str(exc)
+            message = exc.message_in(language) if isinstance(exc, FactsError) else str(exc)
+            each = (exc.all_dicts(language) if isinstance(exc, FactsError)
+                    else [{"field": field, "message": message}])
             if text:
-                where = f"{field}: " if field else ""
-                out.write(f"line {line_no}: error: {where}{message}\n\n")
+                for e in each:
+                    where = f"{e['field']}: " if e["field"] else ""
+                    out.write(f"line {line_no}: error: {where}{e['message']}\n")
+                out.write("\n")
             else:
-                err = {"error": {"field": field, "message": message, "line": line_no}}
+                err = {"error": {"field": field, "message": message, "line": line_no},
+                       "errors": each}
                 out.write(json.dumps(err, ensure_ascii=False) + "\n")
             continue
         _write(out, decision, text, language)

@@ -158,7 +158,7 @@ class Decision:
             "eligible": self.eligible,
             "conditions": [c.to_dict() for c in self.conditions],
             "details": {k: jsonable(v) for k, v in self.details.items()},
-            "warnings": [w.to_dict() for w in self.warnings],
+            "warnings": [_warning(w) for w in self.warnings],
         }
         if self.data_version:
             out["data_version"] = self.data_version
@@ -179,6 +179,13 @@ class Decision:
         for w in self.warnings:
             lines.append(f"  ! {w.get(lang)}")
         return "\n".join(lines)
+
+
+def _warning(w: Text) -> dict[str, str]:
+    """A warning as JSON: its code and field (empty for a rule's own remarks) and text."""
+    if isinstance(w, Notice):
+        return w.to_dict()
+    return {"code": "", "field": "", "zh": w.zh, "en": w.en}
 
 
 _SCALARS = (str, int, float, bool, type(None))

@@ -52,6 +52,13 @@ class FactsModel(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
 
+    @classmethod
+    def missing_together(cls, data: dict[str, Any]) -> list[tuple[str, Text]]:
+        """Facts missing from ``data`` that the model's after-validators would report, as
+        (field, message): listed beside the fields' own errors, which stop pydantic before
+        those validators run (every invalid field is reported at once)."""
+        return []
+
 
 def to_beijing(value: Any) -> Any:
     """ISO 8601 text or datetime -> aware datetime in Beijing time (naive = Beijing time).
@@ -187,6 +194,10 @@ def parse_facts(model: type[M], data: Any, *,
             text = _text(err)
             field = _loc(err["loc"]) or str((err.get("ctx") or {}).get("field", ""))
             errors.append(FactsError(text.en, field=field, text=text))
+        seen = {e.field for e in errors}
+        for field, text in model.missing_together(data):
+            if field not in seen:
+                errors.append(FactsError(text.en, field=field, text=text))
         first = errors[0]
         raise FactsError(first.message, field=first.field, text=first.message_text,
                          errors=tuple(errors)) from None

@@ -25,6 +25,8 @@ any level of GB/T 2260), ``province`` (preferring a provincial-level division) a
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -53,7 +55,9 @@ __all__ = [
     "ProvinceName",
     "Ref",
     "notices",
+    "ref_fields",
     "resolve",
+    "warning_code",
 ]
 
 Kind = Literal["country", "abroad", "airport", "port", "division", "province", "city"]
@@ -75,24 +79,16 @@ def _airport(query: str, field: str) -> places.Resolved[Any]:
     return places.Resolved(query, found, (), None, code)
 
 
-def _city(query: str) -> places.Resolved[Any]:
-    found = places.division(query, level="prefecture")
-    return found if found.value is not None else places.division(query)
-
-
-def _province(query: str) -> places.Resolved[Any]:
-    found = places.division(query, level="province")
-    return found if found.value is not None else places.division(query)
-
-
 _RESOLVERS: dict[Kind, Callable[[str, str, Policy | None], places.Resolved[Any]]] = {
     "country": lambda q, f, p: places.country(q),
     "abroad": lambda q, f, p: places.place_abroad(q, field=f),
     "airport": lambda q, f, p: _airport(q, f),
     "port": lambda q, f, p: _port(q, p),
     "division": lambda q, f, p: places.division(q),
-    "province": lambda q, f, p: _province(q),
-    "city": lambda q, f, p: _city(q),
+    # a name shared by divisions of several levels means the highest (海南 = 海南省, not
+    # 海南藏族自治州; 吉林 = 吉林省: 吉林市 by its full name), whatever the fact asks for
+    "province": lambda q, f, p: places.division(q),
+    "city": lambda q, f, p: places.division(q),
 }
 
 
@@ -177,6 +173,47 @@ _WHAT = {
 
 def _what(field: str, ref: Ref | None) -> Text:
     return T(_WHAT.get(field) or (ref.what if ref is not None else "地点"))
+
+
+def ref_fields(model: type[Any]) -> tuple[tuple[str, Ref, bool], ...]:
+    """The facts of ``model`` that name places: (name, its Ref, whether it is a list)."""
+    out: list[tuple[str, Ref, bool]] = []
+    for name, info in model.model_fields.items():
+        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        if ref is not None:
+            out.append((name, ref, False))
+            continue
+        for arg in _args(info.annotation):
+            if typing.get_origin(arg) is list:
+                inner = typing.get_args(arg)[0]
+                found = next((m for m in getattr(inner, "__metadata__", ()) if isinstance(
+                    m, Ref)), None)
+                if found is not None:
+                    out.append((name, found, True))
+    return tuple(out)
+
+
+def _args(annotation: Any) -> tuple[Any, ...]:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return typing.get_args(annotation)
+    return (annotation,)
+
+
+def warning_code(kind: Kind, value: Any, *, field: str,
+                 policy: Policy | None = None) -> str | None:
+    """The batch's warning for one value of a column of names: ``field:not_recognised``,
+    ``field:read_as_country``, or None (recognised, or invalid: the row is rejected)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        found = resolve(kind, value.strip(), field=field, policy=policy)
+    except AmbiguousName:
+        return None
+    if found.value is None:
+        return f"{field}:not_recognised"
+    if found.note is not None:
+        return f"{field}:read_as_country"
+    return None
 
 
 def notices(facts: Any) -> tuple[Notice, ...]:

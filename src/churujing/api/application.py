@@ -28,7 +28,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from churujing import __version__
 from churujing.api.routes import changes, clauses, health, measures
 from churujing.api.routes import policy as policy_routes
-from churujing.errors import ChurujingError, FactsError, UnknownMeasureError
+from churujing.api.routes._common import request_lang
+from churujing.errors import AmbiguousName, ChurujingError, FactsError, UnknownMeasureError
 from churujing.policy import load_policy
 
 __all__ = ["SERVICES", "DataVersionMiddleware", "Settings", "create_app"]
@@ -94,11 +95,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _facts_error(request: Request, exc: Exception) -> Response:
+    """Invalid facts: one entry per invalid field, its message in the asker's language."""
     assert isinstance(exc, FactsError)
-    loc: list[str | int] = ["body"]
-    if exc.field:
-        loc += [int(p) if p.isdigit() else p for p in exc.field.split(".")]
-    detail = [{"loc": loc, "msg": exc.message, "type": "facts_error", "field": exc.field}]
+    lang = request_lang(request)
+    detail = []
+    for e in exc.invalid_fields:
+        loc: list[str | int] = ["body"]
+        if e.field:
+            loc += [int(p) if p.isdigit() else p for p in e.field.split(".")]
+        entry: dict[str, Any] = {"loc": loc, "msg": e.message_in(lang),
+                                 "type": "ambiguous_name" if isinstance(e, AmbiguousName)
+                                 else "facts_error", "field": e.field}
+        if isinstance(e, AmbiguousName):
+            entry["candidates"] = [c.get(lang) for c in e.candidates]
+        detail.append(entry)
     return _error(request, 422, detail)
 
 

@@ -73,6 +73,10 @@ class ConditionOut(BaseModel):
 
 
 class WarningOut(BaseModel):
+    code: str = Field(description="what kind of warning: not_recognised (a name that matched "
+                      "nothing), read_as_country (a code read one of two ways), unknown_fact "
+                      "(an unknown key close to a fact's name); '' for a rule's own remark")
+    field: str = Field(description="dotted path of the fact it is about ('' = the answer)")
     zh: str
     en: str
     text: str = Field(description="the warning in the requested language")
@@ -94,12 +98,18 @@ class DecisionOut(_Out):
 
 class ItemError(BaseModel):
     field: str = Field(description="dotted path of the offending fact ('' = the whole item)")
-    message: str = Field(description="what was expected")
+    message: str = Field(description="what was expected, in the requested language")
     index: int = Field(description="position of the item in the request array (from 0)")
 
 
+class FieldErrorOut(BaseModel):
+    field: str = Field(description="dotted path of the offending fact ('' = the whole item)")
+    message: str = Field(description="what was expected, in the requested language")
+
+
 class ItemErrorOut(BaseModel):
-    error: ItemError
+    error: ItemError = Field(description="the first invalid field")
+    errors: list[FieldErrorOut] = Field(description="every invalid field of the item")
 
 
 class CheckManyOut(BaseModel):
@@ -284,6 +294,8 @@ class ErrorDetail(BaseModel):
     loc: list[str | int]
     msg: str
     type: str
+    field: str | None = Field(default=None, description="dotted path of the offending fact "
+                              "(invalid facts: one entry per invalid field)")
 
 
 class ValidationErrorOut(BaseModel):

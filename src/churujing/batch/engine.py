@@ -25,7 +25,7 @@ import threading
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -39,7 +39,9 @@ from churujing.decision import Decision, jsonable
 from churujing.errors import FactsError
 from churujing.measures import Measure, get_measure
 from churujing.measures._common import policy_or_default
+from churujing.places import Resolved
 from churujing.policy import Policy
+from churujing.refs import ref_fields, warning_code
 
 __all__ = ["VECTORISED", "Checker", "Summary", "VectorRule", "row_facts"]
 
@@ -135,6 +137,11 @@ def _leaves(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _is_name(kind: Any) -> bool:
+    """A name of a place (:mod:`churujing.refs`): text in JSON, a Resolved in the facts."""
+    return kind is Resolved or typing.get_origin(kind) is Resolved
+
+
 def _bits(values: np.ndarray) -> pa.Array:
     """A boolean Arrow array from a NumPy one, packed by NumPy (~25x ``pa.array``)."""
     bitmap = np.packbits(values, bitorder="little")
@@ -199,6 +206,13 @@ class Checker:
         self.required = tuple(
             n for n, f in self.measure.facts.model_fields.items() if f.is_required()
         )
+        self._names = ref_fields(self.measure.facts)
+        # facts required together (origin, else origin_airport): a manifest names each end
+        # of the journey in its origin / destination column (an IATA code is read there too)
+        self.required += tuple(f for f, _ in self.measure.facts.missing_together({}))
+        # the vectorised rules read origin / destination; a row that gives *_airport too goes
+        # to the single path, which reads it
+        self.unread = tuple(f"{f}_airport" for f, _ in self.measure.facts.missing_together({}))
         factory = VECTORISED.get(self.measure.id) if vectorised else None
         self.rule: VectorRule | None = factory(self.policy, as_of) if factory else None
         self.keys = tuple(keys) if keys is not None else None
@@ -242,12 +256,12 @@ class Checker:
         return tuple(c for c in columns if c not in self.facts)
 
     def string_facts(self) -> tuple[str, ...]:
-        """Fact columns worth reading as dictionaries (names and codes)."""
+        """Fact columns worth reading as dictionaries (names of places, codes)."""
         out = []
         for n, f in self.measure.facts.model_fields.items():
-            if f.annotation is str or f.annotation == (str | None) or typing.get_origin(
-                f.annotation
-            ) is typing.Literal:
+            kinds = {a for a in _leaves(f.annotation) if a is not type(None)}
+            if kinds and all(_is_name(k) or k is str or typing.get_origin(k) is typing.Literal
+                             for k in kinds):
                 out.append(n)
         return tuple(out)
 
@@ -256,13 +270,20 @@ class Checker:
         out = []
         for n, f in self.measure.facts.model_fields.items():
             kinds = {a for a in _leaves(f.annotation) if a is not type(None)}
-            if kinds and all(k in (str, date, datetime) or typing.get_origin(k) is
-                             typing.Literal for k in kinds):
+            if kinds and all(k in (str, date, datetime) or _is_name(k) or typing.get_origin(k)
+                             is typing.Literal for k in kinds):
                 out.append(n)
         return tuple(out)
 
     def output_schema(self, input_schema: pa.Schema) -> pl.Schema:
-        """The columns of the answers (Polars types) for an input of ``input_schema``."""
+        """The columns of the answers (Polars types) for an input of ``input_schema``:
+        :meth:`_base_schema`'s and ``warnings``, the codes of the row's names that were not
+        recognised or were read one of two ways (``nationality:not_recognised``,
+        ``origin:read_as_country``), as the single path's warnings say."""
+        return pl.Schema({**self._base_schema(input_schema), "warnings": pl.List(pl.String())})
+
+    def _base_schema(self, input_schema: pa.Schema) -> pl.Schema:
+        """The answers' columns but ``warnings`` (what the rule's paths write)."""
         keys = self.key_columns(input_schema.names)
         out: dict[str, pl.DataType] = dict(_polars_schema(input_schema, keys))
         if not keys:
@@ -296,6 +317,7 @@ class Checker:
                 f"the input has no column for the required fact(s) {', '.join(missing)}",
                 field=missing[0],
             )
+
         self.key_columns(columns)
 
     # ---------------------------------------------------------------- a table
@@ -338,6 +360,11 @@ class Checker:
             self._arrow_schemas[input_schema] = hit
         return hit
 
+    def _arrow_base_schema(self, input_schema: pa.Schema) -> pa.Schema:
+        """:meth:`arrow_schema` but ``warnings`` (what the compiled path assembles)."""
+        full = self.arrow_schema(input_schema)
+        return full.remove(full.get_field_index("warnings"))
+
     def check_arrow(
         self, table: pa.Table, first_row: int
     ) -> tuple[pa.Table, pl.DataFrame, Summary]:
@@ -349,9 +376,12 @@ class Checker:
         assert self.rule is not None
         table = self.normalise(table)
         keys = self.key_columns(table.column_names)
-        schema = self.arrow_schema(table.schema)
+        schema = self._arrow_base_schema(table.schema)
         summary = Summary(rows=table.num_rows)
         res = self.rule.kernel(table)  # type: ignore[attr-defined]
+        extra = self._single_path_rows(table)
+        if extra is not None:
+            res = replace(res, invalid=res.invalid | extra)
         answers, hist = self._arrow_answers(table, keys, res, first_row, schema)
         self._count_histogram(summary, hist)
         flagged = np.flatnonzero(res.invalid)
@@ -360,13 +390,16 @@ class Checker:
             idx = np.array([i for i, _ in decided])
             single = self._decision_answers(table.take(pa.array(idx)), keys,
                                             [d for _, d in decided], first_row + idx + 1,
-                                            self.output_schema(table.schema)).to_arrow()
+                                            self._base_schema(table.schema)).to_arrow()
             for _, d in decided:
                 _count_decision(summary, d)
             kept = np.flatnonzero(~res.invalid)
             order = np.argsort(np.concatenate([kept, idx]), kind="stable")
             answers = pa.concat_tables([answers, single.cast(schema)]).take(order)
         summary.rejected = len(rejected)
+        warnings = self._warnings(table, [i for i, _, _ in rejected])
+        answers = answers.append_column(
+            self.arrow_schema(table.schema).field("warnings"), warnings.to_arrow())
         return answers, self._rejects(table, keys, rejected, first_row), summary
 
     def _single_rows(self, table: pa.Table, flagged: np.ndarray
@@ -452,12 +485,15 @@ class Checker:
         self, table: pa.Table, first_row: int
     ) -> tuple[pl.DataFrame, pl.DataFrame, Summary]:
         table = self.normalise(table)
-        schema = self.output_schema(table.schema)
+        schema = self._base_schema(table.schema)
         keys = self.key_columns(table.column_names)
         n = table.num_rows
         summary = Summary(rows=n)
         if self.rule is not None:
             plan, invalid = self.rule.evaluate(table, _key_frame(table, keys, first_row))
+            extra = self._single_path_rows(table)
+            if extra is not None:
+                invalid = invalid | extra
             flagged = np.flatnonzero(invalid)
         else:
             flagged = np.arange(n)
@@ -488,7 +524,57 @@ class Checker:
         else:
             result = pl.DataFrame(schema=schema)
         summary.rejected = len(rejected)
+        result = result.with_columns(self._warnings(table, [i for i, _, _ in rejected]))
         return result, self._rejects(table, keys, rejected, first_row), summary
+
+    def _single_path_rows(self, table: pa.Table) -> np.ndarray | None:
+        """Rows the vectorised rule does not read in full (an airport code in
+        ``origin_airport``): the single path answers them."""
+        found = [c for c in self.unread if c in table.column_names
+                 and table.column(c).null_count < table.num_rows]
+        if not found:
+            return None
+        mask = np.zeros(table.num_rows, dtype=bool)
+        for c in found:
+            mask |= np.asarray(pc.is_valid(table.column(c)).to_numpy(zero_copy_only=False))
+        return mask
+
+    def _warnings(self, table: pa.Table, rejected: Sequence[int]) -> pl.Series:
+        """The ``warnings`` column of the answered rows: each distinct name of each column
+        of names is resolved once, through the facts boundary's own function
+        (:func:`churujing.refs.warning_code`), and the rows take their codes from it."""
+        frame = pl.from_arrow(table.select([n for n, _, _ in self._names
+                                            if n in table.column_names]))
+        assert isinstance(frame, pl.DataFrame)
+        parts: list[pl.Expr] = []
+        for name, ref, is_list in self._names:
+            if name not in frame.columns:
+                continue
+            column = frame[name]
+            values = column.explode() if is_list else column
+            if values.dtype != pl.String:
+                values = values.cast(pl.String)
+            codes = {v: code for v in values.drop_nulls().unique().to_list()
+                     if (code := warning_code(ref.kind, v, field=name, policy=self.policy))}
+            if not codes:
+                continue
+            item = pl.element() if is_list else pl.col(name)
+            mapped = item.cast(pl.String).replace_strict(codes, default=None,
+                                                         return_dtype=pl.String)
+            if is_list:
+                parts.append(pl.col(name).list.eval(mapped).list.drop_nulls().list.unique(
+                    maintain_order=True))
+            else:
+                parts.append(pl.concat_list(mapped).list.drop_nulls())
+        if parts:
+            out = frame.select(pl.concat_list(parts).alias("warnings"))["warnings"]
+        else:
+            out = pl.Series("warnings", [[]] * table.num_rows, dtype=pl.List(pl.String()))
+        if rejected:
+            keep = np.ones(table.num_rows, dtype=bool)
+            keep[np.asarray(rejected, dtype=np.int64)] = False
+            out = out.filter(pl.Series(keep))
+        return out.cast(pl.List(pl.String())).alias("warnings")
 
     # ---------------------------------------------------------------- pieces
 

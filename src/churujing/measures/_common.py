@@ -11,7 +11,7 @@ from churujing.i18n import T
 from churujing.places import Country, Resolved
 from churujing.policy import Policy, load_policy
 
-__all__ = ["journey_end", "journey_ends", "not_recognised", "policy_or_default"]
+__all__ = ["journey_end", "journey_ends", "journey_missing", "not_recognised", "policy_or_default"]
 
 
 def policy_or_default(policy: Policy | None) -> Policy:
@@ -47,13 +47,23 @@ class _Journey(Protocol):
 J = TypeVar("J", bound=_Journey)
 
 
+def _missing_end(end: str) -> Text:
+    return T("缺少必需的事实：请填写{end}或{end}_airport", end=end)
+
+
+def journey_missing(data: dict[str, Any]) -> list[tuple[str, Text]]:
+    """The ends of the journey ``data`` gives neither as a place nor as an airport."""
+    return [(end, _missing_end(end)) for end in ("origin", "destination")
+            if data.get(end) is None and data.get(f"{end}_airport") is None]
+
+
 def journey_ends(facts: J) -> J:
     """Each end of the journey is given, as a place or an airport code, and the two agree
     when both are given (a facts model's after-validator)."""
     for end in ("origin", "destination"):
         place, airport = getattr(facts, end), getattr(facts, f"{end}_airport")
         if place is None and airport is None:
-            text = T("缺少必需的事实：请填写{end}或{end}_airport", end=end)
+            text = _missing_end(end)
             raise PydanticCustomError("missing", "{message}",
                                       {"message": text.en, "text": text, "field": end})
         if (place is not None and airport is not None and place.value is not None

@@ -23,7 +23,7 @@ from churujing import places
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import journey_end, journey_ends, policy_or_default
+from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
 from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Table
@@ -82,6 +82,10 @@ class Facts(FactsModel):
     )
 
     _ends = model_validator(mode="after")(journey_ends)
+
+    @classmethod
+    def missing_together(cls, data: dict[str, Any]) -> list[tuple[str, Text]]:
+        return journey_missing(data)
 
     @field_validator("departure_time")
     @classmethod

@@ -15,7 +15,7 @@ from churujing import places
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import journey_end, journey_ends, policy_or_default
+from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
 from churujing.policy import Policy
 from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
 
@@ -92,6 +92,10 @@ class Facts(FactsModel):
         return value
 
     _places = model_validator(mode="after")(journey_ends)
+
+    @classmethod
+    def missing_together(cls, data: dict[str, Any]) -> list[tuple[str, Text]]:
+        return journey_missing(data)
 
 
 def add_months(day: date, months: int) -> date:

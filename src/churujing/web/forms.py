@@ -170,13 +170,37 @@ def _convert(f: FormField, raw: str) -> Any:
             except ValueError:
                 raise ValueError("number") from None
     if f.widget == "list":
-        return [p.strip() for p in _SPLIT.split(text) if p.strip()]
+        return _places_list([p.strip() for p in _SPLIT.split(text) if p.strip()])
     if f.widget == "date":
         try:
             date.fromisoformat(text)
         except ValueError:
             raise ValueError("date") from None
     return text
+
+
+def _places_list(parts: list[str]) -> list[str]:
+    """Items of a list split on commas, with "Suzhou, Jiangsu" kept as one: a part that
+    names a province joins the part before it when that part alone is ambiguous and the
+    two together name one place (the hints' own "Suzhou, Jiangsu" works as typed)."""
+    from churujing.errors import FactsError
+    from churujing.places import division
+
+    out: list[str] = []
+    for part in parts:
+        if out:
+            joined = f"{out[-1]}, {part}"
+            try:
+                division(out[-1])
+            except FactsError:
+                try:
+                    if division(joined).value is not None:
+                        out[-1] = joined
+                        continue
+                except FactsError:
+                    pass
+        out.append(part)
+    return out
 
 
 _LOCAL_ERRORS = {

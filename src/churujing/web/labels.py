@@ -70,7 +70,7 @@ FACTS: dict[str, str] = {
 
 # Hints shown under a field.
 HINTS: dict[str, str] = {
-    "visit_areas": _("用逗号分隔，例如：上海, 苏州, 杭州"),
+    "visit_areas": _("城市、区县或省份，用逗号分隔，例如：上海, 苏州, 江阴, 杭州"),
     "entry_port": _("可输入口岸名称、简称、英文名称或机场三字代码"),
     "exit_port": _("可输入口岸名称、简称、英文名称或机场三字代码"),
     "airport": _("可输入机场名称或三字代码"),

@@ -171,13 +171,15 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
             as_of = date.fromisoformat(form["as_of"]) if form.get("as_of") else None
             try:
                 answer = _answer(m.check(facts, as_of), lang)
-            except FactsError as exc:
-                target = forms.error_field(exc.field, forms.input_names(fields))
-                message = translate(_("输入有误："), lang) + exc.message
-                if target:
-                    errors[target] = message
-                else:
-                    form_error = (f"{exc.field}: " if exc.field else "") + message
+            except FactsError as exc:  # every invalid field at its own input
+                names = forms.input_names(fields)
+                for e in exc.invalid_fields:
+                    target = forms.error_field(e.field, names)
+                    message = translate(_("输入有误："), lang) + e.message_in(lang)
+                    if target:
+                        errors.setdefault(target, message)
+                    else:
+                        form_error = (f"{e.field}: " if e.field else "") + message
         forms.attach_errors(fields, errors)
         status = 422 if (errors or form_error) else 200
     else:

@@ -150,9 +150,11 @@ def _decide_many(m: Measure, items: list[Any], as_of: date | None, lang: Lang,
             results.append(decision_out(m.check(item, as_of), lang, policy.version))
         except ChurujingError as exc:  # invalid facts, or facts the data cannot answer
             field = exc.field if isinstance(exc, FactsError) else ""
-            message = exc.message if isinstance(exc, FactsError) else str(exc)
+            message = exc.message_in(lang) if isinstance(exc, FactsError) else str(exc)
+            each = (exc.all_dicts(lang) if isinstance(exc, FactsError)
+                    else [{"field": field, "message": message}])
             err = ItemErrorOut.model_validate(
-                {"error": {"field": field, "message": message, "index": index}}
+                {"error": {"field": field, "message": message, "index": index}, "errors": each}
             )
             results.append(err.model_dump())
     return results

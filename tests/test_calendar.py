@@ -116,13 +116,64 @@ def test_saturdays_are_not_working_days_in_hong_kong_or_macau() -> None:
 @pytest.mark.parametrize("name", CALENDARS)
 def test_outside_the_known_years_raises_rather_than_guesses(name: str) -> None:
     cal = calendar(name)
-    after = date(cal.last_year + 1, 1, 5)
     with pytest.raises(DataError, match="does not guess"):
-        cal.is_working_day(after)
-    with pytest.raises(DataError):
-        cal.add_working_days(date(cal.last_year, 12, 30), 10)
+        cal.is_working_day(date(cal.horizon_year + 1, 6, 1))
     with pytest.raises(DataError):
         cal.is_working_day(date(cal.first_year - 1, 6, 1))
+    assert not cal.covers(date(cal.horizon_year + 1, 1, 1))
+    assert cal.covers(date(cal.last_year + 1, 6, 1))
+
+
+def test_the_last_published_arrangement_is_2026_and_statutory_holidays_go_on() -> None:
+    # 国务院办公厅关于2026年部分节假日安排的通知 is the last one the package (0.109) carries.
+    assert CN.last_year == 2026
+    assert CN.horizon_year >= 2050
+
+
+def test_windows_are_the_widest_the_published_arrangements_used() -> None:
+    # 2024-05-11 (Saturday) was worked for Labour Day, 10 days after 05-01; 2020-10-08
+    # (Thursday) was off, 5 days after the Mid-Autumn Festival of 10-01.
+    assert CN.windows().make_up == 10 and CN.windows().day_off == 5
+    assert HK.windows().make_up == 0 and MO.windows().make_up == 0
+
+
+def test_2027_statutory_holidays_are_days_off_and_the_days_around_them_are_unknown() -> None:
+    # 《全国年节及纪念日放假办法》: 春节 农历除夕、正月初一至初三 (2027-02-05..08).
+    for d in _days(date(2027, 2, 5), date(2027, 2, 8)):
+        assert CN.status(d) == "rest" and not CN.is_working_day(d)
+    spring = CN.reason(date(2027, 2, 6))
+    assert spring is not None and spring.zh == "春节"
+    assert CN.status(date(2027, 2, 9)) == "unknown"  # a weekday that may be bridged
+    assert CN.status(date(2027, 2, 13)) == "unknown"  # a Saturday that may be worked
+    assert CN.status(date(2027, 3, 10)) == "working"  # far from any holiday
+    assert CN.status(date(2027, 3, 13)) == "rest"
+    with pytest.raises(DataError, match="2027 holiday arrangement"):
+        CN.is_working_day(date(2027, 2, 9))
+    assert not CN.assuming("fewest").is_working_day(date(2027, 2, 9))
+    assert CN.assuming("most").is_working_day(date(2027, 2, 13))
+    reason = CN.reason(date(2027, 2, 9))
+    assert reason is not None and "节假日安排" in reason.zh
+
+
+def test_a_december_weekend_may_be_worked_for_the_next_new_year() -> None:
+    # 2011-12-31 (Saturday) was worked for the 2012 New Year: the 2027 arrangement may do
+    # the same to 2026-12-26/27, though the 2026 arrangement is published.
+    assert CN.status(date(2026, 12, 26)) == "unknown"
+    assert CN.published(date(2026, 12, 1)) and not CN.published(date(2026, 12, 26))
+    assert CN.pending_years(date(2026, 12, 20), date(2026, 12, 27)) == [2027]
+    assert CN.pending_years(date(2026, 6, 1), date(2026, 6, 30)) == []
+
+
+def test_the_extremes_bound_every_arrangement() -> None:
+    fewest, most = CN.assuming("fewest"), CN.assuming("most")
+    end = date(2027, 2, 19)
+    assert fewest.subtract_working_days(end, 7) <= most.subtract_working_days(end, 7)
+    start = date(2027, 1, 25)
+    assert fewest.working_days_between(start, end) < most.working_days_between(start, end)
+    # far from holidays both agree
+    assert fewest.subtract_working_days(date(2027, 3, 26), 7) == date(2027, 3, 17)
+    assert most.subtract_working_days(date(2027, 3, 26), 7) == date(2027, 3, 17)
+    assert Calendar("CN", "most") == most != CN
 
 
 def test_calendar_names() -> None:

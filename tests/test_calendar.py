@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from churujing.calendar import CALENDARS, Calendar, calendar
 from churujing.errors import DataError
+from churujing.i18n import T
 
 CN, HK, MO = calendar("CN"), calendar("HK"), calendar("MO")
+_NAMES_ALL = st.sampled_from(CALENDARS)
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -174,6 +176,35 @@ def test_the_extremes_bound_every_arrangement() -> None:
     assert fewest.subtract_working_days(date(2027, 3, 26), 7) == date(2027, 3, 17)
     assert most.subtract_working_days(date(2027, 3, 26), 7) == date(2027, 3, 17)
     assert Calendar("CN", "most") == most != CN
+
+
+def test_the_2027_statutory_holidays_are_the_13_days_of_the_2024_rules() -> None:
+    # 《全国年节及纪念日放假办法》(2024): 元旦1天、春节4天（农历除夕、正月初一至初三）、清明节1天、
+    # 劳动节2天（5月1日、2日）、端午节1天、中秋节1天、国庆节3天（10月1日至3日）: 13 days.
+    statutory = [d for d in _days(date(2027, 1, 1), date(2027, 12, 31))
+                 if CN.status(d) == "rest" and CN.reason(d) != T("周末")]
+    assert statutory == [
+        date(2027, 1, 1), *_days(date(2027, 2, 5), date(2027, 2, 8)), date(2027, 4, 5),
+        date(2027, 5, 1), date(2027, 5, 2), date(2027, 6, 9), date(2027, 9, 15),
+        *_days(date(2027, 10, 1), date(2027, 10, 3)),
+    ]
+
+
+_LATER = st.dates(min_value=date(2026, 10, 1), max_value=date(2028, 12, 31))
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=_NAMES_ALL, day=_LATER, n=st.integers(min_value=1, max_value=30),
+       span=st.integers(min_value=0, max_value=60))
+def test_the_two_extremes_bracket_every_count(name: str, day: date, n: int, span: int) -> None:
+    cal = calendar(name)
+    fewest, most = cal.assuming("fewest"), cal.assuming("most")
+    assert fewest.subtract_working_days(day, n) <= most.subtract_working_days(day, n)
+    assert fewest.add_working_days(day, n) >= most.add_working_days(day, n)
+    later = day + timedelta(days=span)
+    low, high = fewest.working_days_between(day, later), most.working_days_between(day, later)
+    assert low <= high
+    assert high - low == len([d for d in cal.unsettled(day, later) if d < later])
 
 
 def test_calendar_names() -> None:

@@ -44,7 +44,9 @@ Checked With:
     * tests/test_calendar.py: the 2025 National Day (make-up working days 2025-09-28 and
       2025-10-11), the 2026 Spring Festival (2026-02-15..23 off; 2026-02-14 and
       2026-02-28 make-up working days), the 2026 Lunar New Year in Hong Kong and Macau
-      (2026-02-17..19).
+      (2026-02-17..19); the 13 statutory days of 2027 under the 2024 rules (春节
+      2027-02-05..08), the unknown days around them, and that the two extremes bracket
+      every count (a property test).
 
 Limitations:
     * Coverage: a calendar knows the working days of the years from its first year

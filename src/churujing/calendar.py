@@ -85,7 +85,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, cast
 
 from churujing.decision import Text
@@ -360,6 +360,9 @@ class Calendar:
 
     def status(self, day: date) -> Status:
         """``working``, ``rest``, or ``unknown`` (an unpublished arrangement may move it)."""
+        return _status(self.name, day)
+
+    def _status(self, day: date) -> Status:
         self._check(day)
         if day.year > self.last_year and day in _statutory(self.name, day.year):
             return "rest"
@@ -476,6 +479,12 @@ class Calendar:
                 count += 1
             current += _ONE_DAY
         return count
+
+
+@lru_cache(maxsize=1 << 17)
+def _status(name: CalendarName, day: date) -> Status:
+    """A day's status, remembered: counting over long spans asks for the same days again."""
+    return Calendar(name)._status(day)
 
 
 def calendar(name: str) -> Calendar:

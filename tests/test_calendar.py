@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from churujing.calendar import CALENDARS, Calendar, calendar
 from churujing.errors import DataError
+from churujing.i18n import T
 
 CN, HK, MO = calendar("CN"), calendar("HK"), calendar("MO")
+_NAMES_ALL = st.sampled_from(CALENDARS)
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -116,13 +118,93 @@ def test_saturdays_are_not_working_days_in_hong_kong_or_macau() -> None:
 @pytest.mark.parametrize("name", CALENDARS)
 def test_outside_the_known_years_raises_rather_than_guesses(name: str) -> None:
     cal = calendar(name)
-    after = date(cal.last_year + 1, 1, 5)
     with pytest.raises(DataError, match="does not guess"):
-        cal.is_working_day(after)
-    with pytest.raises(DataError):
-        cal.add_working_days(date(cal.last_year, 12, 30), 10)
+        cal.is_working_day(date(cal.horizon_year + 1, 6, 1))
     with pytest.raises(DataError):
         cal.is_working_day(date(cal.first_year - 1, 6, 1))
+    assert not cal.covers(date(cal.horizon_year + 1, 1, 1))
+    assert cal.covers(date(cal.last_year + 1, 6, 1))
+
+
+def test_the_last_published_arrangement_is_2026_and_statutory_holidays_go_on() -> None:
+    # 国务院办公厅关于2026年部分节假日安排的通知 is the last one the package (0.109) carries.
+    assert CN.last_year == 2026
+    assert CN.horizon_year >= 2050
+
+
+def test_windows_are_the_widest_the_published_arrangements_used() -> None:
+    # 2024-05-11 (Saturday) was worked for Labour Day, 10 days after 05-01; 2020-10-08
+    # (Thursday) was off, 5 days after the Mid-Autumn Festival of 10-01.
+    assert CN.windows().make_up == 10 and CN.windows().day_off == 5
+    assert HK.windows().make_up == 0 and MO.windows().make_up == 0
+
+
+def test_2027_statutory_holidays_are_days_off_and_the_days_around_them_are_unknown() -> None:
+    # 《全国年节及纪念日放假办法》: 春节 农历除夕、正月初一至初三 (2027-02-05..08).
+    for d in _days(date(2027, 2, 5), date(2027, 2, 8)):
+        assert CN.status(d) == "rest" and not CN.is_working_day(d)
+    spring = CN.reason(date(2027, 2, 6))
+    assert spring is not None and spring.zh == "春节"
+    assert CN.status(date(2027, 2, 9)) == "unknown"  # a weekday that may be bridged
+    assert CN.status(date(2027, 2, 13)) == "unknown"  # a Saturday that may be worked
+    assert CN.status(date(2027, 3, 10)) == "working"  # far from any holiday
+    assert CN.status(date(2027, 3, 13)) == "rest"
+    with pytest.raises(DataError, match="2027 holiday arrangement"):
+        CN.is_working_day(date(2027, 2, 9))
+    assert not CN.assuming("fewest").is_working_day(date(2027, 2, 9))
+    assert CN.assuming("most").is_working_day(date(2027, 2, 13))
+    reason = CN.reason(date(2027, 2, 9))
+    assert reason is not None and "节假日安排" in reason.zh
+
+
+def test_a_december_weekend_may_be_worked_for_the_next_new_year() -> None:
+    # 2011-12-31 (Saturday) was worked for the 2012 New Year: the 2027 arrangement may do
+    # the same to 2026-12-26/27, though the 2026 arrangement is published.
+    assert CN.status(date(2026, 12, 26)) == "unknown"
+    assert CN.published(date(2026, 12, 1)) and not CN.published(date(2026, 12, 26))
+    assert CN.pending_years(date(2026, 12, 20), date(2026, 12, 27)) == [2027]
+    assert CN.pending_years(date(2026, 6, 1), date(2026, 6, 30)) == []
+
+
+def test_the_extremes_bound_every_arrangement() -> None:
+    fewest, most = CN.assuming("fewest"), CN.assuming("most")
+    end = date(2027, 2, 19)
+    assert fewest.subtract_working_days(end, 7) <= most.subtract_working_days(end, 7)
+    start = date(2027, 1, 25)
+    assert fewest.working_days_between(start, end) < most.working_days_between(start, end)
+    # far from holidays both agree
+    assert fewest.subtract_working_days(date(2027, 3, 26), 7) == date(2027, 3, 17)
+    assert most.subtract_working_days(date(2027, 3, 26), 7) == date(2027, 3, 17)
+    assert Calendar("CN", "most") == most != CN
+
+
+def test_the_2027_statutory_holidays_are_the_13_days_of_the_2024_rules() -> None:
+    # 《全国年节及纪念日放假办法》(2024): 元旦1天、春节4天（农历除夕、正月初一至初三）、清明节1天、
+    # 劳动节2天（5月1日、2日）、端午节1天、中秋节1天、国庆节3天（10月1日至3日）: 13 days.
+    statutory = [d for d in _days(date(2027, 1, 1), date(2027, 12, 31))
+                 if CN.status(d) == "rest" and CN.reason(d) != T("周末")]
+    assert statutory == [
+        date(2027, 1, 1), *_days(date(2027, 2, 5), date(2027, 2, 8)), date(2027, 4, 5),
+        date(2027, 5, 1), date(2027, 5, 2), date(2027, 6, 9), date(2027, 9, 15),
+        *_days(date(2027, 10, 1), date(2027, 10, 3)),
+    ]
+
+
+_LATER = st.dates(min_value=date(2026, 10, 1), max_value=date(2028, 12, 31))
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=_NAMES_ALL, day=_LATER, n=st.integers(min_value=1, max_value=30),
+       span=st.integers(min_value=0, max_value=60))
+def test_the_two_extremes_bracket_every_count(name: str, day: date, n: int, span: int) -> None:
+    cal = calendar(name)
+    fewest, most = cal.assuming("fewest"), cal.assuming("most")
+    assert fewest.subtract_working_days(day, n) <= most.subtract_working_days(day, n)
+    assert fewest.add_working_days(day, n) >= most.add_working_days(day, n)
+    later = day + timedelta(days=span)
+    low, high = fewest.working_days_between(day, later), most.working_days_between(day, later)
+    assert low <= high
+    assert high - low == len([d for d in cal.unsettled(day, later) if d < later])
 
 
 def test_calendar_names() -> None:

@@ -27,7 +27,7 @@ LOCALE = Path(__file__).parents[1] / "src" / "churujing" / "locale" / "en" / "LC
 DOCUMENTED = {
     "smart-clearance": (
         "port", "date", "age", "traveller", "document", "endorsement", "biometric_consent",
-        "full_legal_capacity", "guardian_present",
+        "full_legal_capacity", "lives_on_own_labour_income", "guardian_present",
     ),
     "direct-transit-24h": (
         "airport", "arrival_time", "departure_time", "origin", "destination",

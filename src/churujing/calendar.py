@@ -44,18 +44,34 @@ Checked With:
     * tests/test_calendar.py: the 2025 National Day (make-up working days 2025-09-28 and
       2025-10-11), the 2026 Spring Festival (2026-02-15..23 off; 2026-02-14 and
       2026-02-28 make-up working days), the 2026 Lunar New Year in Hong Kong and Macau
-      (2026-02-17..19).
+      (2026-02-17..19); the 13 statutory days of 2027 under the 2024 rules (春节
+      2027-02-05..08), the unknown days around them, and that the two extremes bracket
+      every count (a property test).
 
 Limitations:
-    * Coverage is bounded. A calendar answers only for the years between its first year
-      (``CN`` 2001, ``HK`` 2007, ``MO`` 2005: the years from which the package checked
-      its lists against official publications) and the last year whose State Council
-      arrangement the installed package carries (2026 with holidays 0.109). Beyond it the
-      package would extrapolate from the statutory rules without the make-up working days
-      (and, for Hong Kong and Macau, without the year's gazetted list): any question that
-      needs such a day raises :class:`~churujing.errors.DataError` rather than guess. The
-      same bound is used for ``HK`` and ``MO``, whose lists for a year are published before
-      the mainland's. A date the package marks as estimated (推定) raises too.
+    * Coverage: a calendar knows the working days of the years from its first year
+      (``CN`` 2001, ``HK`` 2007, ``MO`` 2005: the years from which the package checked its
+      lists against official publications) to the last year whose State Council arrangement
+      the installed package carries (``last_year``: 2026 with holidays 0.109). The same
+      bound is used for ``HK`` and ``MO``, whose lists for a year are published before the
+      mainland's.
+    * Past the published arrangements (``horizon_year``: the package's Chinese lunisolar
+      tables, to 2099) the statutory holidays are still known — their own days are days
+      off — but the days the unpublished arrangement may move are not: a weekday within
+      ``windows().day_off`` days of a statutory holiday may become a day off (补假, a
+      bridged day), and, on the mainland, a weekend day within ``windows().make_up`` days
+      may become a make-up working day (调休上班). The two distances are the largest the
+      published arrangements have ever used (``CN`` since 2001: 5 and 10 days), read from
+      the package's data, not written here. Such a day's :meth:`Calendar.status` is
+      ``unknown``; every other day is settled (an ordinary weekday works, a weekend rests).
+      A plain calendar raises :class:`~churujing.errors.DataError` when a question needs an
+      unknown day, rather than guess; :meth:`Calendar.assuming` gives the two extremes —
+      ``fewest`` (every unknown day off) and ``most`` (every unknown day worked) — between
+      which every possible arrangement's answer lies, since counts of working days and the
+      n-th working day before a date only grow with the set of working days. Days of an
+      unpublished year's holidays can thus be unknown in the year before (a December
+      weekend worked for the next New Year, as in 2001, 2005, 2006 and 2011). A date the
+      package marks as estimated (推定) raises too.
     * Half-day holidays (Macau's 除夕下午, mainland half days for some groups) and the
       extra Macau government holidays (政府假期) are not days off here; nor are days when
       offices close for a typhoon signal No. 8 or a black rainstorm warning.
@@ -69,16 +85,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, cast
 
 from churujing.decision import Text
 from churujing.errors import DataError
 from churujing.i18n import T
 
-__all__ = ["CALENDARS", "Calendar", "CalendarName", "calendar"]
+__all__ = ["CALENDARS", "Assume", "Calendar", "CalendarName", "Status", "Windows", "calendar"]
 
 CalendarName = Literal["CN", "HK", "MO"]
+#: A day's status: a working day, a rest day, or one an unpublished arrangement may move.
+Status = Literal["working", "rest", "unknown"]
+#: How a calendar resolves unknown days: ``fewest`` working days or ``most``.
+Assume = Literal["fewest", "most"]
 CALENDARS: tuple[CalendarName, ...] = ("CN", "HK", "MO")
 
 _ONE_DAY = timedelta(days=1)
@@ -97,14 +117,22 @@ class _Source:
     first_year: int
     zh_language: str
     en_language: str
+    make_up_days: bool  # whether weekends can become working days (调休上班)
 
 
 # Which holiday categories of the package are days off, and from which year the package's
 # lists are checked against official publications (see the module docstring).
 _SOURCES: dict[str, _Source] = {
-    "CN": _Source("CN", (_PUBLIC,), 2001, "zh_CN", "en_US"),
-    "HK": _Source("HK", (_PUBLIC, _OPTIONAL), 2007, "zh_CN", "en_HK"),
-    "MO": _Source("MO", (_PUBLIC, _OPTIONAL), 2005, "zh_CN", "en_MO"),
+    "CN": _Source("CN", (_PUBLIC,), 2001, "zh_CN", "en_US", True),
+    "HK": _Source("HK", (_PUBLIC, _OPTIONAL), 2007, "zh_CN", "en_HK", False),
+    "MO": _Source("MO", (_PUBLIC, _OPTIONAL), 2005, "zh_CN", "en_MO", False),
+}
+
+# Who publishes each calendar's yearly holiday arrangement.
+_PUBLISHERS: dict[str, Text] = {
+    "CN": T("国务院"),
+    "HK": T("香港特别行政区政府"),
+    "MO": T("澳门特别行政区政府"),
 }
 
 _TITLES: dict[str, Text] = {
@@ -146,15 +174,119 @@ def _entries(name: str, language: str) -> Any:
     )
 
 
+# Words of the package's English names for days that an arrangement or a substitution rule
+# adds, as opposed to the statutory holidays themselves.
+_ADJUSTED = ("substituted", "observed", "extended")
+
+
+def _is_statutory(name: str) -> bool:
+    lower = name.lower()
+    return not any(word in lower for word in _ADJUSTED)
+
+
+@cache
+def _horizon() -> int:
+    """The last year whose holidays, and the next year's, the package's lunar tables know."""
+    from holidays.calendars.chinese import _ChineseLunisolar
+
+    tables = (_ChineseLunisolar.LUNAR_NEW_YEAR_DATES, _ChineseLunisolar.MID_AUTUMN_DATES,
+              _ChineseLunisolar.DRAGON_BOAT_DATES, _ChineseLunisolar.DOUBLE_NINTH_DATES)
+    return min(max(t) for t in tables) - 1
+
+
+@cache
+def _statutory(name: str, year: int) -> dict[date, tuple[str, str]]:
+    """An unpublished year's statutory holidays (no substitutes), with names (zh, en)."""
+    import holidays
+
+    source = _SOURCES[name]
+    out: dict[date, tuple[str, str]] = {}
+    zh = holidays.country_holidays(source.country, years=year, language=source.zh_language,
+                                   categories=source.categories, observed=False)
+    en = holidays.country_holidays(source.country, years=year, language=source.en_language,
+                                   categories=source.categories, observed=False)
+    for day, en_name in en.items():
+        if _is_statutory(str(en_name)):
+            out[day] = (str(zh.get(day)), str(en_name))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """How far from a statutory holiday the published arrangements have moved a day."""
+
+    day_off: int  # a weekday made a day off (补假, a bridged day)
+    make_up: int  # a weekend day made a working day (调休上班); 0 where there are none
+    years: tuple[int, int]  # the published years read
+
+
+@cache
+def _windows(name: str) -> Windows:
+    from bisect import bisect_left
+
+    entries = _entries(name, _SOURCES[name].en_language)
+    statutory: list[date] = sorted(d for d, n in entries.items() if _is_statutory(str(n)))
+    if not statutory:
+        raise DataError(f"calendar {name}: the holidays package lists no statutory holiday")
+
+    def distance(day: date) -> int:
+        i = bisect_left(statutory, day)
+        near: list[date] = statutory[max(i - 1, 0):i + 1]
+        return min(abs((day - s).days) for s in near)
+
+    chosen = set(statutory)
+    off = [d for d in entries if d not in chosen and d.weekday() < _SATURDAY]
+    worked = cast(set[date], getattr(entries, "weekend_workdays", set()))
+    return Windows(
+        day_off=max((distance(d) for d in off), default=0),
+        make_up=max((distance(d) for d in worked), default=0)
+        if _SOURCES[name].make_up_days else 0,
+        years=(_SOURCES[name].first_year, _last_year()),
+    )
+
+
+@cache
+def _unknown(name: str, year: int) -> frozenset[date]:
+    """The days an unpublished ``year``'s arrangement may move (in that year or next to it)."""
+    windows = _windows(name)
+    holidays_of_year = _statutory(name, year)
+    reach = max(windows.day_off, windows.make_up)
+    out: set[date] = set()
+    for holiday in holidays_of_year:
+        for k in range(-reach, reach + 1):
+            day = holiday + timedelta(days=k)
+            if day in holidays_of_year:
+                continue
+            if day.weekday() < _SATURDAY:
+                if abs(k) <= windows.day_off:
+                    out.add(day)
+            elif abs(k) <= windows.make_up:
+                out.add(day)
+    return frozenset(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Calendar:
-    """The working days of ``CN`` (mainland China), ``HK`` (Hong Kong) or ``MO`` (Macau)."""
+    """The working days of ``CN`` (mainland China), ``HK`` (Hong Kong) or ``MO`` (Macau).
+
+    ``assume`` resolves the days an unpublished arrangement may move (see Limitations):
+    ``None`` raises :class:`~churujing.errors.DataError` on such a day, ``fewest`` takes
+    them all as days off, ``most`` as working days.
+    """
 
     name: CalendarName
+    assume: Assume | None = None
 
     def __post_init__(self) -> None:
         if self.name not in _SOURCES:
             raise DataError(f"unknown calendar {self.name!r}; known: {', '.join(CALENDARS)}")
+        if self.assume not in (None, "fewest", "most"):
+            raise DataError(f"calendar {self.name}: assume must be fewest, most or None, "
+                            f"got {self.assume!r}")
+
+    def assuming(self, assume: Assume | None) -> Calendar:
+        """This calendar with unknown days taken as days off (``fewest``) or worked (``most``)."""
+        return Calendar(self.name, assume)
 
     # ------------------------------------------------------------------ coverage
 
@@ -164,30 +296,50 @@ class Calendar:
         return _TITLES[self.name]
 
     @property
+    def publisher(self) -> Text:
+        """Who publishes the yearly holiday arrangement (国务院 for the mainland)."""
+        return _PUBLISHERS[self.name]
+
+    @property
     def first_year(self) -> int:
         return _SOURCES[self.name].first_year
 
     @property
     def last_year(self) -> int:
+        """The last year whose official arrangement is published (and carried)."""
         return _last_year()
 
+    @property
+    def horizon_year(self) -> int:
+        """The last year whose statutory holidays are known (answers past ``last_year``)."""
+        return _horizon()
+
+    def windows(self) -> Windows:
+        """The distances within which an unpublished arrangement may move a day."""
+        return _windows(self.name)
+
     def covers(self, day: date) -> bool:
-        """True if the calendar can answer for ``day`` (see Limitations)."""
-        return self.first_year <= day.year <= self.last_year
+        """True if the calendar can answer for ``day``, perhaps only provisionally."""
+        return self.first_year <= day.year <= self.horizon_year
+
+    def published(self, day: date) -> bool:
+        """True if ``day``'s status is settled by published arrangements alone."""
+        return day.year <= self.last_year and self.status(day) != "unknown"
 
     def _check(self, day: date) -> None:
         if not self.covers(day):
             raise DataError(
                 f"calendar {self.name}: {day.isoformat()} is outside the years it knows "
-                f"({self.first_year}–{self.last_year}, the official holiday arrangements "
-                f"carried by holidays {_package_version()}); it does not guess"
+                f"({self.first_year}–{self.horizon_year}: the statutory holidays the "
+                f"holidays {_package_version()} package can compute); it does not guess"
             )
-        name = _entries(self.name, _SOURCES[self.name].en_language).get(day)
-        if name and "estimated" in name.lower():
-            raise DataError(
-                f"calendar {self.name}: the holidays package only estimates {day.isoformat()} "
-                f"({name}); it does not guess"
-            )
+        if day.year <= self.last_year:
+            name = _entries(self.name, _SOURCES[self.name].en_language).get(day)
+            if name and "estimated" in name.lower():
+                raise DataError(
+                    f"calendar {self.name}: the holidays package only estimates "
+                    f"{day.isoformat()} ({name}); it does not guess"
+                )
 
     # ------------------------------------------------------------------ days
 
@@ -199,25 +351,83 @@ class Calendar:
         workdays = cast(set[date], getattr(entries, "weekend_workdays", set()))
         return day.weekday() in (_SATURDAY, _SUNDAY) and day in workdays
 
-    def is_working_day(self, day: date) -> bool:
-        """True if ``day`` is a working day (a make-up working day 调休 included)."""
+    def _pending(self, day: date) -> bool:
+        """True if an unpublished year's arrangement may move ``day``."""
+        last = self.last_year
+        return any(year > last and day in _unknown(self.name, year)
+                   for year in (day.year - 1, day.year, day.year + 1)
+                   if year <= self.horizon_year + 1)
+
+    def status(self, day: date) -> Status:
+        """``working``, ``rest``, or ``unknown`` (an unpublished arrangement may move it)."""
+        return _status(self.name, day)
+
+    def _status(self, day: date) -> Status:
         self._check(day)
+        if day.year > self.last_year and day in _statutory(self.name, day.year):
+            return "rest"
+        if self._pending(day):
+            return "unknown"
+        if day.year > self.last_year:
+            return "working" if day.weekday() < _SATURDAY else "rest"
         if self._holiday(day):
-            return False
-        return day.weekday() < _SATURDAY or self._make_up(day)
+            return "rest"
+        return "working" if day.weekday() < _SATURDAY or self._make_up(day) else "rest"
+
+    def is_working_day(self, day: date) -> bool:
+        """True if ``day`` is a working day (a make-up working day 调休 included).
+
+        An unknown day raises :class:`~churujing.errors.DataError` unless ``assume`` says
+        how to take it.
+        """
+        status = self.status(day)
+        if status == "unknown":
+            if self.assume is None:
+                years = [y for y in (day.year, day.year + 1) if y > self.last_year]
+                raise DataError(
+                    f"calendar {self.name}: whether {day.isoformat()} is a working day depends "
+                    f"on the {years[0]} holiday arrangement, not yet published; it does not "
+                    "guess"
+                )
+            return self.assume == "most"
+        return status == "working"
+
+    def pending_years(self, a: date, b: date) -> list[int]:
+        """The unpublished years whose arrangement days in ``[a, b]`` depend on, or lie in."""
+        lo, hi = min(a, b), max(a, b)
+        out = set(range(max(lo.year, self.last_year + 1), hi.year + 1))
+        out |= {d.year + (1 if d.year <= self.last_year else 0) for d in self.unsettled(lo, hi)}
+        return sorted(y for y in out if y > self.last_year)
+
+    def unsettled(self, a: date, b: date) -> list[date]:
+        """The unknown days in ``[a, b]`` (both included)."""
+        lo, hi = min(a, b), max(a, b)
+        out = []
+        day = lo
+        while day <= hi:
+            if self.status(day) == "unknown":
+                out.append(day)
+            day += _ONE_DAY
+        return out
 
     def reason(self, day: date) -> Text | None:
-        """Why ``day`` is special: the holiday's name, "make-up working day", "weekend".
+        """Why ``day`` is special: the holiday's name, "make-up working day", "weekend",
+        or that an unpublished arrangement may move it.
 
         ``None`` for an ordinary weekday that is a working day.
         """
-        self._check(day)
-        if self._holiday(day):
+        status = self.status(day)
+        if day.year > self.last_year and day in _statutory(self.name, day.year):
+            zh, en = _statutory(self.name, day.year)[day]
+            return Text(zh, en)
+        if status == "unknown":
+            return T("待公布的节假日安排可能调整此日")
+        if day.year <= self.last_year and self._holiday(day):
             source = _SOURCES[self.name]
             zh = str(_entries(self.name, source.zh_language).get(day))
             en = str(_entries(self.name, source.en_language).get(day))
             return Text(zh, en)
-        if self._make_up(day):
+        if day.year <= self.last_year and self._make_up(day):
             return T("调休上班日")
         if day.weekday() >= _SATURDAY:
             return T("周末")
@@ -269,6 +479,12 @@ class Calendar:
                 count += 1
             current += _ONE_DAY
         return count
+
+
+@lru_cache(maxsize=1 << 17)
+def _status(name: CalendarName, day: date) -> Status:
+    """A day's status, remembered: counting over long spans asks for the same days again."""
+    return Calendar(name)._status(day)
 
 
 def calendar(name: str) -> Calendar:

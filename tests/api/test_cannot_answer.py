@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 BEYOND_THE_CALENDAR = {
     "region": "HK",
     "endorsement": "family",
-    "stay_expiry": "2027-06-01",
-    "filing_date": "2027-05-01",
+    "stay_expiry": "2100-06-01",
+    "filing_date": "2100-05-03",
 }
 
 
@@ -22,7 +22,26 @@ def test_a_date_beyond_the_working_day_calendar_is_a_422_naming_the_field(
     assert r.status_code == 422
     (detail,) = r.json()["detail"]
     assert detail["loc"] == ["body", "stay_expiry"]
-    assert "2026" in detail["msg"]
+    assert "2099" in detail["msg"]
+
+
+def test_a_year_whose_holiday_schedule_is_unpublished_is_answered_not_refused(
+    client: TestClient,
+) -> None:
+    """Issue 10: a 2027 stay far from any holiday is answered, marked provisional."""
+    facts = {**BEYOND_THE_CALENDAR, "stay_expiry": "2027-03-26", "filing_date": "2027-03-17"}
+    r = client.post("/v1/measures/family-visit-extension/check", json=facts)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["eligible"] is True
+    assert body["details"]["provisional"]["decided"] is True
+    assert body["details"]["provisional"]["years"] == [2027]
+    assert "2027" in body["warnings"][0]["en"]
+    near = {**facts, "stay_expiry": "2027-02-19", "filing_date": "2027-02-05"}
+    body = client.post("/v1/measures/family-visit-extension/check", json=near).json()
+    assert body["eligible"] is False and body["details"]["provisional"]["decided"] is False
+    assert "Cannot be decided until the State Council publishes the 2027 holiday schedule" in (
+        body["warnings"][0]["en"])
 
 
 def test_check_many_answers_such_an_item_with_its_error_and_decides_the_others(

@@ -46,7 +46,7 @@ def test_the_240h_form_asks_in_the_users_terms(client: TestClient,
     assert 'list="f-entry_port-list"' in html and "Shanghai Pudong" in html
     assert 'type="datetime-local" id="f-entry_time"' in html
     assert 'type="date" id="f-passport_expiry"' in html
-    assert 'type="checkbox" id="f-onward_ticket"' in html
+    assert 'type="radio" id="f-onward_ticket-true" name="onward_ticket" value="true">' in html
     assert '<option value="tourism">Tourism</option>' in html
     assert 'for="f-visit_areas"' in html
 
@@ -54,7 +54,7 @@ def test_the_240h_form_asks_in_the_users_terms(client: TestClient,
 def test_the_240h_answer_verdict_deadline_conditions_and_clauses(
     client: TestClient, trip: dict[str, object],
 ) -> None:
-    query = {**{k: str(v) for k, v in trip.items()}, "onward_ticket": "on", "go": "1",
+    query = {**{k: str(v) for k, v in trip.items()}, "onward_ticket": "true", "go": "1",
              "lang": "en"}
     r = client.get(PAGE_240H, params=query)
     assert r.status_code == 200
@@ -87,7 +87,7 @@ def test_forms_are_generated_from_the_schema(client: TestClient, stand_in: Measu
     assert 'type="date" id="f-day"' in html
     assert 'type="number" inputmode="numeric" step="any" id="f-count"' in html
     assert 'value="1"' in html  # the schema's default
-    assert 'type="checkbox" id="f-sure"' in html
+    assert 'type="radio" id="f-sure-unsure" name="sure" value="" checked>' in html
     r = client.get("/measures/stand-in", params={"go": "1", "lang": "zh", "colour": "green",
                                                  "day": "2025-11-05", "count": "x"})
     assert r.status_code == 422 and "请输入数字" in r.text
@@ -145,3 +145,73 @@ def test_every_string_of_the_pages_has_an_english_translation() -> None:
     english = catalogue("en")
     missing = sorted(m for m in found if not english.get(m))
     assert not missing, missing[:10]
+
+
+# ------------------------------------------------------------------ yes/no facts (issue 10)
+
+PAGE_M03 = "/measures/smart-clearance"
+PAGE_M07 = "/measures/online-renewal"
+
+
+def _radios(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="radio" id="f-{name}-\w+" name="{name}"[^>]*>', html)
+
+
+def test_optional_yes_no_facts_offer_not_sure_and_nothing_is_answered_in_advance(
+    client: TestClient,
+) -> None:
+    html = client.get(PAGE_M03 + "?lang=en").text
+    for name in ("full_legal_capacity", "lives_on_own_labour_income", "guardian_present"):
+        radios = _radios(html, name)
+        assert [re.findall(r'value="(\w*)"', r) for r in radios] == [
+            ["true"], ["false"], [""]], name
+        assert [("checked" in r) for r in radios] == [False, False, True], name
+    assert "Not sure" in html
+    # a required fact: yes and no, neither chosen, no "not sure"
+    consent = _radios(html, "biometric_consent")
+    assert len(consent) == 2 and not any("checked" in r for r in consent)
+    assert "checked" not in "".join(_radios(html, "endorsement.multiple"))
+    assert 'type="checkbox"' not in html
+
+
+def test_not_sure_on_the_web_means_the_fact_is_left_out_as_in_the_api(
+    client: TestClient,
+) -> None:
+    """A Suzhou passport renewal: the optional facts left "not sure" are not sent as false."""
+    facts = {"hukou_city": "苏州", "age": "30", "document": "passport",
+             "application": "renewal", "date": "2025-11-21"}
+    query = {**facts, "state_functionary": "false", "active_military": "false",
+             "holds_previous_document": "", "fingerprints_on_file": "", "go": "1", "lang": "en"}
+    r = client.get(PAGE_M07, params=query)
+    assert r.status_code == 200 and '<h2 id="verdict">You are eligible</h2>' in r.text
+    api = client.post("/v1/measures/online-renewal/check",
+                      json={**facts, "age": 30, "state_functionary": False,
+                            "active_military": False}).json()
+    assert api["eligible"] is True
+    # only a chosen "no" is sent as false (and refuses, as in the API)
+    no = client.get(PAGE_M07, params={**query, "holds_previous_document": "false"})
+    assert "You are not eligible" in no.text
+    # a required yes/no fact left unanswered is named as missing, not taken as "no"
+    missing = client.get(PAGE_M07, params={k: v for k, v in query.items()
+                                           if k != "state_functionary"})
+    assert missing.status_code == 422
+    assert re.search(r'data-field="state_functionary"[^>]*>.*?class="error"', missing.text,
+                     re.S)
+
+
+def test_a_15_year_old_on_the_web_is_told_a_guardian_must_accompany_them(
+    client: TestClient,
+) -> None:
+    query = {"port": "皇岗", "date": "2025-11-10", "age": "15", "traveller": "mainland",
+             "document": "eep_hk_macau", "endorsement.type": "business",
+             "endorsement.multiple": "true", "biometric_consent": "true", "go": "1",
+             "lang": "en"}
+    html = client.get(PAGE_M03, params=query).text
+    assert "You are eligible" in html
+    assert "must be accompanied by a legal guardian" in html
+    assert "limited capacity for civil conduct (Civil Code art. 19)" in html
+    # the answer keeps the user's choices
+    assert 'id="f-guardian_present-unsure" name="guardian_present" value="" checked' in html
+    alone = client.get(PAGE_M03, params={**query, "guardian_present": "false"}).text
+    assert "You are not eligible" in alone
+    assert 'id="f-guardian_present-false" name="guardian_present" value="false" checked' in alone

@@ -28,7 +28,7 @@ def fill_trip(page: Page) -> None:
     page.select_option("#f-origin", "US")
     page.select_option("#f-destination", "JP")
     page.fill("#f-departure_time", "2025-11-18T10:00")
-    page.check("#f-onward_ticket")
+    page.check("#f-onward_ticket-true")
     page.select_option("#f-purpose", "tourism")
     page.fill("#f-visit_areas", "上海, 苏州")
 
@@ -50,7 +50,7 @@ def test_fill_submit_read_the_verdict_and_deadline_then_switch_to_english(
         "href", "/clauses/A1.4?lang=zh")
     # the form keeps what the user typed
     expect(page.locator("#f-entry_port")).to_have_value("PVG")
-    expect(page.locator("#f-onward_ticket")).to_be_checked()
+    expect(page.locator("#f-onward_ticket-true")).to_be_checked()
     page.screenshot(path=str(screenshots / "visa-free-transit-240h-zh.png"), full_page=True)
 
     page.click("#lang-switch")

@@ -6,7 +6,9 @@ References:
     2024-11-20) and the 12 port sites of the rollout of 2025-11-05.
     policy/data/m03/params.yaml: ``m03.min_age``, ``m03.documents``,
     ``m03.endorsement_types``, ``m03.requires_multiple_entry``,
-    ``m03.requires_biometric_consent``, ``m03.guardian_required_without_full_capacity``.
+    ``m03.requires_biometric_consent``, ``m03.guardian_required_without_full_capacity``,
+    ``m03.civil_capacity`` (the Civil Code's age limits, arts. 17-22).
+    《中华人民共和国民法典》第十七条至第二十二条 (npc.gov.cn): capacity for civil conduct.
     research/facts.md §9 (the 2024 pilot, the one-time MTP excluded).
 """
 
@@ -20,6 +22,7 @@ from pydantic import AfterValidator, Field
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
+from churujing.errors import DataError, FactsError
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
 from churujing.measures._common import policy_or_default
@@ -111,14 +114,78 @@ class Facts(FactsModel):
         description="consents to the collection and verification of face, fingerprints "
         "and other information (同意采集核验面相、指纹等信息)"
     )
-    full_legal_capacity: bool = Field(
-        default=True,
-        description="has full capacity for civil conduct (false: limited or none)",
+    full_legal_capacity: bool | None = Field(
+        default=None,
+        description="has full capacity for civil conduct; leave out to let the age decide "
+        "(Civil Code arts. 17-22: under 8 none, 8-17 limited, 18 and over full); false for "
+        "an adult who cannot, or cannot fully, discern their own conduct (arts. 21-22)",
     )
-    guardian_present: bool = Field(
-        default=False,
-        description="accompanied by a legal guardian (法定监护人) through the lane",
+    lives_on_own_labour_income: bool | None = Field(
+        default=None,
+        description="aged 16 or 17 and living mainly on their own labour income (以自己的劳动"
+        "收入为主要生活来源), which gives full capacity (Civil Code art. 18); unknown when "
+        "left out",
     )
+    guardian_present: bool | None = Field(
+        default=None,
+        description="accompanied by a legal guardian (法定监护人) through the lane; unknown "
+        "when left out (the answer then says a guardian must accompany the traveller)",
+    )
+
+Capacity = Literal["full", "limited", "none", "not_full"]
+
+
+def _capacity(facts: Facts, limits: Mapping[str, int]) -> tuple[Capacity, Text]:
+    """The traveller's capacity for civil conduct under the Civil Code, and why.
+
+    ``limits`` is ``m03.civil_capacity``: ``none_below`` (8, art. 20), ``full_from`` (18,
+    arts. 17-18) and ``full_with_own_labour_income_from`` (16, art. 18 para. 2). A fact
+    ``full_legal_capacity`` that the law rules out for the age is an error naming it.
+    """
+    age = facts.age
+    none_below = int(limits["none_below"])
+    full_from = int(limits["full_from"])
+    income_from = int(limits["full_with_own_labour_income_from"])
+    said = facts.full_legal_capacity
+    income = facts.lives_on_own_labour_income
+    if age >= full_from:
+        if said is False:
+            return "not_full", T(
+                "{age}周岁的成年人，据所给事实为限制或无民事行为能力人（民法典第二十一条、"
+                "第二十二条）", age=age)
+        return "full", T("{age}周岁，成年人为完全民事行为能力人（民法典第十七条、第十八条）",
+                         age=age)
+    if age >= income_from:
+        if said is False:
+            return "not_full", T(
+                "{age}周岁的未成年人，据所给事实为限制或无民事行为能力人（民法典第十九条、"
+                "第二十一条）",
+                age=age)
+        if income or said:
+            if income is False:
+                raise FactsError(
+                    f"a person of {age} has full capacity for civil conduct only when living "
+                    f"mainly on their own labour income (Civil Code art. 18); "
+                    "full_legal_capacity is true but lives_on_own_labour_income is false",
+                    field="full_legal_capacity")
+            return "full", T(
+                "{age}周岁，以自己的劳动收入为主要生活来源，视为完全民事行为能力人"
+                "（民法典第十八条第二款）", age=age)
+        return "limited", T(
+            "{age}周岁的未成年人为限制民事行为能力人（民法典第十九条）；{income}周岁以上以自己的"
+            "劳动收入为主要生活来源的，视为完全民事行为能力人（第十八条第二款）",
+            age=age, income=income_from)
+    if said:
+        raise FactsError(
+            f"a person of {age} does not have full capacity for civil conduct (Civil Code "
+            f"arts. 18-20: full from {full_from}, or from {income_from} when living mainly on "
+            f"their own labour income); expected full_legal_capacity false or left out",
+            field="full_legal_capacity")
+    if age >= none_below:
+        return "limited", T("{age}周岁的未成年人为限制民事行为能力人（民法典第十九条）",
+                            age=age)
+    return "none", T("不满{none}周岁（{age}周岁）的未成年人为无民事行为能力人（民法典第二十条）",
+                     none=none_below, age=age)
 
 
 def _label(labels: Mapping[str, Text], code: str) -> Text:
@@ -178,6 +245,15 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         * The 2024 pilot (深圳湾, 拱北 from 2024-11-20) admitted mainland and HK/Macau
           residents only; Taiwan residents with the 5-year MTP from 2025-11-05. The
           one-time MTP never qualifies.
+        * Capacity for civil conduct (M03.2) follows the Civil Code (arts. 17-22,
+          ``m03.civil_capacity``): under 8 none, 8 to 17 limited, 16 and 17 full when living
+          mainly on their own labour income (``lives_on_own_labour_income``), adults full
+          unless ``full_legal_capacity`` is false (arts. 21-22). ``full_legal_capacity``
+          true where the law rules it out for the age is an error naming that fact.
+        * ``guardian_present`` left out is unknown: a traveller without full capacity is
+          then eligible, and the guardian condition says a legal guardian must accompany
+          them (``details.guardian_required``); ``guardian_present`` false is unmet. M03.2
+          governs how the lane is used (经…通道出境入境时应由…陪同), not who may use it.
         * The guardian rule (M03.2) is recorded from 2025-11-05; for the pilot before that
           date it is not recorded, and the condition is reported as met with that note.
         * 因公 (official) documents, excluded since the pilot, are not among the documents
@@ -296,8 +372,14 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         conditions.append(Condition("biometric_consent", CLAUSE + ".1", False, T(
             "未同意采集核验面相、指纹等信息；须同意方可使用智能快捷通道")))
 
-    # Guardian for persons without full civil capacity (M03.2).
+    # Guardian for persons without full civil capacity (M03.2), capacity by the Civil Code.
     guardian_rule = policy.value("m03.guardian_required_without_full_capacity", day)
+    limits: Mapping[str, int] | None = policy.value("m03.civil_capacity", day)
+    capacity: Capacity | None = None
+    capacity_text: Text | None = None
+    if limits is not None:
+        capacity, capacity_text = _capacity(facts, limits)
+    guardian_required = bool(guardian_rule) and capacity not in (None, "full")
     if not in_force:
         conditions.append(Condition("guardian", CLAUSE + ".2", False, not_yet))
     elif guardian_rule is None:
@@ -305,15 +387,22 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
             "法定监护人陪同的要求自{since}起载明；此前的试点规则未见此项",
             since=str(since) if since else "—")))
-    elif facts.full_legal_capacity:
+    elif capacity is None or capacity_text is None:
+        raise DataError(f"policy parameter 'm03.civil_capacity' has no value on {day}")
+    elif capacity == "full":
         conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
-            "具有完全民事行为能力，无须监护人陪同")))
-    elif facts.guardian_present or not guardian_rule:
+            "{capacity}，无须法定监护人陪同", capacity=capacity_text)))
+    elif not guardian_rule or facts.guardian_present:
         conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
-            "限制或无民事行为能力人，由法定监护人陪同")))
+            "{capacity}；由法定监护人陪同，可经智能快捷通道出入境", capacity=capacity_text)))
+    elif facts.guardian_present is None:
+        # Unknown: the answer can be acted on — yes, with a guardian (docs/readings.md).
+        conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
+            "{capacity}；经智能快捷通道出入境时须由法定监护人陪同", capacity=capacity_text)))
     else:
         conditions.append(Condition("guardian", CLAUSE + ".2", False, T(
-            "限制或无民事行为能力人经智能快捷通道出入境时须由法定监护人陪同")))
+            "{capacity}；经智能快捷通道出入境时须由法定监护人陪同，无监护人陪同不可使用",
+            capacity=capacity_text)))
 
     details: dict[str, Any] = {
         "port": {"id": port.id, "zh": port.text.zh, "en": port.text.en} if port else None,
@@ -323,6 +412,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "min_age": min_age,
         "accepted_documents": {k: list(v) for k, v in documents.items()} if documents else {},
         "endorsement_types": list(types) if types else [],
+        "capacity": {"level": capacity, "zh": capacity_text.zh, "en": capacity_text.en}
+        if capacity is not None and capacity_text is not None else None,
+        "guardian_required": guardian_required,
     }
     return Decision(
         measure=ID,

@@ -129,11 +129,13 @@ def _required(policy: Policy, name: str, day: date) -> Any:
 
 
 def _special_days(cal: Calendar, start: date, end: date) -> list[dict[str, Any]]:
-    """Days in ``[start, end]`` that break the ordinary week: weekday holidays, 调休 days."""
+    """Days in ``[start, end]`` that break the ordinary week: weekday holidays, 调休 days,
+    and days an unpublished arrangement may move (``working`` None)."""
     out: list[dict[str, Any]] = []
     day = start
     while day <= end:
-        working = cal.is_working_day(day)
+        status = cal.status(day)
+        working = None if status == "unknown" else status == "working"
         if working != (day.weekday() < 5):
             reason = cal.reason(day) or Text("", "")
             out.append({
@@ -144,6 +146,10 @@ def _special_days(cal: Calendar, start: date, end: date) -> list[dict[str, Any]]
             })
         day += timedelta(days=1)
     return out
+
+
+def _years(years: list[int]) -> str:
+    return "、".join(str(y) for y in years)
 
 
 def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
@@ -190,9 +196,18 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         * Days the agency is closed (its own holidays, when the mainland calendar is used)
           are not conditions: a warning says when the filing date or the latest filing date
           is not a working day of the region. Office hours and branches are not modelled.
-        * Outside the years the calendars know, the facts are refused with a
-          :class:`~churujing.errors.FactsError` naming the date and the years known
-          (see churujing.calendar): the calendar does not guess.
+        * Past the last published State Council holiday arrangement (2026 with holidays
+          0.109), the statutory holidays are known but the adjusted days (调休) are not:
+          the working days are counted twice, with every day the arrangement may move taken
+          as a day off and as a working day (``churujing.calendar``). When both give the
+          same answer it is given, marked ``details.provisional`` (``decided`` true, the
+          reason, the uncertain range) with a warning; ``latest_filing_date`` and
+          ``working_days_before_expiry`` are then the cautious ones (fewest working days).
+          When they differ, ``filed_in_time`` is unmet and says the answer cannot be
+          decided until the State Council publishes that year's arrangement
+          (``decided`` false).
+        * Outside the years whose statutory holidays are known (2001 to 2099), the facts
+          are refused with a :class:`~churujing.errors.FactsError` naming the date.
     """
     policy = policy_or_default(policy)
     day = as_of or facts.filing_date
@@ -212,13 +227,22 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     for field, when in (("stay_expiry", facts.stay_expiry), ("filing_date", facts.filing_date)):
         if not cal.covers(when):  # the calendar does not guess: say which dates it can answer
             raise FactsError(
-                f"expected a date in {cal.first_year}–{cal.last_year}: the {cal.name} "
-                "working-day calendar knows the official holiday arrangements of no other year",
+                f"expected a date in {cal.first_year}–{cal.horizon_year}: the {cal.name} "
+                "working-day calendar knows the statutory holidays of no other year",
                 field=field,
             )
-    latest = cal.subtract_working_days(facts.stay_expiry, min_days)
-    left = cal.working_days_between(facts.filing_date, facts.stay_expiry)
+    # Past the published holiday arrangements, count under both extremes (every unknown day
+    # off, every unknown day worked): every possible arrangement lies between them.
+    fewest, most = cal.assuming("fewest"), cal.assuming("most")
+    latest = fewest.subtract_working_days(facts.stay_expiry, min_days)
+    latest_most = most.subtract_working_days(facts.stay_expiry, min_days)
+    left = fewest.working_days_between(facts.filing_date, facts.stay_expiry)
+    left_most = most.working_days_between(facts.filing_date, facts.stay_expiry)
     in_time = left >= min_days
+    decided = in_time == (left_most >= min_days)
+    span = (min(facts.filing_date, latest), max(facts.stay_expiry, facts.filing_date))
+    pending = cal.pending_years(*span)
+    unsettled = cal.unsettled(*span) if pending else []
     conditions: list[Condition] = []
     warnings: list[Text] = []
 
@@ -257,7 +281,14 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "left": left, "min": min_days, "latest": latest.isoformat(),
         "calendar": _CALENDARS[cal.name],
     }
-    if in_time:
+    if not decided:
+        conditions.append(Condition("filed_in_time", _CLAUSE, False, T(
+            "须待{publisher}公布{years}年节假日安排后方可确定：按可能的安排，提交日{filing}距逗留期"
+            "最后一日{expiry}有{left}至{most}个工作日（{calendar}），须不少于{min}个；最迟提交日"
+            "在{latest}至{latest_most}之间", publisher=cal.publisher, years=_years(pending),
+            most=left_most,
+            latest_most=latest_most.isoformat(), **args)))
+    elif in_time:
         conditions.append(Condition("filed_in_time", _CLAUSE, True, T(
             "提交日{filing}距逗留期最后一日{expiry}尚有{left}个工作日（{calendar}），"
             "不少于{min}个；最迟提交日为{latest}", **args)))
@@ -266,15 +297,45 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "提交日{filing}不在逗留期最后一日{expiry}之前；须于逗留期届满前提前不少于{min}个"
             "工作日提交（{calendar}），最迟提交日为{latest}", **args)))
     else:
+        args["left"] = left_most  # the most the filing could have: still too few
         conditions.append(Condition("filed_in_time", _CLAUSE, False, T(
             "提交日{filing}距逗留期最后一日{expiry}仅有{left}个工作日（{calendar}），"
             "须不少于{min}个；最迟提交日为{latest}", **args)))
+
+    provisional: dict[str, Any] | None = None
+    if pending:
+        windows = cal.windows()
+        if decided:
+            reason = T(
+                "暂定答复：{publisher}尚未公布{years}年节假日安排；按{first}年以来已公布安排的"
+                "调整幅度（节假日前后{off}日内的工作日可能放假、{work}日内的周末可能上班），"
+                "无论如何安排答复相同", publisher=cal.publisher, years=_years(pending),
+                first=windows.years[0],
+                off=windows.day_off, work=windows.make_up)
+        else:
+            reason = T(
+                "须待{publisher}公布{years}年节假日安排后方可确定：答复取决于{days}等日期是放假"
+                "还是上班", publisher=cal.publisher, years=_years(pending),
+                days=[d.isoformat() for d in unsettled[:3]] if unsettled else "—")
+        warnings.append(reason)
+        provisional = {
+            "decided": decided,
+            "years": pending,
+            "reason": reason,
+            "uncertain": {
+                "from": unsettled[0] if unsettled else max(span[0], date(pending[0], 1, 1)),
+                "to": unsettled[-1] if unsettled else span[1],
+            },
+            "unsettled_days": unsettled,
+            "latest_filing_date": {"earliest": latest, "latest": latest_most},
+            "working_days_before_expiry": {"fewest": left, "most": left_most},
+        }
 
     # Days the agency may be closed, when they are not working days of the region.
     local = calendar(facts.region)
     if local != cal:
         for label, when in ((T("提交日"), facts.filing_date), (T("最迟提交日"), latest)):
-            if local.covers(when) and not local.is_working_day(when):
+            if local.covers(when) and local.status(when) == "rest":
                 reason = local.reason(when) or Text("", "")
                 warnings.append(T(
                     "{label}{day}在{region}不是工作日（{reason}），受理机构可能不办公",
@@ -305,6 +366,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "special_days": _special_days(
             cal, min(facts.filing_date, latest), max(facts.stay_expiry, facts.filing_date)),
         "region": {"code": facts.region, "zh": region.zh, "en": region.en},
+        "provisional": provisional,
     }
     return Decision(
         measure=ID,

@@ -1,11 +1,17 @@
 """Forms generated from a measure's facts JSON Schema, and form data turned back into facts.
 
-Enums become selects, booleans checkboxes, ``format: date`` date inputs, ``date-time``
-datetime-local inputs, integers number inputs, arrays of strings comma-separated text,
-nested objects fieldsets (inputs named ``parent.child``). Facts that name a country or a
-port (by their public names: ``nationality``, ``origin``, ``destination``, ``*port``,
-``airport``) get the data's choices. Labels: ``labels.FACTS``, else the schema's title or
-description.
+Enums become selects, yes/no facts radio buttons (see below), ``format: date`` date
+inputs, ``date-time`` datetime-local inputs, integers number inputs, arrays of strings
+comma-separated text, nested objects fieldsets (inputs named ``parent.child``). Facts that
+name a country or a port (by their public names: ``nationality``, ``origin``,
+``destination``, ``*port``, ``airport``) get the data's choices. Labels: ``labels.FACTS``,
+else the schema's title or description.
+
+Yes/no facts never default to an answer (issue 10): a required one offers yes and no with
+neither chosen (``yesno``: left unanswered, the library says it is missing); an optional
+one — a fact the rule accepts as unknown — offers yes, no and not sure (``tristate``), "not
+sure" chosen at first. "Not sure" sends nothing, exactly like leaving the fact out of an
+API request; only a chosen "no" sends ``false``.
 """
 
 from __future__ import annotations
@@ -36,7 +42,8 @@ class Choice:
 class FormField:
     name: str  # input name, dotted inside fieldsets
     label: str
-    widget: str  # select | checkbox | date | datetime | number | list | text | fieldset | port
+    # select | yesno | tristate | date | datetime | number | list | text | fieldset | port
+    widget: str
     required: bool = False
     hint: str = ""
     choices: list[Choice] = field(default_factory=list)
@@ -116,7 +123,12 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
             f.widget = "select"
             f.choices = [Choice(str(v), _value_label(v, lang)) for v in s["enum"]]
         elif kind == "boolean":
-            f.widget = "checkbox"
+            f.widget = "yesno" if f.required else "tristate"
+            f.choices = [Choice(_TRUE, label(_("是"), lang)),
+                         Choice(_FALSE, label(_("否"), lang))]
+            if not f.required:
+                f.choices.append(Choice(_UNSURE, label(_("不确定"), lang)))
+            f.value = _UNSURE
         elif kind == "object" and s.get("properties"):
             f.widget = "fieldset"
             f.children = fields_from_schema(s, lang, countries=countries, ports=ports,
@@ -139,24 +151,39 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
     return out
 
 
+_TRUE, _FALSE, _UNSURE = "true", "false", ""
+_YES_WORDS = frozenset({"true", "on", "1", "yes"})  # "on": links made when these were checkboxes
+_NO_WORDS = frozenset({"false", "0", "no"})
+_YES_NO = ("yesno", "tristate")
+
+
+def _answer(raw: str | None) -> str:
+    """A yes/no input's value: ``true``, ``false`` or ``""`` (not sure / unanswered)."""
+    text = (raw or "").strip().lower()
+    return _TRUE if text in _YES_WORDS else _FALSE if text in _NO_WORDS else _UNSURE
+
+
 def fill(fields: list[FormField], form: Mapping[str, str]) -> None:
     """Put what the user typed back into the fields."""
     for f in fields:
         if f.widget == "fieldset":
             fill(f.children, form)
-        elif f.widget == "checkbox":
-            f.value = form.get(f.name) in ("on", "true", "1")
+        elif f.widget in _YES_NO:
+            f.value = _answer(form.get(f.name))
         else:
             f.value = form.get(f.name, "")
 
 
 def defaults(fields: list[FormField]) -> None:
-    """Fields' values from their schema defaults (an empty form)."""
+    """Fields' values from their schema defaults (an empty form). A yes/no fact is never
+    answered in advance: it stays unanswered, or "not sure"."""
     for f in fields:
         if f.widget == "fieldset":
             defaults(f.children)
+        elif f.widget in _YES_NO:
+            f.value = _UNSURE
         elif f.default is not None:
-            f.value = f.default if f.widget == "checkbox" else str(f.default)
+            f.value = str(f.default)
 
 
 def _convert(f: FormField, raw: str) -> Any:
@@ -220,11 +247,13 @@ def facts_from_form(fields: list[FormField], form: Mapping[str, str], lang: str,
         if f.widget == "fieldset":
             sub, sub_errors = facts_from_form(f.children, form, lang)
             errors.update(sub_errors)
-            if any(v not in (False, None, "", []) for v in sub.values()):
+            if any(v not in (None, "", []) for v in sub.values()):
                 facts[key] = sub
             continue
-        if f.widget == "checkbox":
-            facts[key] = form.get(f.name) in ("on", "true", "1")
+        if f.widget in _YES_NO:
+            answer = _answer(form.get(f.name))
+            if answer:  # "not sure" and unanswered leave the fact out, as in the API
+                facts[key] = answer == _TRUE
             continue
         raw = form.get(f.name, "")
         if not raw.strip():

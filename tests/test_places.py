@@ -383,6 +383,62 @@ def test_every_port_of_the_registry_resolves_back() -> None:
     assert lxa is not None and lxa.division == "540100"
 
 
+def test_lok_ma_chau_names_huanggang_and_futian_so_it_is_ambiguous() -> None:
+    """Hong Kong's Lok Ma Chau control point faces 皇岗; its Spur Line control point, 福田."""
+    ports = load_policy().table("ports")
+    for query in ("Lok Ma Chau", "落马洲", "落馬洲", "落馬洲口岸"):
+        with pytest.raises(FactsError) as err:
+            port(query, ports)
+        assert "皇岗口岸" in err.value.message and "福田口岸" in err.value.message, query
+    for query, expected in (("落馬洲支線", "futian"), ("Lok Ma Chau Spur Line", "futian"),
+                            ("落馬洲管制站", "huanggang"), ("皇崗", "huanggang")):
+        found = port(query, ports).value
+        assert found is not None and found.id == expected, query
+
+
+def test_no_other_name_of_the_registry_is_shared_by_two_ports() -> None:
+    ports = load_policy().table("ports")
+    shared = set()
+    for item in ports.items:
+        for name in (*item.get("names_zh", ()), *item.get("names_en", ())):
+            try:
+                found = port(name, ports).value
+            except FactsError as exc:
+                assert str(item["zh"]) in exc.message, name
+                shared.add(name)
+                continue
+            assert found is not None and found.id == item.key, (item.key, name)
+    assert shared == {"Lok Ma Chau", "落马洲", "落馬洲"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Hong Kong names of the Shenzhen crossings (traditional characters, control points)
+        ("羅湖", "luohu"), ("Lo Wu Control Point", "luohu"), ("深圳灣", "shenzhen-bay"),
+        ("文錦渡", "wenjindu"), ("Man Kam To", "wenjindu"), ("沙頭角", "shatoujiao"),
+        ("Sha Tau Kok", "shatoujiao"), ("香園圍", "liantang"), ("Heung Yuen Wai", "liantang"),
+        ("港珠澳大橋", "hzmb"), ("西九龍站", "west-kowloon"),
+        # Macau names of the Zhuhai crossings
+        ("關閘", "gongbei"), ("Portas do Cerco", "gongbei"), ("Border Gate", "gongbei"),
+        ("蓮花大橋", "hengqin"), ("Lotus Bridge", "hengqin"), ("青洲", "qingmao"),
+        ("粵澳新通道", "qingmao"), ("跨境工業區", "zhuao-industrial"),
+        # cruise terminals, by the name of the terminal
+        ("上海吴淞口国际邮轮港", "shanghai-seaport"), ("天津国际邮轮母港", "tianjin-seaport"),
+        ("深圳蛇口邮轮中心", "shekou"), ("太子湾邮轮母港", "shekou"),
+        ("厦门国际邮轮中心", "xiamen-seaport"), ("广州南沙国际邮轮母港", "nansha"),
+        ("青岛邮轮母港", "qingdao-seaport"), ("三亚凤凰岛国际邮轮港", "sanya-port"),
+        ("大连港国际邮轮中心", "dalian-seaport"), ("Wusongkou Cruise Port", "shanghai-seaport"),
+        # the open ports the issue found missing
+        ("青茂口岸", "qingmao"), ("LXA", "lxa"), ("拉萨贡嘎国际机场", "lxa"), ("HET", "het"),
+        ("呼和浩特白塔国际机场", "het"), ("JHG", "jhg"), ("版纳机场", "jhg"),
+    ],
+)
+def test_the_names_people_use_resolve_to_the_registry_port(query: str, expected: str) -> None:
+    found = port(query, load_policy().table("ports")).value
+    assert found is not None and found.listed and found.id == expected
+
+
 def test_the_exonym_table_is_cited_policy_data() -> None:
     table = load_policy().table("places.exonyms")
     assert len(table.items) < 80  # exceptions only, not a list of places

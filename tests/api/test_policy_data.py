@@ -100,8 +100,10 @@ def test_cities_carry_coordinates_and_the_stay_area(client: TestClient) -> None:
 def test_airports_24h_and_any_airport_by_iata(client: TestClient) -> None:
     assert len(items(client, "/v1/airports?as_of=2025-11-06")) == 19
     lhasa = client.get("/v1/airports/LXA?as_of=2025-11-06").json()
-    assert lhasa["listed"] is False and lhasa["registry_port"] is None
+    assert lhasa["listed"] is False and lhasa["registry_port"] == "lxa"  # open port, no 24h
     assert lhasa["name"].startswith("Lhasa")
+    arxan = client.get("/v1/airports/YIE?as_of=2025-11-06").json()  # not an open port
+    assert arxan["listed"] is False and arxan["registry_port"] is None
     tianjin_before = client.get("/v1/airports/tsn?as_of=2025-11-04").json()
     tianjin_after = client.get("/v1/airports/TSN?as_of=2025-11-05").json()
     assert tianjin_before["listed"] is False and tianjin_after["listed"] is True

@@ -107,3 +107,21 @@ def test_transport_number_follows_the_port_kind(kind: str, number: str, ok: bool
         with pytest.raises(CardInvalid) as info:
             parse_card(data, today=TODAY)
         assert info.value.errors[0].field == "transport_number"
+
+
+_TRANSPORT = {"air": "CA982", "rail": "G6501", "sea": "STAR VOYAGER", "land": None}
+
+
+def test_an_arrival_card_can_be_filed_at_every_open_port_of_the_registry() -> None:
+    """The card takes its ports from the ports registry (policy.table("ports"))."""
+    from churujing import load_policy
+
+    day = date(2025, 12, 1)
+    ports = load_policy().table("ports").active(day)
+    assert len(ports) > 200
+    for item in ports:
+        data = make_card(arrival_port=item.key, transport_number=_TRANSPORT[item["kind"]])
+        if data["transport_number"] is None:
+            data.pop("transport_number")
+        card = parse_card(data, today=TODAY, window_days=30)
+        assert card.public()["arrival_port"] == item.key

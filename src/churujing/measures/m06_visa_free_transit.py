@@ -412,6 +412,7 @@ _EXIT_PORT_UNKNOWN = Condition(
 _THIRD_COUNTRY_CACHE: dict[tuple[str, str], Condition] = {}
 
 
+
 def _third_country(origin: places.Country, dest: places.Country) -> Condition:
     """The route test (M06.2); depends only on the two places, so it is memoised."""
     key = (origin.code, dest.code)

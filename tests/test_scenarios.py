@@ -54,6 +54,11 @@ def test_scenario(measure: str, case: dict[str, Any]) -> None:
         with pytest.raises(FactsError) as info:
             m.check(case["facts"], as_of)
         assert info.value.field == expect["error"]["field"]
+        for lang in ("zh", "en"):  # the message names each candidate, in both languages
+            for word in expect["error"].get(f"mentions_{lang}", ()):
+                assert word in info.value.message_in(lang), info.value.message_in(lang)
+        if "errors" in expect:  # every invalid field, in order
+            assert [e.field for e in info.value.invalid_fields] == expect["errors"]
         return
     decision = m.check(case["facts"], as_of)
     out = decision.to_dict()
@@ -66,7 +71,10 @@ def test_scenario(measure: str, case: dict[str, Any]) -> None:
     if "details" in expect:
         _subset(expect["details"], out["details"], "details")
     if "warnings" in expect:
-        assert len(out["warnings"]) == expect["warnings"], out["warnings"]
+        if isinstance(expect["warnings"], int):
+            assert len(out["warnings"]) == expect["warnings"], out["warnings"]
+        else:  # each warning by code and field (a subset of its JSON)
+            _subset(expect["warnings"], out["warnings"], "warnings")
     for c in out["conditions"]:
         clause(c["clause"])  # every condition cites a real clause
         assert c["zh"] and c["en"] and c["zh"] != c["en"], c

@@ -179,18 +179,22 @@ def ref_fields(model: type[Any]) -> tuple[tuple[str, Ref, bool], ...]:
     """The facts of ``model`` that name places: (name, its Ref, whether it is a list)."""
     out: list[tuple[str, Ref, bool]] = []
     for name, info in model.model_fields.items():
-        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        ref = _ref_of(info.metadata)
         if ref is not None:
             out.append((name, ref, False))
             continue
-        for arg in _args(info.annotation):
-            if typing.get_origin(arg) is list:
-                inner = typing.get_args(arg)[0]
-                found = next((m for m in getattr(inner, "__metadata__", ()) if isinstance(
-                    m, Ref)), None)
-                if found is not None:
-                    out.append((name, found, True))
+        for arg in _args(info.annotation):  # Optional[Annotated[..., Ref]], list[...]
+            is_list = typing.get_origin(arg) is list
+            inner = typing.get_args(arg)[0] if is_list else arg
+            found = _ref_of(getattr(inner, "__metadata__", ()))
+            if found is not None:
+                out.append((name, found, is_list))
+                break
     return tuple(out)
+
+
+def _ref_of(metadata: Any) -> Ref | None:
+    return next((m for m in metadata if isinstance(m, Ref)), None)
 
 
 def _args(annotation: Any) -> tuple[Any, ...]:
@@ -224,7 +228,7 @@ def notices(facts: Any) -> tuple[Notice, ...]:
         value = getattr(facts, name, None)
         if value is None:
             continue
-        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        ref = _ref_of(info.metadata)
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for n, item in items:
             if not isinstance(item, places.Resolved):

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from churujing import Decision, FactsError, get_measure
 from churujing.batch.engine import Checker
+from churujing.decision import Notice
 
 
 def compare(
@@ -39,4 +40,17 @@ def compare(
         assert a["first_unmet"] == (unmet[0].code if unmet else None), (facts, a)
         assert a["first_unmet_clause"] == (unmet[0].clause if unmet else None), (facts, a)
         assert a["unmet"] == [c.code for c in unmet], (facts, a)
+        assert a["warnings"] == name_warnings(d), (facts, a)
         details(a, d)
+
+
+def name_warnings(d: Decision) -> list[str]:
+    """The single path's warnings on names as the batch's ``warnings`` column gives them:
+    ``field:code``, a list's items under the list's name, each once, in the facts' order."""
+    out: list[str] = []
+    for w in d.warnings:
+        if isinstance(w, Notice) and w.code in ("not_recognised", "read_as_country"):
+            tag = f"{w.field.split('.')[0]}:{w.code}"
+            if tag not in out:
+                out.append(tag)
+    return out

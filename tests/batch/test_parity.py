@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from batch_parity import name_warnings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,15 +30,19 @@ EDGE_DAYS = [date(2024, 12, 17), date(2025, 6, 12), date(2025, 11, 5), date(2025
              date(2025, 1, 31), date(2025, 11, 30), date(2024, 2, 29), date(2025, 12, 31)]
 NATIONALITIES = ["DE", "DEU", "Germany", "德国", " de ", "IN", "IND", "中国", "CN", "HK", "香港",
                  "Indonesia", "印度尼西亚", "Germny", "US", "FR", "TW", "Korea", "KR", "xx", "",
-                 "Taiwan", "RU", "Atlantis"]
+                 "Taiwan", "RU", "Atlantis", "马耳他", "波黑", "Deutschland", "FRA", "馬爾他",
+                 "Türkiye", "UAE", "阿联酋"]
 PORTS = ["PVG", "pvg", "PEK", "琶洲", "Pazhou ferry terminal", "West Kowloon", "LXA",
          "Atlantis Harbour", "CAN", "深圳湾", "五通码头", "港珠澳大桥", "Hengqin", "SZX", "JFK",
          " SHA", "URC", "上海浦东国际机场口岸", ""]
-PLACES = ["US", "JP", "SG", "HK", "MO", "Macau", "香港", "CN", "中国", "DE", "Germny", "Korea"]
+PLACES = ["US", "JP", "SG", "HK", "MO", "Macau", "香港", "CN", "中国", "DE", "Germny", "Korea",
+          "FRA", "AUS", "NRT", "ICN", "Tokyo", "东京", "PVG", "Frankfurt am Main", "Atlantis"]
 PURPOSES = ["tourism", "business", "visit", "family", "work", "study", "journalism", "other",
             "holiday", " tourism", "Tourism"]
 AREAS = ["Chengdu", "西双版纳", "Xi'an", "北京", "四川", "Lhasa", "Nowhere", "上海", "广东",
-         "Fuzhou", "110000", "吉林", ""]
+         "Fuzhou", "110000", "吉林", "", "江阴", "310115", "五指山", "潜江", "Suzhou",
+         "Suzhou, Jiangsu", "苏州（江苏）", "九寨沟县", "鼓楼区", "Yangshuo County",
+         "江苏省苏州市吴中区", "Jiangyin", "香格里拉"]
 ZONES = [None, BEIJING, UTC, timezone(timedelta(hours=1)),
          timezone(timedelta(hours=-5)), timezone(timedelta(hours=14)),
          timezone(timedelta(hours=5, minutes=30))]
@@ -167,6 +172,7 @@ def _compare(rows_facts: list[dict[str, Any]], table: pa.Table, as_of: date | No
         assert a["first_unmet"] == (unmet[0].code if unmet else None), (facts, a)
         assert a["first_unmet_clause"] == (unmet[0].clause if unmet else None), (facts, a)
         assert a["unmet"] == [c.code for c in unmet], (facts, a)
+        assert a["warnings"] == name_warnings(d), (facts, a)
         expected = d.details.get("stay_deadline")
         got = a["stay_deadline"]
         if expected is None:

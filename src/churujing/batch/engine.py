@@ -567,7 +567,9 @@ class Checker:
             else:
                 parts.append(pl.concat_list(mapped).list.drop_nulls())
         if parts:
-            out = frame.select(pl.concat_list(parts).alias("warnings"))["warnings"]
+            empty = pl.lit([], dtype=pl.List(pl.String()))
+            out = frame.select(pl.concat_list([p.fill_null(empty) for p in parts])
+                               .alias("warnings"))["warnings"]
         else:
             out = pl.Series("warnings", [[]] * table.num_rows, dtype=pl.List(pl.String()))
         if rejected:

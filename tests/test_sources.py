@@ -31,11 +31,9 @@ PUBLISHERS: Publishers = POLICY.publishers
 DATA_FILES = sorted(f.relative_to(ROOT).as_posix() for f in ROOT.rglob("*.yaml")
                     if f.name != PUBLISHERS_FILE)
 
-#: ports.yaml is re-sourced on another branch; strict, so that the mark must go once it is.
-PENDING = {"ports.yaml": "ports.yaml still cites www.hacos.cn and xingfushuangcheng.com "
-                         "(re-sourced on another branch)",
-           "m01/free_trade_zones.yaml": "the zones' areas cite notices by number (re-sourced "
-                                        "next)"}
+#: Files whose citations are still being re-sourced (xfail, strict: the mark must go once
+#: they pass). None at present.
+PENDING: dict[str, str] = {}
 
 
 def _param(rel: str) -> object:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, WithJsonSchema
 
 from churujing.decision import Notice, Text
-from churujing.errors import FactsError
+from churujing.errors import AmbiguousName, FactsError
 from churujing.i18n import T
-from churujing.refs import notices
+from churujing.refs import AMBIGUOUS, notices
 
 if TYPE_CHECKING:
     from churujing.policy import Policy
@@ -189,18 +189,24 @@ def parse_facts(model: type[M], data: Any, *,
     try:
         facts = model.model_validate(data, context=_policy_context(policy))
     except ValidationError as exc:
-        errors = []
+        errors: list[FactsError] = []
         for err in exc.errors():
             text = _text(err)
-            field = _loc(err["loc"]) or str((err.get("ctx") or {}).get("field", ""))
-            errors.append(FactsError(text.en, field=field, text=text))
+            ctx = err.get("ctx") or {}
+            field = _loc(err["loc"]) or str(ctx.get("field", ""))
+            if err.get("type") == AMBIGUOUS:
+                errors.append(AmbiguousName(text.en, field=field, text=text,
+                                            query=str(err.get("input", "")),
+                                            candidates=tuple(ctx.get("candidates", ()))))
+            else:
+                errors.append(FactsError(text.en, field=field, text=text))
         seen = {e.field for e in errors}
         for field, text in model.missing_together(data):
             if field not in seen:
                 errors.append(FactsError(text.en, field=field, text=text))
         first = errors[0]
-        raise FactsError(first.message, field=first.field, text=first.message_text,
-                         errors=tuple(errors)) from None
+        first.invalid_fields = tuple(errors)
+        raise first from None
     warnings: list[Text] = list(notices(facts))
     known = set(model.model_fields)
     aliases = {f.alias for f in model.model_fields.values() if f.alias}

@@ -243,8 +243,8 @@ def _norm(text: str) -> str:
 class _Index(Generic[P]):
     """Normalised name -> places, by tier (0 codes, 1 full names, 2 short names)."""
 
-    __slots__ = ("_best", "_choices", "_display", "_entries", "_fast", "_memo", "_prefer",
-                 "_where")
+    __slots__ = ("_best", "_choices", "_display", "_entries", "_example", "_fast", "_memo",
+                 "_prefer", "_where")
 
     _MEMO_MAX = 65536
 
@@ -253,9 +253,11 @@ class _Index(Generic[P]):
         display: Callable[[P], str],
         prefer: Callable[[tuple[P, ...]], tuple[P, ...]] | None = None,
         where: Callable[[P], Text] | None = None,
+        example: Callable[[P], Text] | None = None,
     ) -> None:
         self._display = display
         self._where = where or (lambda p: Text(display(p), display(p)))
+        self._example = example  # how to write a candidate so that it is one place
         self._prefer = prefer
         self._entries: dict[str, dict[P, int]] = {}
         self._best: dict[str, tuple[P, ...]] = {}  # key -> the places of its best tier
@@ -344,9 +346,16 @@ class _Index(Generic[P]):
         """The error for a name that fits ``cands``: each listed with where it lies."""
         from churujing.i18n import T
 
-        where = sorted((self._where(c) for c in cands), key=lambda t: t.en)
-        text = T("“{query}”有多种可能：{candidates}。请写明是哪一个（例如加上所在省份）。",
-                 query=query, candidates=Text.join(where, zh_sep="；", en_sep="; "))
+        ordered = sorted(cands, key=lambda c: self._where(c).en)
+        where = [self._where(c) for c in ordered]
+        listed = Text.join(where, zh_sep="；", en_sep="; ")
+        example = self._example(ordered[0]) if self._example is not None else None
+        if example is not None:
+            text = T("“{query}”有多种可能：{candidates}。请写明是哪一个，例如“{example}”。",
+                     query=query, candidates=listed, example=example)
+        else:
+            text = T("“{query}”有多种可能：{candidates}。请写明是哪一个。",
+                     query=query, candidates=listed)
         return AmbiguousName(text.en, text=text, query=query, candidates=tuple(where))
 
     def remember(self, query: str, result: Resolved[P]) -> Resolved[P]:
@@ -720,7 +729,14 @@ def _build_divisions(to_pinyin: Pinyin) -> _Divisions:
     divisions = located
     by_code = {d.code: d for d in divisions}
 
-    index: _Index[Division] = _Index(lambda d: d.label, _prefer_higher, lambda d: d.located)
+    def example(d: Division) -> Text:  # 苏州（江苏） / Suzhou, Jiangsu
+        if d.level == "province":
+            return Text(d.zh, d.short_en)
+        up = by_code[d.prefecture if d.prefecture not in (d.code, d.province) else d.province]
+        return Text(f"{d.short_zh}（{up.short_zh}）", f"{d.short_en}, {up.short_en}")
+
+    index: _Index[Division] = _Index(lambda d: d.label, _prefer_higher, lambda d: d.located,
+                                     example)
     for d in divisions:
         index.add(d, 0, d.code)
         index.add(d, 1, d.zh, d.en)
@@ -1203,11 +1219,19 @@ def _code(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _port_where(p: Port) -> Text:
+    """A port with the city it lies in: "福田口岸, 深圳市" / "Futian Port, Shenzhen (福田口岸)"."""
+    city = _division_data().by_code.get(p.division) if p.division else None
+    if city is None:
+        return Text(p.zh or p.label, p.label)
+    return Text(f"{p.zh}, {city.zh}", f"{p.en or p.zh}, {city.short_en} ({p.zh})")
+
+
 def _port_index(table: Table) -> _Index[Port]:
     index = _port_indexes.get(table)
     if index is not None:
         return index
-    index = _Index(lambda p: p.label)
+    index = _Index(lambda p: p.label, where=_port_where)
     fast: list[tuple[str, Port]] = []
     for item in table.items:
         a = item.attrs

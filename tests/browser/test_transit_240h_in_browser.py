@@ -25,12 +25,12 @@ def fill_trip(page: Page) -> None:
     page.fill("#f-passport_expiry", "2027-06-30")
     page.fill("#f-entry_port", "PVG")
     page.fill("#f-entry_time", "2025-11-10T14:30")
-    page.select_option("#f-origin", "US")
-    page.select_option("#f-destination", "JP")
+    page.fill("#f-origin", "US")
+    page.fill("#f-destination", "Tokyo")
     page.fill("#f-departure_time", "2025-11-18T10:00")
     page.check("#f-onward_ticket-true")
     page.select_option("#f-purpose", "tourism")
-    page.fill("#f-visit_areas", "上海, 苏州")
+    page.fill("#f-visit_areas", "上海, 苏州, 江阴")
 
 
 def test_fill_submit_read_the_verdict_and_deadline_then_switch_to_english(
@@ -73,7 +73,7 @@ def test_fill_submit_read_the_verdict_and_deadline_then_switch_to_english(
 def test_a_refusal_says_what_would_change_it(page: Page, base_url: str) -> None:
     page.goto(base_url + PAGE)
     fill_trip(page)
-    page.select_option("#f-destination", "US")  # back where the journey came from
+    page.fill("#f-destination", "US")  # back where the journey came from
     page.click("#submit")
     expect(page.locator("#verdict")).to_have_text("您不符合条件")
     unmet = page.locator(".conditions li.unmet")
@@ -127,3 +127,27 @@ def test_the_page_fits_a_phone(page: Page, base_url: str) -> None:
     expect(page.locator("#verdict")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+
+
+def test_the_hints_work_as_typed_and_a_homonym_fails_on_its_own_field(
+    page: Page, base_url: str, screenshots: Path,
+) -> None:
+    """The English hint's own example ("Suzhou, Jiangsu") is one place; a bare "Suzhou" is an
+    error next to the places to visit, naming both Suzhous with their provinces (issue 10)."""
+    page.goto(base_url + PAGE + "?lang=en")
+    fill_trip(page)
+    page.fill("#f-origin", "FRA")  # a country's alpha-3 that is also Frankfurt's airport
+    page.fill("#f-visit_areas", "Shanghai, Suzhou, Jiangsu, Jiangyin, Hangzhou")
+    page.click("#submit")
+    expect(page.locator("#verdict")).to_have_text("You are eligible")
+    expect(page.locator("#answer")).to_contain_text("Frankfurt")  # the warning on origin
+
+    page.fill("#f-visit_areas", "Shanghai, Suzhou")
+    page.click("#submit")
+    expect(page.locator("#answer")).to_have_count(0)
+    error = page.locator(".field[data-field=visit_areas] .error")
+    expect(error).to_contain_text("Suzhou, Jiangsu")
+    expect(error).to_contain_text("Suzhou, Anhui")
+    expect(page.locator("#form-error")).to_have_count(0)  # never above the form
+    page.screenshot(path=str(screenshots / "visa-free-transit-240h-homonym-en.png"),
+                    full_page=True)

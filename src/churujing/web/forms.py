@@ -27,7 +27,9 @@ from churujing.web.labels import FACTS, HINTS, VALUES, _
 
 __all__ = ["Choice", "FormField", "facts_from_form", "fields_from_schema", "label"]
 
-_COUNTRY_FACTS = ("nationality", "origin", "destination")
+_COUNTRY_FACTS = ("nationality",)
+# facts naming a place abroad: typed (a country, an airport code, a city), countries suggested
+_PLACE_FACTS = ("origin", "destination")
 _SPLIT = re.compile(r"[,，、;；\n]+")
 
 
@@ -143,6 +145,9 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
             f.widget = "datetime"
         elif key in _COUNTRY_FACTS and countries:
             f.widget = "select"
+            f.choices = countries
+        elif key in _PLACE_FACTS and countries:
+            f.widget = "port"  # a text input with suggestions
             f.choices = countries
         elif (key.endswith("port") or key == "airport") and ports is not None:
             f.widget = "port"

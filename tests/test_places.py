@@ -559,3 +559,123 @@ def test_a_fresh_process_spells_divisions_as_pypinyin_does_without_importing_it(
     assert runs[0].startswith("False ")  # the table answered
     assert runs[1].startswith("True ")
     assert runs[0].removeprefix("False ") == runs[1].removeprefix("True ")
+
+
+# --------------------------------------------------------------------------- issue 10: names
+
+
+def test_every_country_name_annex_1_prints_resolves_to_its_listed_country() -> None:
+    """A1.1 prints 55 countries' Chinese names (波黑, 马耳他, 阿联酋…): each resolves, to a
+    country of m06.nationalities, and none twice."""
+    from churujing.law import clause
+    from churujing.policy import load_policy
+
+    listed = {item.key for item in load_policy().table("m06.nationalities")}
+    names = [n for cid in ("A1.1.1", "A1.1.2", "A1.1.3", "A1.1.4")
+             for n in clause(cid).extra["countries_zh"]]
+    assert len(names) == 55
+    found = {n: country(n).value for n in names}
+    assert all(found.values()), [n for n, c in found.items() if c is None]
+    codes = [c.code for c in found.values() if c is not None]
+    assert len(set(codes)) == 55 and set(codes) <= listed
+
+
+@pytest.mark.parametrize(("name", "code", "zh"), [
+    ("马耳他", "MT", "马耳他"), ("马尔他", None, None), ("波黑", "BA", "波斯尼亚和黑塞哥维那"),
+    ("柬埔寨", "KH", "柬埔寨"), ("吉尔吉斯斯坦", "KG", "吉尔吉斯斯坦"), ("孟加拉国", "BD", "孟加拉国"),
+    ("阿联酋", "AE", "阿拉伯联合酋长国"), ("UAE", "AE", None), ("South Korea", "KR", "韩国"),
+    ("Russia", "RU", "俄罗斯"), ("Czechia", "CZ", "捷克"), ("Türkiye", "TR", "土耳其"),
+    ("Turkey", "TR", None), ("Deutschland", "DE", "德国"), ("España", "ES", None),
+    ("日本", "JP", "日本"), ("馬爾他", "MT", None), ("香港", "HK", "香港"), ("澳門", "MO", "澳门"),
+])
+def test_countries_resolve_by_cldr_names_endonyms_and_short_forms(
+    name: str, code: str | None, zh: str | None,
+) -> None:
+    """CLDR's names through Babel (not pycountry's zh_CN catalogue, which misspells several:
+    马尔他 is no name of Malta here), the announcement's and official short forms, endonyms;
+    answers print the standard Chinese name."""
+    found = country(name).value
+    assert (found.code if found else None) == code
+    if zh is not None:
+        assert found is not None and found.zh == zh
+
+
+@pytest.mark.parametrize(("name", "code", "level", "prefecture"), [
+    ("潜江", "429005", "county", "429005"),  # a county-level city Hubei administers directly
+    ("济源", "419001", "county", "419001"),
+    ("五指山", "469001", "county", "469001"),
+    ("310115", "310115", "county", "310000"),  # a municipality's district
+    ("Jiangyin", "320281", "county", "320200"),
+    ("Yangshuo County", "450321", "county", "450300"),
+    ("江苏省苏州市吴中区", "320506", "county", "320500"),
+    ("北京市朝阳区", "110105", "county", "110000"),
+    ("Suzhou, Jiangsu", "320500", "prefecture", "320500"),
+    ("Suzhou (Anhui)", "341300", "prefecture", "341300"),
+    ("苏州（江苏）", "320500", "prefecture", "320500"),
+    ("吴中区, 苏州", "320506", "county", "320500"),
+    ("海南", "460000", "province", "460000"),  # the highest level of a shared name
+    ("朝阳", "211300", "prefecture", "211300"),
+    ("吉林市", "220200", "prefecture", "220200"),
+])
+def test_divisions_resolve_at_every_level_with_where_they_lie(
+    name: str, code: str, level: str, prefecture: str,
+) -> None:
+    d = division(name).value
+    assert d is not None, name
+    assert (d.code, d.level, d.prefecture) == (code, level, prefecture)
+
+
+@pytest.mark.parametrize(("name", "zh", "en"), [
+    ("Suzhou", ["苏州市, 江苏省", "宿州市, 安徽省"], ["Suzhou, Jiangsu", "Suzhou, Anhui"]),
+    ("Fuzhou", ["福州市, 福建省", "抚州市, 江西省"], ["Fuzhou, Fujian", "Fuzhou, Jiangxi"]),
+    ("Taizhou", ["泰州市, 江苏省", "台州市, 浙江省"], ["Taizhou, Jiangsu", "Taizhou, Zhejiang"]),
+    ("Yichun", ["伊春市, 黑龙江省", "宜春市, 江西省"], ["Yichun, Heilongjiang", "Yichun, Jiangxi"]),
+    ("鼓楼区", ["鼓楼区, 南京市, 江苏省", "鼓楼区, 福州市, 福建省"], ["Gulou, Nanjing, Jiangsu"]),
+])
+def test_a_bare_homonym_lists_each_candidate_with_where_it_lies(
+    name: str, zh: list[str], en: list[str],
+) -> None:
+    from churujing.errors import AmbiguousName
+
+    with pytest.raises(AmbiguousName) as err:
+        division(name)
+    for text in zh:
+        assert text in err.value.message_in("zh")
+    for text in en:
+        assert text in err.value.message_in("en")
+    # only the candidates of the highest level ("Suzhou" is not also 肃州区, a district)
+    assert all("肃州区" not in c.zh for c in err.value.candidates)
+
+
+@pytest.mark.parametrize(("name", "code", "via", "warned"), [
+    ("NRT", "JP", "NRT", False), ("ICN", "KR", "ICN", False), ("Tokyo", "JP", "Tokyo", False),
+    ("东京", "JP", "东京", False), ("FRA", "FR", "", True), ("AUS", "AU", "", True),
+    ("HKG", "HK", "", False), ("PVG", "CN", "PVG", False), ("Deutschland", "DE", "", False),
+])
+def test_places_abroad_are_countries_airports_or_cities(
+    name: str, code: str, via: str, warned: bool,
+) -> None:
+    from churujing.places import place_abroad
+
+    found = place_abroad(name, field="origin")
+    assert found.value is not None and found.value.code == code
+    assert found.via == via
+    assert (found.note is not None) is warned
+    if warned:
+        assert "origin_airport" in found.note.en  # type: ignore[union-attr]
+
+
+def test_the_shipped_cldr_names_are_what_babel_answers() -> None:
+    """``_cldr_territories.json`` is Babel's answer for the Babel installed (a fresh build
+    from Babel equals it): rebuild it with ``_write_cldr_table`` after upgrading Babel."""
+    import json
+    from importlib.resources import files
+
+    import pycountry
+
+    from churujing.places import _cldr_from_babel
+
+    shipped = json.loads((files("churujing") / "_cldr_territories.json").read_text("utf-8"))
+    fresh = _cldr_from_babel(sorted(str(c.alpha_2) for c in pycountry.countries))
+    for key in ("babel", "zh", "zh_Hant", "en", "own"):
+        assert shipped[key] == fresh[key], key

@@ -1,0 +1,58 @@
+"""Each measure declares its conditions once (churujing.conditions): the law beside each
+condition is the clause's own words, and answers report the declared conditions in order."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from churujing.conditions import Conditions, Spec
+from churujing.law import clause
+from churujing.measures import MEASURES
+from tests.test_scenarios import SCENARIOS
+
+DECLARED = {mid: m.module.CONDITIONS for mid, m in MEASURES.items()
+            if isinstance(getattr(m.module, "CONDITIONS", None), Conditions)}
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_a_declaration_refuses_a_condition_declared_twice() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        Conditions(Spec("a", "M01", "x"), Spec("a", "M01", "y"))
+
+
+def test_a_condition_without_a_fallback_has_no_unrecognised_text() -> None:
+    with pytest.raises(ValueError, match="reads no name"):
+        Spec("a", "M01", "x").unrecognised()
+
+
+@pytest.mark.parametrize("measure", sorted(DECLARED))
+def test_each_condition_quotes_its_clause(measure: str) -> None:
+    for spec in DECLARED[measure]:
+        words = _flat(clause(spec.clause).text.zh)
+        assert spec.law and _flat(spec.law) in words, (spec.code, spec.clause, spec.law)
+
+
+def _cases() -> list[Any]:
+    out = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if doc["measure"] in DECLARED:
+            out += [pytest.param(doc["measure"], c, id=f"{path.stem}: {c['name']}")
+                    for c in doc["cases"] if "error" not in c["expect"]]
+    return out
+
+
+@pytest.mark.parametrize(("measure", "case"), _cases())
+def test_answers_report_the_declared_conditions_in_order(measure: str, case: Any) -> None:
+    decision = MEASURES[measure].check(case["facts"])
+    codes = [c.code for c in decision.conditions]
+    declared = DECLARED[measure].codes
+    assert set(codes) <= set(declared), set(codes) - set(declared)
+    assert codes == [c for c in declared if c in codes]

@@ -4,6 +4,7 @@ condition is the clause's own words, and answers report the declared conditions 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ import yaml
 from churujing.conditions import Conditions, Spec
 from churujing.law import clause
 from churujing.measures import MEASURES
-from tests.test_scenarios import SCENARIOS
+
+SCENARIOS = Path(__file__).parent / "scenarios"
 
 DECLARED = {mid: m.module.CONDITIONS for mid, m in MEASURES.items()
             if isinstance(getattr(m.module, "CONDITIONS", None), Conditions)}

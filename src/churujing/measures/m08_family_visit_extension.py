@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field
 
 from churujing import places
 from churujing.calendar import Calendar, calendar
-from churujing.decision import Condition, Decision, Text
+from churujing.decision import Condition, Decision, Notice, Text
 from churujing.errors import DataError, FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
@@ -317,7 +317,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                 "须待{publisher}公布{years}年节假日安排后方可确定：答复取决于{days}等日期是放假"
                 "还是上班", publisher=cal.publisher, years=_years(pending),
                 days=[d.isoformat() for d in unsettled[:3]] if unsettled else "—")
-        warnings.append(reason)
+        warnings.append(Notice.of(reason, code="provisional" if decided else "undecided",
+                                  field="filing_date"))
         provisional = {
             "decided": decided,
             "years": pending,
@@ -337,9 +338,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         for label, when in ((T("提交日"), facts.filing_date), (T("最迟提交日"), latest)):
             if local.covers(when) and local.status(when) == "rest":
                 reason = local.reason(when) or Text("", "")
-                warnings.append(T(
+                warnings.append(Notice.of(T(
                     "{label}{day}在{region}不是工作日（{reason}），受理机构可能不办公",
-                    label=label, day=when.isoformat(), region=region, reason=reason))
+                    label=label, day=when.isoformat(), region=region, reason=reason),
+                    code="not_working_day", field="filing_date"))
                 break
 
     if chosen_by == "default":
@@ -352,8 +354,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "（最后一日不计入）须有不少于{min}个工作日；最迟提交日即逗留期最后一日之前的第{min}个"
         "工作日", min=min_days)
     details: dict[str, Any] = {
-        "latest_filing_date": latest,
-        "working_days_before_expiry": left,
+        # undecided: no single value (the range is in ``provisional``)
+        "latest_filing_date": latest if decided else None,
+        "working_days_before_expiry": left if decided else None,
         "min_working_days": min_days,
         "channel": channel.to_dict() if channel else None,
         "calendar": {

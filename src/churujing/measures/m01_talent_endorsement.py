@@ -29,7 +29,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
 from churujing.refs import CityName
@@ -238,7 +238,7 @@ def _areas_where(areas: Iterable[Mapping[str, Any]]) -> Text:
 
 
 def _group(policy: Policy, item: Item, day: Day) -> Mapping[str, Any] | None:
-    groups = policy.value("m01.region_groups", day) or {}
+    groups = required(policy, "m01.region_groups", day)
     group = groups.get(item["group"])
     return group if isinstance(group, Mapping) else None
 
@@ -460,15 +460,15 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "未持有人才证明（须由人才主管部门、符合条件的用人单位等出具）")))
 
     # --- details --------------------------------------------------------------------------
-    validity: Mapping[str, Any] = pol.value("m01.validity_years", day) or {}
-    years = validity.get(facts.talent_category)
+    validity: Mapping[str, Any] | None = pol.value("m01.validity_years", day)  # none before 2023
+    years = validity.get(facts.talent_category) if validity is not None else None
     route = "general"
     if hetao and not (facts.talent_certificate and years is not None and years > hetao_years):
         years, route = hetao_years, "hetao"
     eligible = all(c.met for c in conditions)
     apply_where: Text | None = None
     if eligible and city is not None:
-        where = (pol.value("m01.apply_where", day) or {}).get(facts.talent_category)
+        where = required(pol, "m01.apply_where", day).get(facts.talent_category)
         if route == "hetao":
             apply_where = T("经河套合作区深圳园区管理部门备案后，向公安机关出入境管理机构申请")
         elif where == "region" and scope is not None:

@@ -20,9 +20,10 @@ from pydantic import Field
 
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
+from churujing.errors import DataError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName
 
@@ -130,7 +131,17 @@ def _rule(policy: Policy, name: str, day: Day) -> Any:
     """
     param = policy.param(name)
     found = param.at(day)
-    return (found or param.values[0]).value
+    value = (found or param.values[0]).value
+    if value is None:
+        raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
+    return value
+
+
+def _either(texts: Sequence[Text]) -> Text:
+    """换发、补发 / renewal and replacement."""
+    en = [t.en for t in texts]
+    return Text("、".join(t.zh for t in texts),
+                " and ".join([", ".join(en[:-1]), en[-1]] if len(en) > 2 else en))
 
 
 def _label(labels: Mapping[str, Text], code: str) -> Text:
@@ -219,7 +230,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "未满{min}周岁（{age}岁）", min=min_age, age=facts.age)))
 
     # --- not_state_functionary, not_active_military (M07.1) ----------------------------------
-    excluded: Sequence[str] = _rule(pol, "m07.excluded", day) or ()
+    excluded: Sequence[str] = _rule(pol, "m07.excluded", day)
     if "state_functionary" in excluded and facts.state_functionary:
         conditions.append(_FUNCTIONARY(False, T(
             "登记备案的国家工作人员不适用网上办理")))
@@ -233,7 +244,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         conditions.append(_MILITARY(True, T("不是现役军人")))
 
     # --- document (M07.1) ----------------------------------------------------------------------
-    documents: Sequence[str] = _rule(pol, "m07.documents", day) or ()
+    documents: Sequence[str] = _rule(pol, "m07.documents", day)
     doc = _label(_DOCUMENTS, facts.document)
     if facts.document in documents:
         conditions.append(_DOCUMENT(True, T(
@@ -243,7 +254,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "{document}在该日不能网上换发补发", document=doc)))
 
     # --- application (M07.1) -------------------------------------------------------------------
-    applications: Sequence[str] = _rule(pol, "m07.applications", day) or ()
+    applications: Sequence[str] = _rule(pol, "m07.applications", day)
     kind = _label(_APPLICATIONS, facts.application)
     online_kind = facts.application in applications
     if online_kind:
@@ -251,10 +262,11 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "申请种类：{kind}", kind=kind)))
     else:
         conditions.append(_APPLICATION(False, T(
-            "{kind}不能网上办理，只有换发、补发可以", kind=kind)))
+            "{kind}不能网上办理，只有{online}可以", kind=kind,
+            online=_either([_label(_APPLICATIONS, a) for a in applications]))))
 
     # --- reason (the qualifying situations; facts §1) -------------------------------------------
-    situations: Mapping[str, str] = _rule(pol, "m07.qualifying_situations", day) or {}
+    situations: Mapping[str, str] = _rule(pol, "m07.qualifying_situations", day)
     listed = Text.join([_label(_REASONS, r) for r in situations])
     if not online_kind:
         conditions.append(_REASON(False, T(
@@ -305,14 +317,14 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "此前未采集指纹，须到出入境窗口采集")))
 
     eligible = all(c.met for c in conditions)
-    channels: Sequence[Mapping[str, Any]] = pol.value("m07.channels", day) or ()
+    channels: Sequence[Mapping[str, Any]] = required(pol, "m07.channels", day) if eligible else ()
     details: dict[str, Any] = {
         "channels": [
             {"code": c["code"], "zh": c["zh"], "en": c["en"], **({"url": c["url"]} if
                                                                    c.get("url") else {})}
             for c in channels
-        ] if eligible else [],
-        "processing_working_days": pol.value("m07.processing_working_days", day)
+        ],
+        "processing_working_days": required(pol, "m07.processing_working_days", day)
         if eligible else None,
         "pilot_cities": count,
         "instead": None if eligible else T(

@@ -66,3 +66,17 @@ def test_an_unrecognised_name_fills_the_fallback_text() -> None:
     condition = spec.unrecognised(query="Atlantis")
     assert (condition.code, condition.clause, condition.met) == ("port", "M09.1", False)
     assert condition.text.zh == "未能识别口岸“Atlantis”"
+
+
+ARCHITECTURE = Path(__file__).parents[1] / "docs" / "ARCHITECTURE.md"
+
+
+@pytest.mark.parametrize("measure", sorted(DECLARED))
+def test_each_condition_code_is_in_the_vocabulary_of_the_architecture(measure: str) -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \|[^|]*\| ([^|]*) \|$",
+                                                        text, re.M)}
+    clause_id = MEASURES[measure].clause
+    for code in DECLARED[measure].codes:
+        assert code in rows, f"{code} ({measure}) is not in docs/ARCHITECTURE.md's codes"
+        assert clause_id in rows[code].split(", "), (code, clause_id, rows[code])

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from churujing.decision import Condition, Text
 
@@ -45,11 +46,13 @@ class Spec:
         declared one applies (a listed port's own row of annex 2)."""
         return Condition(self.code, clause or self.clause, met, text)
 
-    def unrecognised(self) -> Condition:
-        """The condition unmet because a name it reads matched nothing (its fallback)."""
+    def unrecognised(self, **params: Any) -> Condition:
+        """The condition unmet because a name it reads matched nothing (its fallback);
+        ``params`` fill the placeholders of ``unknown`` (the name as given: ``query=``)."""
         if self.unknown is None:
             raise ValueError(f"condition {self.code!r} reads no name that can be unknown")
-        return Condition(self.code, self.clause, False, self.unknown)
+        text = Text(self.unknown.zh, params=params) if params else self.unknown
+        return Condition(self.code, self.clause, False, text)
 
 
 class Conditions:

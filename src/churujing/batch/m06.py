@@ -28,6 +28,7 @@ from churujing.batch.tables import (
     EPOCH,
     INVALID,
     MASK,
+    NONE_UNMET,
     Answers,
     Epochs,
     FieldCheck,
@@ -66,7 +67,6 @@ _BEIJING_US = 8 * _US_PER_HOUR
 # A manifest names each end of the journey in its own column (a country, an airport's
 # IATA code or a city: the same reading as the single path's); *_airport columns are not read.
 _ENDS = ("origin", "destination")
-
 
 
 def _value(resolved: places.Resolved[Any]) -> Any:
@@ -111,7 +111,8 @@ class Rule:
         self.clause_dtype = pl.Enum(self.clauses)
         #: the clause of the first unmet condition when it does not depend on the data
         self._declared = declared_clauses(_C, self.clauses)
-        self._constant_clause = np.array(self._declared + [0] * (256 - len(_C)), np.uint8)
+        self._constant_clause = np.array(self._declared + [0] * (NONE_UNMET + 1 - len(_C)),
+                                         np.uint8)
         self.code_dtype = pl.Enum(CONDITIONS)
 
     # ---------------------------------------------------------------- lookup tables

@@ -114,7 +114,7 @@ CONDITIONS = Conditions(
     # M05.2 ……经上述任一机场不出机场直接转机……
     Spec("restricted_area", "M05.2", law="经上述任一机场不出机场直接转机"),
     # M05.2 ……的出入境旅客，可以免办出入境边防检查查验手续
-    Spec("nationality", "M05.2", law="的出入境旅客，可以免办出入境边防检查查验手续"),
+    Spec("nationality", "M05.2", law="出入境旅客，可以免办出入境边防检查查验手续"),
 )
 _AIRPORT = CONDITIONS["airport"]
 _WITHIN = CONDITIONS["within_24h"]

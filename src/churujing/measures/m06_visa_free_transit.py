@@ -336,10 +336,12 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # exit_port
     exit_r = facts.exit_port
-    if exit_r is not None and exit_r.value is None:
+    if exit_r is None:
+        conditions.append(_EXIT_PORT_NONE)
+    elif exit_r.value is None:
         conditions.append(_EXIT_PORT.unrecognised())
     else:
-        conditions.append(rules.exit_port(exit_r.value if exit_r is not None else None))
+        conditions.append(rules.exit_port(exit_r.value))
 
     details["alternatives"] = rules.alternatives(nat.value)
     return Decision(

@@ -15,6 +15,6 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=HealthOut, summary="Liveness, versions, measures loaded")
-def healthz(policy: PolicyDep) -> HealthOut:
+async def healthz(policy: PolicyDep) -> HealthOut:
     return HealthOut(status="ok", version=__version__, data_version=policy.version,
                      measures=list(MEASURES))

@@ -37,15 +37,22 @@ from fastapi import APIRouter, Body, Depends, Form, Header, Query, Request, Resp
 from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from churujing.i18n import T
 
 from .card import Card
-from .errors import ArrivalCardError, CardInvalid, DatabaseUnavailable, FieldError
+from .errors import (
+    ArrivalCardError,
+    CardInvalid,
+    DatabaseUnavailable,
+    FieldError,
+    TooManyAttempts,
+)
 from .qr import qr_png, qr_svg
 from .service import ArrivalCardService, FilingView, OfficerIdentity, Receipt
 
-__all__ = ["ErrorRoute", "get_service", "install", "router", "web_router"]
+__all__ = ["ErrorRoute", "client_address", "get_service", "install", "router", "web_router"]
 
 _lock = threading.Lock()
 
@@ -76,6 +83,8 @@ def error_body(exc: ArrivalCardError) -> dict[str, Any]:
 def error_headers(exc: ArrivalCardError) -> dict[str, str]:
     if isinstance(exc, DatabaseUnavailable):
         return {"Retry-After": "5"}
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
     if exc.status == 401:
         return {"WWW-Authenticate": "Bearer"}
     return {}
@@ -155,9 +164,18 @@ class GroupOut(BaseModel):
     receipts: list[ReceiptOut]
 
 
-class GroupIn(BaseModel):
-    travellers: list[Card] = Field(min_length=1,
-                                   description="One card per traveller, the filer first")
+# Body limits (bytes), before any parsing: a card is about 1 KB.
+CARD_BODY_LIMIT = 32 * 1024
+GROUP_BODY_LIMIT = 256 * 1024
+SMALL_BODY_LIMIT = 8 * 1024  # log-in, verify, look-up
+
+GROUP_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["travellers"], "additionalProperties": False,
+        "properties": {"travellers": {
+            "type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Card"},
+            "description": "One card per traveller, the filer first (at most "
+                           "CHURUJING_GROUP_MAX, 10 by default)"}}}}}}}
 
 
 class FilingOut(BaseModel):
@@ -182,7 +200,7 @@ class LookupOut(BaseModel):
 
 
 class TokenIn(BaseModel):
-    token: str = Field(description="The text of the receipt's QR code (ACR1.…)")
+    token: str = Field(max_length=2048, description="The text of the receipt's QR code (ACR1.…)")
 
 
 class VerifyOut(BaseModel):
@@ -191,10 +209,10 @@ class VerifyOut(BaseModel):
 
 
 class LookupIn(BaseModel):
-    number: str | None = None
-    token: str | None = None
-    nationality: str | None = None
-    passport: str | None = None
+    number: str | None = Field(None, max_length=32)
+    token: str | None = Field(None, max_length=2048)
+    nationality: str | None = Field(None, max_length=64)
+    passport: str | None = Field(None, max_length=32)
 
 
 class OfficerTokenOut(BaseModel):
@@ -229,7 +247,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/v1/arrival-cards", status_code=201, response_model=ReceiptOut,
-             summary="File an arrival card", responses=_ERRORS)
+             summary="File an arrival card", responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
 def file_card(card: Card, service: ServiceDep, response: Response,
               idempotency_key: IdemDep = None) -> dict[str, Any]:
     """File one traveller's arrival card. Measure 10 runs first: an exempt traveller gets
@@ -242,12 +260,25 @@ def file_card(card: Card, service: ServiceDep, response: Response,
 
 
 @router.post("/v1/arrival-cards/groups", status_code=201, response_model=GroupOut,
-             summary="File for a group of travellers", responses=_ERRORS)
-def file_group(body: GroupIn, service: ServiceDep, response: Response,
-               idempotency_key: IdemDep = None) -> dict[str, Any]:
+             summary="File for a group of travellers", responses=_ERRORS,
+             openapi_extra=GROUP_BODY, max_body_size=GROUP_BODY_LIMIT)
+async def file_group(request: Request, service: ServiceDep, response: Response,
+                     idempotency_key: IdemDep = None) -> dict[str, Any]:
     """One filer files for accompanying travellers (children, elderly people): one group,
-    each traveller with his own number, QR code and secret."""
-    rs = service.file_group(body.travellers, idempotency_key=idempotency_key, channel="api")
+    each traveller with his own number, QR code and secret. The group's size is checked
+    before any traveller's card is validated; the cards are validated and filed in a
+    worker thread."""
+    from churujing.api.routes._common import read_json
+
+    body = await read_json(request)
+    travellers = body.get("travellers") if isinstance(body, dict) else None
+    if not isinstance(travellers, list) or set(body) != {"travellers"}:
+        raise CardInvalid([FieldError(("travellers",), T("应为旅客入境卡的列表"))])
+    if len(travellers) > service.settings.group_max:  # before validating any member
+        raise CardInvalid([FieldError(("travellers",), T(
+            "一次最多为{n}名旅客填报", n=service.settings.group_max))])
+    rs = await run_in_threadpool(service.file_group, travellers,
+                                 idempotency_key=idempotency_key, channel="api")
     if rs and rs[0].replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -255,7 +286,7 @@ def file_group(body: GroupIn, service: ServiceDep, response: Response,
 
 
 @router.post("/v1/arrival-cards/precheck", summary="Must this traveller file?",
-             responses=_ERRORS)
+             responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
 def precheck(card: Card, service: ServiceDep) -> dict[str, Any]:
     """Validate a card and return the measure-10 decision, without filing."""
     c = service.validate(card)
@@ -263,7 +294,7 @@ def precheck(card: Card, service: ServiceDep) -> dict[str, Any]:
 
 
 @router.post("/v1/arrival-cards/verify", response_model=VerifyOut,
-             summary="Verify a receipt token (offline-capable)",
+             summary="Verify a receipt token (offline-capable)", max_body_size=SMALL_BODY_LIMIT,
              responses={400: {"description": "Malformed, tampered or forged token"}})
 def verify(body: TokenIn, service: ServiceDep) -> dict[str, Any]:
     """Check a QR token's Ed25519 signature with the public keys only — what an officer's
@@ -283,12 +314,22 @@ def public_keys(service: ServiceDep) -> dict[str, Any]:
 # --------------------------------------------------------------------------- officers
 
 
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's, unless uvicorn trusts its X-Forwarded-For)."""
+    return request.client.host if request.client else ""
+
+
 @router.post("/v1/officers/token", response_model=OfficerTokenOut, tags=["officers"],
-             summary="Officer log-in", responses={401: {"description": "Wrong credentials"}})
-def officer_token(service: ServiceDep, username: Annotated[str, Form()],
-                  password: Annotated[str, Form()]) -> dict[str, Any]:
-    """Exchange an officer's username and password for an API token (Bearer)."""
-    token, expires = service.login(username, password, via="api")
+             summary="Officer log-in", max_body_size=SMALL_BODY_LIMIT,
+             responses={401: {"description": "Wrong credentials"},
+                        429: {"description": "Too many attempts (see Retry-After)"}})
+def officer_token(request: Request, service: ServiceDep,
+                  username: Annotated[str, Form(max_length=64)],
+                  password: Annotated[str, Form(max_length=1024)]) -> dict[str, Any]:
+    """Exchange an officer's username and password for an API token (Bearer). Attempts
+    are limited per client address and per username (429 with ``Retry-After``)."""
+    token, expires = service.login(username, password, via="api",
+                                   address=client_address(request))
     who = service.authenticate(token)
     return {"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat(),
             "role": who.role}
@@ -309,23 +350,24 @@ def _lookup(service: ArrivalCardService, who: OfficerIdentity, q: LookupIn,
 
 
 @router.get("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
-            summary="Find filings (officers)",
+            summary="Find filings by number or QR token (officers)",
             responses={401: {"description": "Not authenticated"},
-                       403: {"description": "Role may not look up"}})
-def lookup_get(service: ServiceDep, who: OfficerDep,
-               number: Annotated[str | None, Query()] = None,
-               token: Annotated[str | None, Query()] = None,
-               nationality: Annotated[str | None, Query()] = None,
-               passport: Annotated[str | None, Query()] = None) -> dict[str, Any]:
-    """By filing number, by QR token (its signature is checked first), or by nationality
-    and passport number. Every look-up is written to the audit log. Prefer the POST form
-    for passport numbers: query strings end up in access logs."""
-    return _lookup(service, who, LookupIn(number=number, token=token, nationality=nationality,
-                                          passport=passport), "api")
+                       403: {"description": "Role may not look up"},
+                       422: {"description": "A passport number in the URL (use POST)"}})
+def lookup_get(request: Request, service: ServiceDep, who: OfficerDep,
+               number: Annotated[str | None, Query(max_length=32)] = None,
+               token: Annotated[str | None, Query(max_length=2048)] = None) -> dict[str, Any]:
+    """By filing number, or by QR token (its signature is checked first). Every look-up
+    is written to the audit log. A passport number is never accepted in a URL (URLs end
+    up in logs and browser histories): look up by passport with the POST form."""
+    if {"passport", "passport_number", "nationality"} & set(request.query_params):
+        raise CardInvalid([FieldError(("query", "passport"), T(
+            "护照号码不能出现在网址中：请用 POST 查询"))])
+    return _lookup(service, who, LookupIn(number=number, token=token), "api")
 
 
 @router.post("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
-             summary="Find filings (officers; body)",
+             summary="Find filings (officers; body)", max_body_size=SMALL_BODY_LIMIT,
              responses={401: {"description": "Not authenticated"},
                         403: {"description": "Role may not look up"}})
 def lookup_post(body: LookupIn, service: ServiceDep, who: OfficerDep) -> dict[str, Any]:
@@ -348,7 +390,7 @@ def view(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
 
 
 @router.patch("/v1/arrival-cards/{number}", response_model=ReceiptOut,
-              summary="Amend a filing", responses=_ERRORS)
+              summary="Amend a filing", responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
 def amend(number: str, secret: SecretDep, service: ServiceDep,
           changes: Annotated[dict[str, Any], Body(
               description="The fields to change (any of the card's but nationality, document "

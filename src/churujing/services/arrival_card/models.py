@@ -10,7 +10,8 @@
                           (encrypted: it holds the filer's secrets).
 ``ac_officers``           officer accounts: argon2 password hash, role.
 ``ac_officer_tokens``     officers' API tokens, stored as SHA-256 hashes, with expiry.
-``ac_audit``              who looked up what, when, and what was found.
+``ac_audit``              who looked up what, when, from which address, and what was
+                          found; every log-in attempt.
 
 Times are UTC (timezone-aware columns).
 """
@@ -135,3 +136,4 @@ class Audit(Base):
     query: Mapped[str] = mapped_column(Text)  # no passport number in clear: its hash
     found: Mapped[str] = mapped_column(Text)  # filing numbers, comma-separated
     via: Mapped[str] = mapped_column(String(20))  # api | web | cli
+    address: Mapped[str] = mapped_column(String(64), default="")  # the client's address

@@ -49,10 +49,12 @@ from .errors import (
     NotAllowed,
     NotAuthenticated,
     NotFound,
+    TooManyAttempts,
 )
 from .models import Audit, Filing, FilingVersion, Idempotency, Officer, OfficerToken
 from .roles import ROLES
 from .settings import Settings
+from .throttle import LoginThrottle
 
 __all__ = [
     "ROLES",
@@ -210,6 +212,11 @@ class ArrivalCardService:
     policy: Policy = field(default_factory=load_policy)
     key_file: Path | None = None
     _keys_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    throttle: LoginThrottle = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.throttle = LoginThrottle(self.settings.login_user_limit,
+                                      self.settings.login_address_limit)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, clock: Clock = system_clock,
@@ -539,32 +546,48 @@ class ArrivalCardService:
                            expires_at=expires, label=label[:60]))
         return token, expires
 
-    def login(self, username: str, password: str, *, via: str = "api") -> tuple[str, datetime]:
-        """An API token for an officer whose password matches; failures are audited too."""
+    def login(self, username: str, password: str, *, via: str = "api",
+              address: str = "") -> tuple[str, datetime]:
+        """An API token for an officer whose password matches. Throttled per address and
+        per username (:mod:`.throttle`: 429 past the limits); the password is checked
+        outside any transaction (argon2 takes tens of milliseconds: no write lock is held
+        meanwhile); every attempt, refused or throttled too, is audited with ``address``."""
         from argon2 import PasswordHasher
         from argon2.exceptions import InvalidHashError, VerificationError
 
+        username = username[:64]
+        try:
+            self.throttle.check(username, address or "-")
+        except TooManyAttempts:
+            with self.db.session() as s:
+                self._audit(s, None, username, "login_throttled", "", [], via, address)
+            raise
+        with self.db.read() as s:
+            found = s.scalars(select(Officer).where(Officer.username == username)).first()
+            officer = (found.id, found.password_hash, found.active) if found else None
         hasher = PasswordHasher()
+        ok = False
+        if officer is not None and officer[2]:
+            try:
+                ok = hasher.verify(officer[1], password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        else:  # spend the same time as a real verification
+            with contextlib.suppress(VerificationError, InvalidHashError):
+                hasher.verify(_DUMMY_HASH.get(hasher), password)
         with self.db.session() as s:
-            officer = s.scalars(select(Officer).where(Officer.username == username)).first()
-            ok = False
-            if officer is not None and officer.active:
-                try:
-                    ok = hasher.verify(officer.password_hash, password)
-                except (VerificationError, InvalidHashError):
+            self._audit(s, officer[0] if officer and ok else None, username,
+                        "login" if ok else "login_failed", "", [], via, address)
+            if ok and officer is not None:
+                row = s.get(Officer, officer[0])
+                if row is None or not row.active:  # disabled meanwhile
                     ok = False
-            else:  # spend the same time as a real verification
-                with contextlib.suppress(VerificationError, InvalidHashError):
-                    hasher.verify(_DUMMY_HASH.get(hasher), password)
-            self._audit(s, officer.id if officer and ok else None, username,
-                        "login" if ok else "login_failed", "", [], via)
-            if not ok or officer is None:
-                failed = True
-            else:
-                failed = False
-                token, expires = self._issue(s, officer, f"login via {via}")
-        if failed:
+                else:
+                    token, expires = self._issue(s, row, f"login via {via}")
+        if not ok:
+            self.throttle.failed(username)
             raise NotAuthenticated(T("用户名或密码不正确"))
+        self.throttle.succeeded(username)
         return token, expires
 
     def issue_token(self, username: str, *, label: str = "cli") -> tuple[str, datetime]:
@@ -579,7 +602,7 @@ class ArrivalCardService:
     def authenticate(self, token: str | None) -> OfficerIdentity:
         if not token:
             raise NotAuthenticated(T("需要边检官员身份认证"))
-        with self.db.session() as s:
+        with self.db.read() as s:
             row = s.execute(
                 select(OfficerToken, Officer).join(Officer, Officer.id == OfficerToken.officer_id)
                 .where(OfficerToken.token_hash == sha256_hex(token))).first()
@@ -601,9 +624,10 @@ class ArrivalCardService:
                                need=role))
 
     def _audit(self, s: Session, officer_id: int | None, username: str, action: str,
-               query: str, found: Sequence[str], via: str) -> None:
+               query: str, found: Sequence[str], via: str, address: str = "") -> None:
         s.add(Audit(at=_now(self.clock), officer_id=officer_id, username=username[:64],
-                    action=action, query=query, found=",".join(found), via=via[:20]))
+                    action=action, query=query, found=",".join(found), via=via[:20],
+                    address=address[:64]))
 
     def audit_log(self, who: OfficerIdentity, limit: int = 100) -> list[dict[str, Any]]:
         self.require(who, "operator")

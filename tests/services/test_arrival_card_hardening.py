@@ -1,0 +1,200 @@
+"""Issue 12 for the arrival-card service: bounded work, throttled log-ins, CSRF, no
+passport number in a URL or a log. Each test reproduces one defect of the audit; every
+request is in-process (ASGI) or to loopback, bounded in count and time."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from churujing.services.arrival_card.api import install, router, web_router
+from churujing.services.arrival_card.models import Audit
+from churujing.services.arrival_card.service import ArrivalCardService
+
+Card = Callable[..., dict[str, Any]]
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def client(service: ArrivalCardService) -> Iterator[TestClient]:
+    app = FastAPI()
+    app.include_router(router)
+    app.include_router(web_router)
+    install(app, service)
+    with TestClient(app) as c:
+        yield c
+
+
+def _login(client: TestClient, username: str, password: str) -> Any:
+    return client.post("/v1/officers/token", data={"username": username, "password": password})
+
+
+def test_repeated_failed_log_ins_get_429_with_retry_after_and_lock_the_account(
+    client: TestClient, service: ArrivalCardService,
+) -> None:
+    service.add_officer("alice", PASSWORD)
+    codes = [_login(client, "alice", "wrong password!").status_code for _ in range(5)]
+    assert codes == [401] * 5
+    locked = _login(client, "alice", PASSWORD)  # the right password, too late
+    assert locked.status_code == 429
+    assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60
+    with service.db.session() as s:
+        actions = [a.action for a in s.scalars(select(Audit).where(Audit.username == "alice"))]
+    assert actions.count("login_failed") == 5 and "login_throttled" in actions
+    with service.db.session() as s:
+        assert {a.address for a in s.scalars(select(Audit))} == {"testclient"}
+
+
+def test_one_address_is_limited_whatever_the_usernames(
+    client: TestClient, service: ArrivalCardService,
+) -> None:
+    service.throttle = type(service.throttle)("5 per 15 minutes", "8 per minute")
+    codes = [_login(client, f"user{i}", "x").status_code for i in range(10)]
+    assert codes[:8] == [401] * 8 and codes[8:] == [429, 429]
+
+
+def test_a_successful_log_in_clears_the_failures(client: TestClient,
+                                                 service: ArrivalCardService) -> None:
+    service.add_officer("bob", PASSWORD)
+    for _ in range(4):
+        assert _login(client, "bob", "nope").status_code == 401
+    assert _login(client, "bob", PASSWORD).status_code == 200
+    for _ in range(4):
+        assert _login(client, "bob", "nope").status_code == 401
+    assert _login(client, "bob", PASSWORD).status_code == 200
+
+
+def test_argon2_runs_outside_any_write_transaction(
+    service: ArrivalCardService, monkeypatch: pytest.MonkeyPatch, card: Card,
+) -> None:
+    """While a password is being checked, another request can file (no lock is held)."""
+    from argon2 import PasswordHasher
+
+    service.add_officer("carol", PASSWORD)
+    filed: list[float] = []
+    real = PasswordHasher.verify
+
+    def verify(self: PasswordHasher, hash: str, password: str) -> bool:
+        t = threading.Thread(target=lambda: (service.file(card()), filed.append(1)))
+        start = time.perf_counter()
+        t.start()
+        t.join(5)
+        filed.append(time.perf_counter() - start)
+        return bool(real(self, hash, password))
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    service.login("carol", PASSWORD, address="127.0.0.1")
+    assert filed[0] == 1 and filed[1] < 2.0  # filed during the check, without waiting
+
+
+def test_a_group_too_large_is_refused_before_its_members_are_validated(
+    client: TestClient,
+) -> None:
+    start = time.perf_counter()
+    r = client.post("/v1/arrival-cards/groups", json={"travellers": [{}] * 50_000})
+    assert time.perf_counter() - start < 1.0
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert len(detail) == 1 and detail[0]["loc"] == ["body", "travellers"]
+
+
+def test_a_group_files_and_validates_each_member(client: TestClient, card: Card) -> None:
+    ok = client.post("/v1/arrival-cards/groups",
+                     json={"travellers": [card(), card(passport_number="E12345678")]})
+    assert ok.status_code == 201 and len(ok.json()["receipts"]) == 2
+    bad = client.post("/v1/arrival-cards/groups", json={"travellers": [card(), {"x": 1}]})
+    assert bad.status_code == 422
+    assert all(e["loc"][:3] == ["body", "travellers", 1] for e in bad.json()["detail"])
+    assert client.post("/v1/arrival-cards/groups", json=[card()]).status_code == 422
+
+
+def test_a_text_field_longer_than_its_bound_is_422_naming_it(client: TestClient,
+                                                             card: Card) -> None:
+    r = client.post("/v1/arrival-cards", json=card(address_in_china="路" * 201))
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["detail"]] == [["body", "address_in_china"]]
+    r = client.post("/v1/arrival-cards/verify", json={"token": "A" * 3000})
+    assert r.status_code == 422
+
+
+def test_a_form_without_its_csrf_token_is_refused(client: TestClient,
+                                                  service: ArrivalCardService) -> None:
+    service.add_officer("dave", PASSWORD)
+    page = client.get("/officer/login")
+    token = client.cookies["ac_csrf"]
+    assert f'name="csrf_token" value="{token}"' in page.text
+    form = {"username": "dave", "password": PASSWORD}
+    assert client.post("/officer/login", data=form, follow_redirects=False).status_code == 403
+    assert client.post("/officer/login", data=form | {"csrf_token": "x" * 32},
+                       follow_redirects=False).status_code == 403
+    other = client.post("/officer/login", data=form | {"csrf_token": token},
+                        headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert other.status_code == 403
+    ok = client.post("/officer/login", data=form | {"csrf_token": token},
+                     follow_redirects=False)
+    assert ok.status_code == 303 and "ac_officer=" in ok.headers["set-cookie"]
+
+
+def test_every_post_form_of_the_pages_carries_the_token(client: TestClient,
+                                                        service: ArrivalCardService,
+                                                        card: Card) -> None:
+    import re
+
+    client.get("/officer/login")
+    token = client.cookies["ac_csrf"]
+    r = client.post("/v1/arrival-cards", json=card()).json()
+    pages = [client.get("/arrival-card").text, client.get("/arrival-card/manage").text,
+             client.post("/arrival-card/manage", data={"number": r["number"],
+                         "secret": r["secret"], "csrf_token": token}).text]
+    for html in pages:
+        forms = re.findall(r'<form[^>]*method="post"[^>]*>(.*?)</form>', html, re.S)
+        assert forms
+        assert all(f'name="csrf_token" value="{token}"' in f for f in forms)
+
+
+def test_pages_have_no_inline_script_or_style(client: TestClient) -> None:
+    for url in ("/arrival-card", "/officer/login", "/arrival-card/manage"):
+        html = client.get(url).text
+        assert "<script>" not in html and "<style" not in html and " style=" not in html
+
+
+def test_access_logs_never_show_a_passport_number() -> None:
+    from churujing.api.logs import ScrubFilter, log_config, scrub_path
+
+    assert scrub_path("/v1/arrival-cards/lookup?passport=C01X00T47&nationality=DE") == \
+        "/v1/arrival-cards/lookup?passport=-&nationality=-"
+    assert scrub_path("/ports?q=shanghai&token=abc") == "/ports?q=shanghai&token=-"
+    assert scrub_path("/healthz") == "/healthz"
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "GET", "/officer/lookup?passport=C01X00T47",
+                                "1.1", 200), None)
+    assert ScrubFilter().filter(record)
+    assert "C01X00T47" not in record.getMessage()
+    assert log_config()["handlers"]["access"]["filters"] == ["scrub"]
+
+
+def test_database_and_key_files_are_readable_by_their_owner_only(
+    tmp_path: Any, clock: Any, card: Card,
+) -> None:
+    import os
+    import stat
+
+    from churujing.services.arrival_card.settings import Settings
+
+    os.umask(0o022)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'd' / 'a.sqlite3'}",
+                        key_file=tmp_path / "d" / "keys.json")
+    svc = ArrivalCardService.from_settings(settings, clock=clock)
+    svc.file(card())
+    files = [tmp_path / "d" / n for n in ("a.sqlite3", "a.sqlite3-wal", "keys.json")]
+    modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files if f.exists()}
+    svc.db.dispose()
+    assert modes == {"a.sqlite3": 0o600, "a.sqlite3-wal": 0o600, "keys.json": 0o600}

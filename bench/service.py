@@ -99,6 +99,51 @@ def ab(url: str, n: int, c: int, body: Path | None = None) -> dict[str, float]:
             "non2xx": grab(r"^Non-2xx responses:\s+(\d+)") if "Non-2xx" in out else 0.0}
 
 
+def hostile(base: str) -> list[str]:
+    """The black-box checks of issue 12 against a running server: each line says what
+    was sent, the status, and how long the answer took."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base)
+    out: list[str] = []
+
+    def send(method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+             ) -> tuple[int, dict[str, str], float]:
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        start = time.perf_counter()
+        try:
+            conn.request(method, path, body=body or None, headers=headers or {})
+            r = conn.getresponse()
+            r.read()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, time.perf_counter() - start
+        except (BrokenPipeError, ConnectionResetError):  # the server answered before the end
+            return 413, {}, time.perf_counter() - start
+        finally:
+            conn.close()
+
+    ten_mb = b"[" + b"1," * (5 * 1024 * 1024) + b"1]"
+    st, _, dt = send("POST", CHECK, ten_mb, {"Content-Type": "application/json"})
+    out.append(f"10 MB body to /check: {st} in {dt * 1000:.0f} ms")
+    deep = b"[" * 2000 + b"]" * 2000
+    st, _, dt = send("POST", CHECK, deep, {"Content-Type": "application/json"})
+    out.append(f"nesting 2,000 deep to /check: {st} in {dt * 1000:.0f} ms")
+    group = json.dumps({"travellers": [{}] * 50_000}).encode()
+    st, _, dt = send("POST", "/v1/arrival-cards/groups", group,
+                     {"Content-Type": "application/json"})
+    out.append(f"group of 50,000 travellers: {st} in {dt * 1000:.0f} ms")
+    codes = []
+    for _ in range(8):
+        st, h, _ = send("POST", "/v1/officers/token", b"username=officer&password=wrong-guess",
+                        {"Content-Type": "application/x-www-form-urlencoded"})
+        codes.append(st)
+    out.append(f"8 wrong passwords: {codes} (Retry-After {h.get('retry-after')})")
+    st, h, _ = send("GET", "/arrival-card")
+    out.append(f"page /arrival-card: {st}; CSP {h.get('content-security-policy', 'none')!r}; "
+               f"nosniff {h.get('x-content-type-options')!r}")
+    return out
+
+
 def _row(name: str, c: int, r: dict[str, float]) -> str:
     bad = "" if not (r["failed"] or r["non2xx"]) else \
         f"  (failed {r['failed']:.0f}, non-2xx {r['non2xx']:.0f})"
@@ -123,6 +168,7 @@ def main() -> None:
     churujing = [sys.executable, "-m", "churujing.cli"]
     rows = ["| what | c | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
     procs: list[subprocess.Popen[bytes]] = []
+    notes: list[str] = []
     try:
         subprocess.run([*churujing, "arrival-card", "bootstrap"], env=env, check=True,
                        capture_output=True)
@@ -133,6 +179,7 @@ def main() -> None:
         procs.append(_start([sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH),
                              "thin_peer:app", "--port", str(peer), "--no-access-log",
                              "--log-level", "warning"], env, f"http://127.0.0.1:{peer}/healthz"))
+        notes = hostile(f"http://127.0.0.1:{ours}")
         ratios = []
         for c in (8, 32):
             ab(f"http://127.0.0.1:{ours}{CHECK}", 300, c, facts)  # warm-up
@@ -157,6 +204,7 @@ def main() -> None:
             _stop(p)
         shutil.rmtree(tmp, ignore_errors=True)
     print("\n".join(rows))
+    print("\n".join(notes))
     for c, ratio, p99 in ratios:
         print(f"check at c={c}: {ratio:.2f}x the thin peer, p99 {p99:.0f} ms")
 

@@ -114,6 +114,9 @@ def test_a_group_files_and_validates_each_member(client: TestClient, card: Card)
     assert bad.status_code == 422
     assert all(e["loc"][:3] == ["body", "travellers", 1] for e in bad.json()["detail"])
     assert client.post("/v1/arrival-cards/groups", json=[card()]).status_code == 422
+    for member in (1, "x", [card()], None):  # not a card: 422, never a 500
+        r = client.post("/v1/arrival-cards/groups", json={"travellers": [member]})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "travellers", 0]
 
 
 def test_a_text_field_longer_than_its_bound_is_422_naming_it(client: TestClient,
@@ -198,3 +201,24 @@ def test_database_and_key_files_are_readable_by_their_owner_only(
     modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files if f.exists()}
     svc.db.dispose()
     assert modes == {"a.sqlite3": 0o600, "a.sqlite3-wal": 0o600, "keys.json": 0o600}
+
+
+def test_the_lockout_holds_across_processes_it_is_read_from_the_audit_log(
+    service: ArrivalCardService, settings: Any, clock: Any,
+) -> None:
+    """A second service over the same database (another worker) sees the lockout."""
+    service.add_officer("erin", PASSWORD)
+    for _ in range(5):
+        with pytest.raises(Exception, match="wrong username or password"):
+            service.login("erin", "wrong", address="10.0.0.1")
+    other = ArrivalCardService.from_settings(settings, clock=clock)
+    try:
+        from churujing.services.arrival_card.errors import TooManyAttempts
+
+        with pytest.raises(TooManyAttempts) as caught:
+            other.login("erin", PASSWORD, address="10.0.0.2")
+        assert 1 <= caught.value.retry_after <= 15 * 60 + 1
+        clock.advance(minutes=16)
+        assert other.login("erin", PASSWORD, address="10.0.0.2")[0].startswith("aco_")
+    finally:
+        other.db.dispose()

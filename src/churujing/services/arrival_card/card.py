@@ -571,6 +571,8 @@ def parse_card(data: Mapping[str, Any] | Card, *, today: date, policy: Policy | 
     pol = policy if policy is not None else load_policy()
     if isinstance(data, Card):
         card = data
+    elif not isinstance(data, Mapping):
+        raise CardInvalid([FieldError((), T("应为一张入境卡（JSON 对象）"))])
     else:
         try:
             card = Card.model_validate(dict(data))

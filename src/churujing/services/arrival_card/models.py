@@ -137,3 +137,5 @@ class Audit(Base):
     found: Mapped[str] = mapped_column(Text)  # filing numbers, comma-separated
     via: Mapped[str] = mapped_column(String(20))  # api | web | cli
     address: Mapped[str] = mapped_column(String(64), default="")  # the client's address
+
+    __table_args__ = (Index("ix_ac_audit_username_at", "username", "at"),)

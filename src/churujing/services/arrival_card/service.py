@@ -563,8 +563,14 @@ class ArrivalCardService:
                 self._audit(s, None, username, "login_throttled", "", [], via, address)
             raise
         with self.db.read() as s:
+            locked_for = self._locked_for(s, username)
             found = s.scalars(select(Officer).where(Officer.username == username)).first()
             officer = (found.id, found.password_hash, found.active) if found else None
+        if locked_for:
+            with self.db.session() as s:
+                self._audit(s, None, username, "login_throttled", "", [], via, address)
+            raise TooManyAttempts(T("登录失败次数过多，账户已暂时锁定，请稍后再试"),
+                                  retry_after=locked_for)
         hasher = PasswordHasher()
         ok = False
         if officer is not None and officer[2]:
@@ -589,6 +595,28 @@ class ArrivalCardService:
             raise NotAuthenticated(T("用户名或密码不正确"))
         self.throttle.succeeded(username)
         return token, expires
+
+    def _locked_for(self, s: Session, username: str) -> int:
+        """Seconds the username stays locked, from the audit log (0: not locked): the
+        failures since the window began and since the last success, against the limit
+        (``CHURUJING_LOGIN_USER_LIMIT``). Read from the database, the lockout holds
+        across every worker process, unlike the in-memory windows of :mod:`.throttle`."""
+        from sqlalchemy import func
+
+        limit = self.throttle.user_item
+        window = timedelta(seconds=limit.get_expiry())
+        now = _now(self.clock)
+        since = now - window
+        last_ok = s.scalar(select(func.max(Audit.at)).where(
+            Audit.username == username, Audit.action == "login"))
+        if last_ok is not None and _utc(last_ok) > since:
+            since = _utc(last_ok)
+        failures = list(s.scalars(select(Audit.at).where(
+            Audit.username == username, Audit.action == "login_failed", Audit.at > since)
+            .order_by(Audit.at.desc()).limit(limit.amount)))
+        if len(failures) < limit.amount:
+            return 0
+        return max(1, int((_utc(failures[-1]) + window - now).total_seconds()) + 1)
 
     def issue_token(self, username: str, *, label: str = "cli") -> tuple[str, datetime]:
         """An API token for an officer, issued by an operator at the command line."""

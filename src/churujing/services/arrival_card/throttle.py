@@ -12,11 +12,14 @@ Two moving windows (the ``limits`` library):
 A refused attempt raises :class:`~.errors.TooManyAttempts` with ``retry_after``, the
 seconds until the window lets one more attempt through (``Retry-After``).
 
+The username's lockout is also read from the audit log (every failed attempt is a row
+there), so that it holds across the worker processes of ``serve --workers N``.
+
 Limitations:
-    The windows live in the memory of each server process (``limits``' memory storage):
-    with ``serve --workers N`` an attacker reaching every worker gets up to N times the
-    limits before every one refuses. A shared storage (``limits`` supports Redis,
-    Memcached…) would make them global; the audit log records every attempt either way.
+    The per-address window lives in the memory of each server process (``limits``'
+    memory storage): with ``serve --workers N`` one address gets up to N times its limit
+    before every worker refuses it. A shared storage (``limits`` supports Redis,
+    Memcached…) would make it global; the audit log records every attempt either way.
 """
 
 from __future__ import annotations
@@ -50,6 +53,11 @@ class LoginThrottle:
         self._address = parse(self.per_address)
         self._storage = MemoryStorage()
         self._limiter = MovingWindowRateLimiter(self._storage)
+
+    @property
+    def user_item(self) -> RateLimitItem:
+        """The per-username limit (its ``amount`` and ``get_expiry()`` seconds)."""
+        return self._user
 
     def _retry_after(self, item: RateLimitItem, *key: str) -> int:
         stats = self._limiter.get_window_stats(item, *key)

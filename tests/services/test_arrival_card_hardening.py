@@ -222,3 +222,45 @@ def test_the_lockout_holds_across_processes_it_is_read_from_the_audit_log(
         assert other.login("erin", PASSWORD, address="10.0.0.2")[0].startswith("aco_")
     finally:
         other.db.dispose()
+
+
+def test_the_service_refuses_a_fresh_key_ring_over_existing_data(
+    service: ArrivalCardService, settings: Any, clock: Any, card: Card, tmp_path: Any,
+) -> None:
+    from churujing.services.arrival_card.errors import ArrivalCardError
+
+    service.file(card())
+    elsewhere = settings.model_copy(update={"key_file": tmp_path / "other" / "keys.json"})
+    with pytest.raises(ArrivalCardError, match="does not exist"):
+        ArrivalCardService.from_settings(elsewhere, clock=clock)
+    assert not (tmp_path / "other" / "keys.json").exists()  # no fresh ring was made
+    from churujing.services.arrival_card.crypto import KeyRing, save_keyring
+
+    save_keyring(KeyRing.generate(), tmp_path / "other" / "keys.json")
+    with pytest.raises(ArrivalCardError, match="lacks keys"):
+        ArrivalCardService.from_settings(elsewhere, clock=clock)
+
+
+def test_production_mode_needs_explicit_keys_and_never_creates_them(tmp_path: Any) -> None:
+    from churujing.services.arrival_card.errors import ArrivalCardError
+    from churujing.services.arrival_card.settings import Settings
+
+    implicit = Settings(data_dir=tmp_path, production=True)
+    with pytest.raises(ArrivalCardError, match="explicitly"):
+        ArrivalCardService.from_settings(implicit)
+    explicit = Settings(data_dir=tmp_path, production=True, key_file=tmp_path / "k.json")
+    with pytest.raises(ArrivalCardError, match="init-keys"):
+        ArrivalCardService.from_settings(explicit)
+    ArrivalCardService.from_settings(explicit, create_keys=True).db.dispose()  # init-keys
+    ArrivalCardService.from_settings(explicit).db.dispose()
+
+
+def test_paths_are_resolved_once_against_the_data_folder(tmp_path: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from churujing.services.arrival_card.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CHURUJING_DATA_DIR", "data")
+    s = Settings()
+    assert s.data_dir == tmp_path / "data" and s.key_file == tmp_path / "data" / "keys.json"
+    assert s.database_url == f"sqlite:///{tmp_path / 'data' / 'churujing.sqlite3'}"

@@ -47,6 +47,7 @@ def serve(
 
     from churujing.api.logs import log_config
 
+    _preflight()
     n = 1 if reload else (workers or default_workers())
     typer.echo(f"churujing: http://{host}:{port}/  (API docs: http://{host}:{port}/docs; "
                f"{n} worker{'s' if n > 1 else ''})")
@@ -54,6 +55,21 @@ def serve(
                 log_level=log_level, access_log=access_log, log_config=log_config(),
                 proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips,
                 server_header=False)
+
+
+def _preflight() -> None:
+    """Build the arrival-card service once before any worker starts, so that a wrong key
+    file or data folder stops ``serve`` with its reason instead of failing requests."""
+    try:
+        from churujing.services.arrival_card.errors import ArrivalCardError
+        from churujing.services.arrival_card.service import ArrivalCardService
+    except ModuleNotFoundError:  # the service is not part of this build
+        return
+    try:
+        ArrivalCardService.from_settings().db.dispose()
+    except ArrivalCardError as exc:
+        typer.echo(f"churujing: cannot start: {exc.text.en} / {exc.text.zh}", err=True)
+        raise typer.Exit(2) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 =====================================  ======================================================
 ``migrate``                            upgrade the database schema
+``init-keys``                          create the key file (explicit; production needs it)
 ``bootstrap``                          migrate, create the key file, and create an officer
                                        account (password printed once) if there is none
 ``officer add USER [--role]``          add an officer (password asked, or ``--password-stdin``)
@@ -85,7 +86,7 @@ def register(app: typer.Typer) -> None:
         """Migrate and create the key file; create an officer account (its password is
         printed once) when there is none. Safe to run again."""
         try:
-            service = _service_class().from_settings(migrate=True)
+            service = _service_class().from_settings(migrate=True, create_keys=True)
             if any(o["role"] == "officer" for o in service.officers()):
                 Console(stderr=True).print("arrival card: database ready; officers exist")
                 return
@@ -96,6 +97,22 @@ def register(app: typer.Typer) -> None:
         Console(stderr=True, soft_wrap=True).print(
             f"arrival card: created officer [bold]{username}[/bold] with password "
             f"[bold]{password}[/bold] (shown once; log in at /officer/login)", highlight=False)
+
+    @group.command("init-keys")
+    def init_keys() -> None:
+        """Create the key file (CHURUJING_KEY_FILE, or DATA_DIR/keys.json) with fresh keys,
+        mode 0600; refuses when it exists or when the database already holds data."""
+        from .settings import Settings
+
+        settings = Settings()
+        if settings.key_file.exists():
+            Console(stderr=True).print(f"[red]error:[/red] {settings.key_file} exists")
+            raise typer.Exit(EXIT_ERROR)
+        try:
+            _service_class().from_settings(settings, migrate=True, create_keys=True)
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        Console(stderr=True).print(f"created {settings.key_file}")
 
     @officers.command("add")
     def officer_add(

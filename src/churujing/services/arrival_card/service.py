@@ -220,15 +220,40 @@ class ArrivalCardService:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, clock: Clock = system_clock,
-                      migrate: bool | None = None) -> ArrivalCardService:
+                      migrate: bool | None = None,
+                      create_keys: bool | None = None) -> ArrivalCardService:
         """The service as configured by the environment (database, keys); migrates the
-        schema when ``CHURUJING_AUTO_MIGRATE`` is on (or ``migrate`` says so)."""
+        schema when ``CHURUJING_AUTO_MIGRATE`` is on (or ``migrate`` says so).
+
+        Refuses (:class:`ArrivalCardError`) to start over a database holding data under
+        key ids that the ring lacks (another key file than the one they were written
+        with), in production mode without keys given explicitly, and to create a key file
+        when the database already holds encrypted data. Keys are created only when
+        ``create_keys`` (``init-keys``, ``bootstrap``) or, outside production, when the
+        database holds nothing yet."""
         s = settings or Settings()
         env = s.keys.get_secret_value() if s.keys is not None else None
-        keys = load_keyring(env_json=env, key_file=s.key_file)
+        if s.production and not env and not s.key_file_explicit:
+            raise ArrivalCardError(T(
+                "生产模式下须明确指定密钥（CHURUJING_KEYS 或 CHURUJING_KEY_FILE）"))
         db = Database(s.database_url, busy_timeout_ms=s.busy_timeout_ms)
         if s.auto_migrate if migrate is None else migrate:
             db.migrate()
+        stored = stored_key_ids(db)
+        if not env and not s.key_file.exists():
+            allowed = create_keys if create_keys is not None else not s.production
+            if stored or not allowed:
+                db.dispose()
+                raise ArrivalCardError(T(
+                    "密钥文件 {path} 不存在：{why}", path=str(s.key_file),
+                    why=T("数据库中已有用其他密钥加密的数据，请指向原来的密钥文件") if stored
+                    else T("请先运行 churujing arrival-card init-keys")))
+        keys = load_keyring(env_json=env, key_file=s.key_file)
+        missing = sorted(stored - set(keys.keys))
+        if missing:
+            db.dispose()
+            raise ArrivalCardError(T("密钥环缺少数据库中数据所用的密钥：{kids}",
+                                     kids=", ".join(missing)))
         return cls(db, keys, s, clock, key_file=None if env else s.key_file)
 
     # ------------------------------------------------------------------ helpers
@@ -794,6 +819,17 @@ class ArrivalCardService:
                 "versions": s.scalar(select(func.count()).select_from(FilingVersion)) or 0,
                 "officers": s.scalar(select(func.count()).select_from(Officer)) or 0,
             }
+
+
+def stored_key_ids(db: Database) -> set[str]:
+    """The key ids under which the database holds data (empty before the first migration)."""
+    from sqlalchemy import inspect, union
+
+    with db.read() as s:
+        if not inspect(s.connection()).has_table(Filing.__tablename__):
+            return set()
+        q = union(select(FilingVersion.kid), select(Filing.hash_kid), select(Idempotency.kid))
+        return {str(k) for k in s.scalars(q)}
 
 
 def _rowcount(result: Any) -> int:

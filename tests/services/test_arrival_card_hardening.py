@@ -264,3 +264,34 @@ def test_paths_are_resolved_once_against_the_data_folder(tmp_path: Any,
     s = Settings()
     assert s.data_dir == tmp_path / "data" and s.key_file == tmp_path / "data" / "keys.json"
     assert s.database_url == f"sqlite:///{tmp_path / 'data' / 'churujing.sqlite3'}"
+
+
+def test_readyz_says_whether_the_database_is_writable_and_recovers_by_itself(
+    service: ArrivalCardService, db_url: str,
+) -> None:
+    """A PostgreSQL database made read-only under the running service: /readyz is 503;
+    made writable again, /readyz is 200 without a restart (the pooled read-only
+    sessions are dropped). On SQLite, the same with the file's writability."""
+    api = pytest.importorskip("churujing.api", reason="the HTTP app is not installed")
+    app = api.create_app()
+    install(app, service)
+    with TestClient(app) as c:
+        r = c.get("/readyz")
+        assert r.status_code == 200 and r.json()["checks"] == {
+            "arrival_card_database": "writable"}
+        if service.db.backend != "postgresql":
+            return
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(db_url)
+        admin = f"host=127.0.0.1 port={url.port} user=postgres dbname=postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = on')
+        service.db.engine.dispose()  # every session from now on is read-only
+        down = c.get("/readyz")
+        assert down.status_code == 503 and down.headers["Retry-After"] == "5"
+        assert "not ready" in down.json()["checks"]["arrival_card_database"]
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = off')
+        assert c.get("/readyz").status_code == 200

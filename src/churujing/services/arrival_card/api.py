@@ -52,7 +52,8 @@ from .errors import (
 from .qr import qr_png, qr_svg
 from .service import ArrivalCardService, FilingView, OfficerIdentity, Receipt
 
-__all__ = ["ErrorRoute", "client_address", "get_service", "install", "router", "web_router"]
+__all__ = ["ErrorRoute", "client_address", "get_service", "install", "ready", "router",
+           "web_router"]
 
 _lock = threading.Lock()
 
@@ -72,6 +73,24 @@ def get_service(request: Request) -> ArrivalCardService:
                 svc = ArrivalCardService.from_settings()
                 request.app.state.arrival_card = svc
     return svc
+
+
+def ready(app: Any) -> dict[str, str]:
+    """Readiness of the service for ``/readyz``: ``{"arrival_card_database": "writable"}``,
+    or the reason it is not (the service cannot start, the database cannot be reached or
+    written). Blocking: call it in a worker thread."""
+    svc: ArrivalCardService | None = getattr(app.state, "arrival_card", None)
+    try:
+        if svc is None:
+            with _lock:
+                svc = getattr(app.state, "arrival_card", None)
+                if svc is None:
+                    svc = ArrivalCardService.from_settings()
+                    app.state.arrival_card = svc
+        svc.db.check_writable()
+    except ArrivalCardError as exc:
+        return {"arrival_card_database": f"not ready: {exc.text.en}"}
+    return {"arrival_card_database": "writable"}
 
 
 def error_body(exc: ArrivalCardError) -> dict[str, Any]:

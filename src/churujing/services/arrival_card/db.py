@@ -90,16 +90,33 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on error;
-        a database that cannot be reached raises :class:`DatabaseUnavailable`."""
+        a database that cannot be reached, or that refuses writes, raises
+        :class:`DatabaseUnavailable` (and the pool is emptied when the storage was
+        read-only, so that the next session opens connections anew and recovers)."""
         try:
             with self.sessions.begin() as s:
                 yield s
         except (OperationalError, PoolTimeout) as exc:
+            self._recover(exc)
             raise unavailable(exc) from exc
         except DBAPIError as exc:
-            if exc.connection_invalidated:
+            if exc.connection_invalidated or _read_only(exc):
+                self._recover(exc)
                 raise unavailable(exc) from exc
             raise
+
+    def _recover(self, exc: Exception) -> None:
+        """Drop pooled connections that may stay broken: a SQLite connection opened while
+        its file was read-only stays read-only; so does a PostgreSQL session opened while
+        ``default_transaction_read_only`` was on."""
+        if _read_only(exc) or isinstance(exc, OperationalError):
+            self.engine.dispose()
+
+    def check_writable(self) -> None:
+        """Commit a write that changes nothing (the schema version set to itself):
+        :class:`DatabaseUnavailable` when the database cannot be reached or written."""
+        with self.session() as s:
+            s.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = version_num"))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -140,6 +157,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _read_only(exc: Exception) -> bool:
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return "readonly" in text_ or "read-only" in text_ or "read only" in text_
 
 
 def unavailable(exc: Exception) -> DatabaseUnavailable:

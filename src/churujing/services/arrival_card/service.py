@@ -213,8 +213,10 @@ class ArrivalCardService:
     key_file: Path | None = None
     _keys_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     throttle: LoginThrottle = field(init=False, repr=False)
+    _key_file_seen: tuple[int, int, int] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.refresh_keys()  # remember the file as loaded
         self.throttle = LoginThrottle(self.settings.login_user_limit,
                                       self.settings.login_address_limit)
 
@@ -261,10 +263,28 @@ class ArrivalCardService:
     def today(self) -> date:
         return card_mod.today(self.clock)
 
+    def refresh_keys(self) -> KeyRing:
+        """The ring, reloaded when its file changed since it was read (``rotate-keys`` run
+        by another process): a running server decrypts, hashes and signs with the new
+        keys without a restart. One ``stat`` per call."""
+        if self.key_file is None:
+            return self.keys
+        try:
+            st = self.key_file.stat()
+        except FileNotFoundError:
+            return self.keys
+        seen = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if seen != self._key_file_seen:
+            with self._keys_lock:
+                if seen != self._key_file_seen:
+                    if self._key_file_seen is not None:
+                        self.keys = load_keyring(env_json=None, key_file=self.key_file)
+                    self._key_file_seen = seen
+        return self.keys
+
     def _decrypt(self, kid: str, blob: bytes, aad: bytes) -> Any:
-        if kid not in self.keys.keys and self.key_file is not None and self.key_file.exists():
-            with self._keys_lock:  # rotated by another process: reload the ring
-                self.keys = load_keyring(env_json=None, key_file=self.key_file)
+        if kid not in self.keys.keys:
+            self.refresh_keys()
         return self.keys.decrypt_json(kid, blob, aad)
 
     def validate(self, data: Mapping[str, Any] | Card) -> Card:
@@ -328,6 +348,7 @@ class ArrivalCardService:
         same card) returns the first receipt; with another card, :class:`Conflict`."""
         card = self.validate(data)
         decision = self.precheck(card)
+        self.refresh_keys()
         receipts = self._file_many([(card, decision)], idempotency_key, "file", channel,
                                    group=False)
         return receipts[0]
@@ -352,6 +373,7 @@ class ArrivalCardService:
                 errors.extend(exc.prefixed("travellers", i).errors)
         if errors:
             raise CardInvalid(errors)
+        self.refresh_keys()
         return self._file_many(checked, idempotency_key, "group", channel, group=True)
 
     def _file_many(self, cards: Sequence[tuple[Card, Decision]], idempotency_key: str | None,
@@ -705,7 +727,7 @@ class ArrivalCardService:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The claims of a receipt token, checked offline (public keys only)."""
-        return verify_token(token, self.keys.public_keys())
+        return verify_token(token, self.refresh_keys().public_keys())
 
     def lookup_token(self, who: OfficerIdentity, token: str, *,
                      via: str = "api") -> list[FilingView]:
@@ -733,7 +755,7 @@ class ArrivalCardService:
             ctx = exc.context or {}
             raise CardInvalid([FieldError((), Text(str(ctx.get("zh", exc)),
                                                    str(ctx.get("en", exc))))]) from None
-        hashes = self.keys.lookup_hashes(_passport_key(nat, pp))
+        hashes = self.refresh_keys().lookup_hashes(_passport_key(nat, pp))  # every key
         with self.db.session() as s:
             filings = list(s.scalars(select(Filing).where(
                 or_(*(Filing.passport_hash == h for h in hashes)),
@@ -773,6 +795,7 @@ class ArrivalCardService:
         if self.key_file is None:
             raise ArrivalCardError(T(
                 "密钥来自环境变量 CHURUJING_KEYS：请用 KeyRing.rotated() 生成新密钥环并更新该变量"))
+        self.refresh_keys()  # rotate the newest ring, never drop a key another process added
         with self._keys_lock:
             self.keys = self.keys.rotated()
             save_keyring(self.keys, self.key_file)

@@ -114,6 +114,9 @@ def test_a_group_files_and_validates_each_member(client: TestClient, card: Card)
     assert bad.status_code == 422
     assert all(e["loc"][:3] == ["body", "travellers", 1] for e in bad.json()["detail"])
     assert client.post("/v1/arrival-cards/groups", json=[card()]).status_code == 422
+    twice = client.post("/v1/arrival-cards/groups", json={"travellers": [card(), card()]})
+    assert twice.status_code == 422
+    assert twice.json()["detail"][0]["loc"] == ["body", "travellers", 1, "passport_number"]
     for member in (1, "x", [card()], None):  # not a card: 422, never a 500
         r = client.post("/v1/arrival-cards/groups", json={"travellers": [member]})
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "travellers", 0]
@@ -295,3 +298,177 @@ def test_readyz_says_whether_the_database_is_writable_and_recovers_by_itself(
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'ALTER DATABASE "{url.database}" SET default_transaction_read_only = off')
         assert c.get("/readyz").status_code == 200
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def test_verify_says_superseded_after_an_amendment_and_cancelled_after_a_cancellation(
+    client: TestClient, card: Card,
+) -> None:
+    r = client.post("/v1/arrival-cards", json=card()).json()
+    h = {"X-Filing-Secret": r["secret"]}
+    first = client.post("/v1/arrival-cards/verify", json={"token": r["token"]}).json()
+    assert first["valid"] is True and first["status"] == "current"
+    amended = client.patch(f"/v1/arrival-cards/{r['number']}", headers=h,
+                           json={"transport_number": "CA932"}).json()
+    old = client.post("/v1/arrival-cards/verify", json={"token": r["token"]}).json()
+    assert old["valid"] is False and old["status"] == "superseded"
+    assert client.post("/v1/arrival-cards/verify",
+                       json={"token": amended["token"]}).json()["status"] == "current"
+    client.delete(f"/v1/arrival-cards/{r['number']}", headers=h)
+    gone = client.post("/v1/arrival-cards/verify", json={"token": amended["token"]}).json()
+    assert gone["valid"] is False and gone["status"] == "cancelled"
+
+
+def test_viewing_a_cancelled_filing_never_mints_a_token(client: TestClient,
+                                                       card: Card) -> None:
+    r = client.post("/v1/arrival-cards", json=card()).json()
+    h = {"X-Filing-Secret": r["secret"]}
+    assert client.delete(f"/v1/arrival-cards/{r['number']}", headers=h).json()["token"] == ""
+    assert client.get(f"/v1/arrival-cards/{r['number']}", headers=h).json()["token"] == ""
+    assert client.get(f"/v1/arrival-cards/{r['number']}/qr.svg", headers=h).status_code == 409
+    assert client.get(f"/v1/arrival-cards/{r['number']}/qr.png", headers=h).status_code == 409
+
+
+def test_a_token_expires_at_the_end_of_the_arrival_day_plus_the_grace(
+    service: ArrivalCardService, card: Card, clock: Any,
+) -> None:
+    from datetime import UTC, datetime
+
+    from churujing.services.arrival_card.errors import TokenInvalid
+
+    r = service.file(card(arrival_date="2025-12-01"))
+    claims = service.verify(r.token)
+    # 2025-12-02 00:00 Beijing (16:00 UTC the day before) + 12 h grace
+    assert claims["exp"] == int(datetime(2025, 12, 2, 4, tzinfo=UTC).timestamp())
+    clock.now = datetime(2025, 12, 2, 3, 59, tzinfo=UTC)
+    assert service.verify(r.token)["n"] == r.number
+    clock.now = datetime(2025, 12, 2, 4, 0, tzinfo=UTC)
+    with pytest.raises(TokenInvalid, match="expired"):
+        service.verify(r.token)
+
+
+def test_a_new_filing_for_the_same_traveller_and_arrival_supersedes_the_old_one(
+    client: TestClient, service: ArrivalCardService, card: Card,
+) -> None:
+    first = client.post("/v1/arrival-cards", json=card(),
+                        headers={"Idempotency-Key": "k1"}).json()
+    second = client.post("/v1/arrival-cards", json=card(transport_number="CA932")).json()
+    h1 = {"X-Filing-Secret": first["secret"]}
+    old = client.get(f"/v1/arrival-cards/{first['number']}", headers=h1).json()
+    assert old["status"] == "superseded" and old["token"] == ""
+    assert old["history"][-1]["kind"] == "superseded"
+    assert client.post("/v1/arrival-cards/verify",
+                       json={"token": first["token"]}).json()["status"] == "superseded"
+    assert client.patch(f"/v1/arrival-cards/{first['number']}", headers=h1,
+                        json={"transport_number": "LH728"}).status_code == 409
+    # an idempotent retry of the first is the first receipt, unchanged, superseding nothing
+    replay = client.post("/v1/arrival-cards", json=card(), headers={"Idempotency-Key": "k1"})
+    assert replay.status_code == 200 and replay.json()["number"] == first["number"]
+    h2 = {"X-Filing-Secret": second["secret"]}
+    assert client.get(f"/v1/arrival-cards/{second['number']}", headers=h2
+                      ).json()["status"] == "filed"
+    # another arrival date, or another traveller, is another filing
+    other = client.post("/v1/arrival-cards", json=card(arrival_date="2025-12-03")).json()
+    assert client.get(f"/v1/arrival-cards/{second['number']}", headers=h2
+                      ).json()["status"] == "filed"
+    assert other["status"] == "filed"
+
+
+def test_concurrent_filings_of_one_traveller_leave_exactly_one_valid(
+    service: ArrivalCardService, card: Card,
+) -> None:
+    from churujing.services.arrival_card.models import Filing
+
+    errors: list[BaseException] = []
+
+    def file_one(i: int) -> None:
+        try:
+            service.file(card(transport_number=f"CA{900 + i}"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=file_one, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    with service.db.session() as s:
+        statuses = [f.status for f in s.scalars(select(Filing))]
+    assert sorted(statuses) == ["filed"] + ["superseded"] * 5
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def _bearer(client: TestClient, service: ArrivalCardService, role: str = "officer",
+            name: str = "alice") -> dict[str, str]:
+    service.add_officer(name, PASSWORD, role)
+    r = _login(client, name, PASSWORD)
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_every_look_up_attempt_is_audited_with_its_address_refused_ones_too(
+    client: TestClient, service: ArrivalCardService, card: Card,
+) -> None:
+    r = client.post("/v1/arrival-cards", json=card()).json()
+    officer = _bearer(client, service)
+    operator = _bearer(client, service, "operator", "olga")
+    attempts = [
+        (client.post("/v1/arrival-cards/lookup", json={"number": r["number"]}), 401),
+        (client.post("/v1/arrival-cards/lookup", json={"number": r["number"]},
+                     headers={"Authorization": "Bearer aco_nope"}), 401),
+        (client.post("/v1/arrival-cards/lookup", json={"number": r["number"]},
+                     headers=operator), 403),
+        (client.post("/v1/arrival-cards/lookup", json={}, headers=officer), 422),
+        (client.post("/v1/arrival-cards/lookup", json={"number": "x" * 40},
+                     headers=officer), 422),
+        (client.post("/v1/arrival-cards/lookup", content=b"{not json",
+                     headers=officer), 422),
+        (client.post("/v1/arrival-cards/lookup", json={"token": r["token"][:-4] + "AAAA"},
+                     headers=officer), 400),
+        (client.get("/v1/arrival-cards/lookup", params={"passport": "C01X00T47",
+                                                        "nationality": "DE"},
+                    headers=officer), 422),
+        (client.post("/v1/arrival-cards/lookup", json={"nationality": "DE",
+                                                       "passport": "C01X00T47"},
+                     headers=officer), 200),
+    ]
+    assert [a.status_code for a, _ in attempts] == [want for _, want in attempts]
+    with service.db.session() as s:
+        rows = [a for a in s.scalars(select(Audit).order_by(Audit.id))
+                if a.action.startswith("lookup")]
+    assert [a.action for a in rows] == ["lookup_refused"] * 8 + ["lookup_passport"]
+    assert {a.address for a in rows} == {"testclient"}
+    assert all("C01X00T47" not in a.query for a in rows)
+    assert "status=403" in rows[2].query and rows[2].username == "olga"
+
+
+def test_the_audit_log_is_hash_chained_append_only_and_verified(
+    client: TestClient, service: ArrivalCardService, card: Card,
+) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    officer = _bearer(client, service)
+    number = client.post("/v1/arrival-cards", json=card()).json()["number"]
+    for _ in range(3):
+        client.post("/v1/arrival-cards/lookup", json={"number": number}, headers=officer)
+    report = service.verify_audit()
+    assert report.ok and report.rows >= 4 and len(report.head) == 64
+    for statement in ("UPDATE ac_audit SET username = 'mallory'", "DELETE FROM ac_audit"):
+        with pytest.raises(DBAPIError, match="append-only"), service.db.session() as s:
+            s.execute(text(statement))
+    if service.db.backend == "postgresql":
+        with pytest.raises(DBAPIError, match="append-only"), service.db.session() as s:
+            s.execute(text("TRUNCATE ac_audit"))
+        return
+    # someone who can drop the trigger (the file's owner) and edits a row is found out
+    with service.db.session() as s:
+        s.execute(text("DROP TRIGGER ac_audit_no_update"))
+        second = s.scalar(select(Audit.id).order_by(Audit.id).offset(1).limit(1))
+        s.execute(text("UPDATE ac_audit SET found = '' WHERE id = :i"), {"i": second})
+    broken = service.verify_audit()
+    assert not broken.ok and broken.broken_at == second and "changed" in broken.reason

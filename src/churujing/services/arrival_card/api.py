@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Form, Header, Query, Request, Response
 from fastapi.routing import APIRoute
@@ -223,7 +223,10 @@ class TokenIn(BaseModel):
 
 
 class VerifyOut(BaseModel):
-    valid: bool
+    valid: bool = Field(description="the token is its filing's current version")
+    status: Literal["current", "superseded", "cancelled", "unknown"] = Field(
+        description="current; superseded (a later version or a later filing of the same "
+                    "traveller and arrival date); cancelled; unknown (purged or not filed)")
     claims: dict[str, Any]
 
 
@@ -316,10 +319,11 @@ def precheck(card: Card, service: ServiceDep) -> dict[str, Any]:
              summary="Verify a receipt token (offline-capable)", max_body_size=SMALL_BODY_LIMIT,
              responses={400: {"description": "Malformed, tampered or forged token"}})
 def verify(body: TokenIn, service: ServiceDep) -> dict[str, Any]:
-    """Check a QR token's Ed25519 signature with the public keys only — what an officer's
-    device does offline with ``GET /v1/arrival-cards/keys``. Says nothing about the
-    filing's current state (see the officers' look-up)."""
-    return {"valid": True, "claims": service.verify(body.token)}
+    """Check a QR token's Ed25519 signature and expiry with the public keys only — what an
+    officer's device does offline with ``GET /v1/arrival-cards/keys`` — then say whether
+    it is its filing's current version (``status``). A malformed, forged, tampered or
+    expired token is 400."""
+    return service.token_status(body.token)
 
 
 @router.get("/v1/arrival-cards/keys", summary="Public keys for offline verification")
@@ -355,17 +359,50 @@ def officer_token(request: Request, service: ServiceDep,
 
 
 def _lookup(service: ArrivalCardService, who: OfficerIdentity, q: LookupIn,
-            via: str) -> dict[str, Any]:
+            via: str, address: str = "") -> dict[str, Any]:
     if q.token:
-        views = service.lookup_token(who, q.token, via=via)
+        views = service.lookup_token(who, q.token, via=via, address=address)
     elif q.number:
-        views = service.lookup_number(who, q.number, via=via)
+        views = service.lookup_number(who, q.number, via=via, address=address)
     elif q.nationality and q.passport:
-        views = service.lookup_passport(who, q.nationality, q.passport, via=via)
+        views = service.lookup_passport(who, q.nationality, q.passport, via=via,
+                                        address=address)
     else:
         raise CardInvalid([FieldError(("query",), T(
             "请提供填报编号、二维码令牌，或国籍和护照号码"))])
     return {"count": len(views), "filings": [filing_out(v) for v in views]}
+
+
+def _what(q: LookupIn | None) -> str:
+    """What a refused look-up asked for, without a passport number (never in the log)."""
+    if q is None:
+        return "query=unreadable"
+    if q.token:
+        return "by=token"
+    if q.number:
+        return f"by=number number={q.number[:32]}"
+    if q.passport:
+        return f"by=passport nationality={(q.nationality or '')[:64]}"
+    return "by=nothing"
+
+
+def audited_lookup(service: ArrivalCardService, bearer: str | None, q: LookupIn | None,
+                   refusal: ArrivalCardError | None, *, via: str,
+                   address: str) -> dict[str, Any]:
+    """A look-up with every attempt audited, the refused ones too (401 no or bad
+    credentials, 403 a role that may not, 400 a forged token, 422 a bad query), each with
+    the client's address."""
+    who: OfficerIdentity | None = None
+    try:
+        who = service.authenticate(bearer)
+        if refusal is not None:
+            raise refusal
+        assert q is not None
+        return _lookup(service, who, q, via, address)
+    except ArrivalCardError as exc:
+        if not isinstance(exc, DatabaseUnavailable):
+            service.audit_refused(who, "lookup", _what(q), exc, via=via, address=address)
+        raise
 
 
 @router.get("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
@@ -373,24 +410,53 @@ def _lookup(service: ArrivalCardService, who: OfficerIdentity, q: LookupIn,
             responses={401: {"description": "Not authenticated"},
                        403: {"description": "Role may not look up"},
                        422: {"description": "A passport number in the URL (use POST)"}})
-def lookup_get(request: Request, service: ServiceDep, who: OfficerDep,
+def lookup_get(request: Request, service: ServiceDep,
+               bearer: Annotated[str | None, Depends(_bearer)],
                number: Annotated[str | None, Query(max_length=32)] = None,
                token: Annotated[str | None, Query(max_length=2048)] = None) -> dict[str, Any]:
     """By filing number, or by QR token (its signature is checked first). Every look-up
-    is written to the audit log. A passport number is never accepted in a URL (URLs end
-    up in logs and browser histories): look up by passport with the POST form."""
+    is written to the audit log, refused ones too. A passport number is never accepted
+    in a URL (URLs end up in logs and browser histories): look up by passport with the
+    POST form."""
+    refusal = None
     if {"passport", "passport_number", "nationality"} & set(request.query_params):
-        raise CardInvalid([FieldError(("query", "passport"), T(
+        refusal = CardInvalid([FieldError(("query", "passport"), T(
             "护照号码不能出现在网址中：请用 POST 查询"))])
-    return _lookup(service, who, LookupIn(number=number, token=token), "api")
+    q = LookupIn(number=number, token=token, passport="in URL" if refusal else None)
+    return audited_lookup(service, bearer, q, refusal, via="api",
+                          address=client_address(request))
 
 
 @router.post("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
              summary="Find filings (officers; body)", max_body_size=SMALL_BODY_LIMIT,
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": LookupIn.model_json_schema()}}}},
              responses={401: {"description": "Not authenticated"},
                         403: {"description": "Role may not look up"}})
-def lookup_post(body: LookupIn, service: ServiceDep, who: OfficerDep) -> dict[str, Any]:
-    return _lookup(service, who, body, "api")
+async def lookup_post(request: Request, service: ServiceDep,
+                      bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    """By number, by QR token, or by nationality and passport number (in the body, never
+    in the URL). Every look-up is written to the audit log, refused ones too."""
+    from pydantic import ValidationError
+
+    from churujing.api.routes._common import read_json
+
+    q: LookupIn | None = None
+    refusal: ArrivalCardError | None = None
+    try:
+        q = LookupIn.model_validate(await read_json(request))
+    except ValidationError as exc:
+        refusal = CardInvalid([FieldError(tuple(e["loc"]), T("格式不正确：{msg}", msg=e["msg"]),
+                                          str(e["type"])) for e in exc.errors()])
+    except Exception as exc:  # the body is not JSON (RequestValidationError): audited too
+        from fastapi.exceptions import RequestValidationError
+
+        if not isinstance(exc, RequestValidationError):
+            raise
+        refusal = CardInvalid([FieldError((), T("格式不正确：{msg}", msg=str(
+            exc.errors()[0].get("msg", "invalid JSON"))), "json_invalid")])
+    return await run_in_threadpool(audited_lookup, service, bearer, q, refusal, via="api",
+                                   address=client_address(request))
 
 
 @router.get("/v1/arrival-cards/audit", tags=["officers"], summary="Audit log (operators)")
@@ -433,10 +499,19 @@ def cancel_post(number: str, secret: SecretDep, service: ServiceDep) -> dict[str
     return filing_out(service.cancel(number, secret, channel="api"))
 
 
+def _with_token(v: FilingView) -> FilingView:
+    """A cancelled or superseded filing has no token, hence no QR code: 409."""
+    if not v.token:
+        from .errors import Conflict
+
+        raise Conflict(T("该填报已取消或已被取代，没有有效的回执二维码"))
+    return v
+
+
 @router.get("/v1/arrival-cards/{number}/qr.svg", summary="The receipt's QR code (SVG)",
             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def qr_code_svg(number: str, secret: SecretDep, service: ServiceDep) -> Response:
-    v = service.view(number, secret)
+    v = _with_token(service.view(number, secret))
     return Response(qr_svg(v.token, title=v.number), media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
@@ -444,7 +519,7 @@ def qr_code_svg(number: str, secret: SecretDep, service: ServiceDep) -> Response
 @router.get("/v1/arrival-cards/{number}/qr.png", summary="The receipt's QR code (PNG)",
             response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def qr_code_png(number: str, secret: SecretDep, service: ServiceDep) -> Response:
-    v = service.view(number, secret)
+    v = _with_token(service.view(number, secret))
     return Response(qr_png(v.token), media_type="image/png",
                     headers={"Cache-Control": "no-store"})
 

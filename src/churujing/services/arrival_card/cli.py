@@ -14,6 +14,7 @@
 ``purge [--days N]``                   delete filings N days after arrival (default
                                        ``CHURUJING_PURGE_DAYS``)
 ``rotate-keys``                        new active key; re-encrypt and re-hash every record
+``audit verify``                       check the audit log's hash chain (exit 1 if broken)
 =====================================  ======================================================
 
 The database and keys are those of the environment (see :mod:`.settings`).
@@ -68,7 +69,21 @@ def register(app: typer.Typer) -> None:
     officers = typer.Typer(name="officer", no_args_is_help=True,
                            help="Officer accounts and API tokens.")
     group.add_typer(officers)
+    audit = typer.Typer(name="audit", no_args_is_help=True, help="The audit log.")
+    group.add_typer(audit)
     app.add_typer(group)
+
+    @audit.command("verify")
+    def audit_verify() -> None:
+        """Check the audit log's hash chain; prints the rows checked and the head hash
+        (record it elsewhere), or the first row that breaks the chain (exit 1)."""
+        try:
+            report = _service().verify_audit()
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        _out(report.to_dict())
+        if not report.ok:
+            raise typer.Exit(EXIT_ERROR)
 
     @group.command()
     def migrate() -> None:

@@ -316,7 +316,7 @@ async def manage_page(request: Request) -> Response:
         return _error_page(request, exc)
     return render(request, "arrival_card/manage.html",
                   {"filing": view.to_dict(), "secret": secret,
-                   "qr": qr_svg(view.token, title=view.number)})
+                   "qr": qr_svg(view.token, title=view.number) if view.token else ""})
 
 
 @web_router.post("/arrival-card/amend", response_class=HTMLResponse)

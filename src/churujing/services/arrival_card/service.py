@@ -34,9 +34,11 @@ from sqlalchemy.orm import Session
 
 from churujing.decision import Decision, Text
 from churujing.errors import FactsError
+from churujing.facts import BEIJING
 from churujing.i18n import T
 from churujing.policy import Policy, load_policy
 
+from . import audit as audit_mod
 from . import card as card_mod
 from .card import Card, Clock, parse_card, system_clock
 from .crypto import KeyRing, load_keyring, save_keyring, sha256_hex, verify_token
@@ -330,11 +332,21 @@ class ArrivalCardService:
         return required, {"code": code, "clause": clause, "zh": zh, "en": en,
                           "note": note.to_dict()}
 
+    def token_expiry(self, arrival_date: date) -> datetime:
+        """When a receipt token stops being valid: the end of the arrival day, Beijing
+        time, plus ``CHURUJING_TOKEN_GRACE_HOURS`` (a flight delayed past midnight)."""
+        end_of_day = datetime.combine(arrival_date + timedelta(days=1), datetime.min.time(),
+                                      BEIJING)
+        return (end_of_day + timedelta(hours=self.settings.token_grace_hours)).astimezone(UTC)
+
     def _token(self, number: str, version: int, card: Card, group_id: str | None) -> str:
+        """The signed receipt token of one version of a filing (never of a cancelled or
+        superseded one: the callers give ``""`` then)."""
         claims: dict[str, Any] = {
             "n": number, "ver": version, "nat": card.nationality,
             "arr": card.arrival_date.isoformat(), "port": card.arrival_port,
             "pp": card.passport_number[-3:], "iat": int(_now(self.clock).timestamp()),
+            "exp": int(self.token_expiry(card.arrival_date).timestamp()),
         }
         if group_id:
             claims["g"] = group_id
@@ -371,6 +383,13 @@ class ArrivalCardService:
                 checked.append((c, self.precheck(c)))
             except CardInvalid as exc:
                 errors.extend(exc.prefixed("travellers", i).errors)
+        seen: dict[tuple[str, str, date], int] = {}
+        for i, (c, _) in enumerate(checked):
+            key = (c.nationality, c.passport_number, c.arrival_date)
+            if key in seen:
+                errors.append(FieldError(("travellers", i, "passport_number"), T(
+                    "与第{n}名旅客的护照相同", n=seen[key] + 1)))
+            seen.setdefault(key, i)
         if errors:
             raise CardInvalid(errors)
         self.refresh_keys()
@@ -409,6 +428,7 @@ class ArrivalCardService:
         with self.db.session() as s:
             for card, decision in cards:
                 required, exemption = self._exemption(decision)
+                self._supersede(s, card, now)
                 number = new_number()
                 secret = secrets.token_urlsafe(16)
                 kid, blob = self.keys.encrypt_json(card.public(), _aad(number, 1))
@@ -436,6 +456,50 @@ class ArrivalCardService:
                 s.add(Idempotency(key_hash=key_hash, request_hash=request_hash, created_at=now,
                                   kid=kid, response=blob))
         return receipts
+
+    def _supersede(self, s: Session, card: Card, now: datetime) -> None:
+        """Mark superseded the valid filing of the same passport, nationality and arrival
+        date, if any: one valid filing per traveller and arrival (a last version of kind
+        ``superseded``; its token stops being valid). A partial unique index makes two
+        concurrent filings of the same traveller collide: the loser retries and supersedes
+        the winner."""
+        hashes = self.keys.lookup_hashes(_passport_key(card.nationality, card.passport_number))
+        stmt = select(Filing).where(or_(*(Filing.passport_hash == h for h in hashes)),
+                                    Filing.nationality == card.nationality,
+                                    Filing.arrival_date == card.arrival_date,
+                                    Filing.status == "filed")
+        if self.db.backend != "sqlite":
+            stmt = stmt.with_for_update()
+        for old in s.scalars(stmt):
+            _, current = self._current(old)
+            version = old.version + 1
+            kid, blob = self.keys.encrypt_json(current.public(), _aad(old.number, version))
+            old.versions.append(FilingVersion(version=version, kind="superseded",
+                                              created_at=now, channel="system", kid=kid,
+                                              payload=blob))
+            old.version = version
+            old.status = "superseded"
+            old.updated_at = now
+        s.flush()
+
+    def token_status(self, token: str) -> dict[str, Any]:
+        """What ``/verify`` says of a token: its claims (signature and expiry checked
+        offline first) and the state of its filing now: ``current``, ``superseded`` (a
+        later version or a later filing replaced it), ``cancelled``, or ``unknown``
+        (purged, or never filed here)."""
+        claims = self.verify(token)
+        with self.db.read() as s:
+            filing = s.scalars(select(Filing).where(
+                Filing.number == str(claims.get("n", "")))).first()
+            if filing is None:
+                status = "unknown"
+            elif filing.status == "cancelled":
+                status = "cancelled"
+            elif filing.status == "superseded" or filing.version != claims.get("ver"):
+                status = "superseded"
+            else:
+                status = "current"
+        return {"valid": status == "current", "status": status, "claims": claims}
 
     # ------------------------------------------------------------------ the filer's own
 
@@ -472,7 +536,8 @@ class ArrivalCardService:
         return FilingView(
             number=filing.number, group_id=filing.group_id, status=filing.status,
             version=filing.version, card=card,
-            token=self._token(filing.number, filing.version, card, filing.group_id),
+            token=(self._token(filing.number, filing.version, card, filing.group_id)
+                   if filing.status == "filed" else ""),
             required=filing.exemption is None, exemption=exemption,
             history=tuple({"version": v.version, "kind": v.kind,
                            "at": _utc(v.created_at).isoformat(), "channel": v.channel}
@@ -489,6 +554,8 @@ class ArrivalCardService:
     def _open_for_change(self, filing: Filing) -> None:
         if filing.status == "cancelled":
             raise Conflict(T("该填报已取消"))
+        if filing.status == "superseded":
+            raise Conflict(T("该填报已被同一旅客同一入境日期的新填报取代"))
         if self.today() > filing.arrival_date:
             raise Conflict(T("入境日期（{day}）已过，不能再修改或取消",
                              day=filing.arrival_date.isoformat()))
@@ -700,9 +767,34 @@ class ArrivalCardService:
 
     def _audit(self, s: Session, officer_id: int | None, username: str, action: str,
                query: str, found: Sequence[str], via: str, address: str = "") -> None:
-        s.add(Audit(at=_now(self.clock), officer_id=officer_id, username=username[:64],
-                    action=action, query=query, found=",".join(found), via=via[:20],
-                    address=address[:64]))
+        """Append one row to the audit log, chained to the last one (:mod:`.audit`)."""
+        from sqlalchemy import text
+
+        if self.db.backend == "postgresql":  # one appender at a time: no fork in the chain
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit_mod.LOCK_ID})
+        prev = s.scalar(select(Audit.row_hash).order_by(Audit.id.desc()).limit(1))
+        row = Audit(at=_now(self.clock), officer_id=officer_id, username=username[:64],
+                    action=action[:40], query=query[:500], found=",".join(found),
+                    via=via[:20], address=address[:64], prev_hash=prev or audit_mod.GENESIS)
+        row.row_hash = audit_mod.row_hash(
+            row.prev_hash, at=row.at, officer_id=row.officer_id, username=row.username,
+            action=row.action, query=row.query, found=row.found, via=row.via,
+            address=row.address)
+        s.add(row)
+        s.flush()
+
+    def audit_refused(self, who: OfficerIdentity | None, action: str, query: str,
+                      exc: ArrivalCardError, *, via: str, address: str = "") -> None:
+        """Audit an attempt that was refused (401, 403, 400, 422…), with its reason."""
+        with contextlib.suppress(ArrivalCardError), self.db.session() as s:
+            self._audit(s, who.id if who else None, who.username if who else "",
+                        f"{action}_refused", f"{query} status={exc.status} {exc.text.en}"[:500],
+                        [], via, address)
+
+    def verify_audit(self) -> audit_mod.ChainReport:
+        """Walk the audit log's hash chain (:func:`.audit.verify_chain`)."""
+        with self.db.read() as s:
+            return audit_mod.verify_chain(s.scalars(select(Audit).order_by(Audit.id)))
 
     def audit_log(self, who: OfficerIdentity, limit: int = 100) -> list[dict[str, Any]]:
         self.require(who, "operator")
@@ -715,37 +807,39 @@ class ArrivalCardService:
     # ------------------------------------------------------------------ look-ups
 
     def lookup_number(self, who: OfficerIdentity, number: str, *,
-                      via: str = "api") -> list[FilingView]:
+                     via: str = "api", address: str = "") -> list[FilingView]:
         self.require(who, "officer")
         n = normalise_number(number)
         with self.db.session() as s:
             filings = list(s.scalars(select(Filing).where(Filing.number == n)))
             views = [self._view(s, f) for f in filings]
             self._audit(s, who.id, who.username, "lookup_number", f"number={n}",
-                        [v.number for v in views], via)
+                        [v.number for v in views], via, address)
             return views
 
-    def verify(self, token: str) -> dict[str, Any]:
+    def verify(self, token: str, *, check_expiry: bool = True) -> dict[str, Any]:
         """The claims of a receipt token, checked offline (public keys only)."""
-        return verify_token(token, self.refresh_keys().public_keys())
+        return verify_token(token, self.refresh_keys().public_keys(), now=_now(self.clock),
+                            check_expiry=check_expiry)
 
     def lookup_token(self, who: OfficerIdentity, token: str, *,
-                     via: str = "api") -> list[FilingView]:
+                     via: str = "api", address: str = "") -> list[FilingView]:
         """Verify the QR token's signature (a forged or tampered one is refused before the
         database is read), then find its filing; ``token_claims`` says which version the
         traveller's QR code shows."""
         self.require(who, "officer")
-        claims = self.verify(token)
+        claims = self.verify(token, check_expiry=False)
+        claims["expired"] = claims["exp"] <= int(_now(self.clock).timestamp())
         n = str(claims.get("n", ""))
         with self.db.session() as s:
             filings = list(s.scalars(select(Filing).where(Filing.number == n)))
             views = [self._view(s, f, claims=claims) for f in filings]
             self._audit(s, who.id, who.username, "lookup_token", f"number={n}",
-                        [v.number for v in views], via)
+                        [v.number for v in views], via, address)
             return views
 
     def lookup_passport(self, who: OfficerIdentity, nationality: str, passport_number: str,
-                        *, via: str = "api") -> list[FilingView]:
+                        *, via: str = "api", address: str = "") -> list[FilingView]:
         """Filings of a nationality + passport number (exact, through the keyed hash)."""
         self.require(who, "officer")
         try:
@@ -763,7 +857,7 @@ class ArrivalCardService:
             views = [self._view(s, f) for f in filings]
             self._audit(s, who.id, who.username, "lookup_passport",
                         f"nationality={nat} passport_hmac={hashes[0][:16]}",
-                        [v.number for v in views], via)
+                        [v.number for v in views], via, address)
             return views
 
     # ------------------------------------------------------------------ operations

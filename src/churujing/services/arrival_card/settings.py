@@ -18,6 +18,8 @@ variable                           meaning                                      
 ``CHURUJING_ARRIVAL_WINDOW_DAYS``  how many days ahead an arrival may be filed   ``30``
 ``CHURUJING_GROUP_MAX``            travellers in one group filing, at most       ``10``
 ``CHURUJING_OFFICER_TOKEN_HOURS``  lifetime of an officer's API token            ``12``
+``CHURUJING_TOKEN_GRACE_HOURS``    a receipt token is valid until the end of     ``12``
+                                   the arrival day (Beijing) plus these hours
 ``CHURUJING_LOGIN_USER_LIMIT``     failed log-ins per username before lockout    ``5 per 15
                                                                                  minutes``
 ``CHURUJING_LOGIN_ADDRESS_LIMIT``  log-in attempts per client address           ``30 per minute``
@@ -54,6 +56,7 @@ class Settings(BaseSettings):
     arrival_window_days: int = Field(30, ge=0)
     group_max: int = Field(10, ge=1)
     officer_token_hours: int = Field(12, ge=1)
+    token_grace_hours: int = Field(12, ge=0, le=72)
     login_user_limit: str = "5 per 15 minutes"
     login_address_limit: str = "30 per minute"
     busy_timeout_ms: int = Field(10000, ge=0)

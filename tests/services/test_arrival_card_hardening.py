@@ -472,3 +472,85 @@ def test_the_audit_log_is_hash_chained_append_only_and_verified(
         s.execute(text("UPDATE ac_audit SET found = '' WHERE id = :i"), {"i": second})
     broken = service.verify_audit()
     assert not broken.ok and broken.broken_at == second and "changed" in broken.reason
+
+
+# --------------------------------------------------------------------------- officers
+
+
+def test_operators_disable_enable_reset_and_revoke_officers_over_the_api(
+    client: TestClient, service: ArrivalCardService,
+) -> None:
+    officer = _bearer(client, service)
+    operator = _bearer(client, service, "operator", "olga")
+    lookup = {"number": "AC0000000000"}
+    assert client.post("/v1/arrival-cards/lookup", json=lookup, headers=officer
+                       ).status_code == 200
+    assert client.post("/v1/operator/officers/alice/disable", headers=officer
+                       ).status_code == 403
+    off = client.post("/v1/operator/officers/alice/disable", headers=operator)
+    assert off.status_code == 200 and off.json()["tokens_revoked"] == 1
+    assert client.post("/v1/arrival-cards/lookup", json=lookup, headers=officer
+                       ).status_code == 401
+    assert _login(client, "alice", PASSWORD).status_code == 401  # disabled
+    assert client.post("/v1/operator/officers/alice/enable", headers=operator
+                       ).json()["active"] is True
+    again = {"Authorization": f"Bearer {_login(client, 'alice', PASSWORD).json()['access_token']}"}
+    new = "a brand new passphrase"
+    reset = client.post("/v1/operator/officers/alice/password", headers=operator,
+                        json={"password": new})
+    assert reset.status_code == 200 and reset.json()["tokens_revoked"] == 1
+    assert client.post("/v1/arrival-cards/lookup", json=lookup, headers=again
+                       ).status_code == 401
+    assert _login(client, "alice", PASSWORD).status_code == 401
+    fresh = {"Authorization": f"Bearer {_login(client, 'alice', new).json()['access_token']}"}
+    assert client.post("/v1/operator/officers/alice/revoke-tokens", headers=operator
+                       ).json()["tokens_revoked"] == 1
+    assert client.post("/v1/arrival-cards/lookup", json=lookup, headers=fresh
+                       ).status_code == 401
+    assert client.post("/v1/operator/officers/nobody/disable", headers=operator
+                       ).status_code == 404
+    listed = client.get("/v1/operator/officers", headers=operator).json()
+    assert {o["username"] for o in listed} == {"alice", "olga"}
+    with service.db.session() as s:
+        actions = {a.action for a in s.scalars(select(Audit).where(Audit.username == "olga"))}
+    assert {"officer_disabled", "officer_enabled", "password_reset", "tokens_revoked"} <= actions
+
+
+def test_an_officer_logs_out_over_the_api(client: TestClient,
+                                          service: ArrivalCardService) -> None:
+    officer = _bearer(client, service)
+    assert client.post("/v1/officers/logout", headers=officer).status_code == 204
+    assert client.post("/v1/arrival-cards/lookup", json={"number": "AC0000000000"},
+                       headers=officer).status_code == 401
+    assert client.post("/v1/officers/logout", headers=officer).status_code == 401
+
+
+def test_officer_administration_from_the_command_line(
+    service: ArrivalCardService, settings: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from churujing.cli import app
+
+    monkeypatch.setenv("CHURUJING_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("CHURUJING_KEY_FILE", str(settings.key_file))
+    service.add_officer("frank", PASSWORD)
+    run = CliRunner().invoke
+    token = json.loads(run(app, ["arrival-card", "officer", "token", "frank", "--hours", "2"]
+                           ).stdout)
+    assert token["access_token"].startswith("aco_")
+    assert service.authenticate(token["access_token"]).username == "frank"
+    assert json.loads(run(app, ["arrival-card", "officer", "revoke", "frank"]).stdout
+                      )["tokens_revoked"] == 1
+    assert json.loads(run(app, ["arrival-card", "officer", "disable", "frank"]).stdout
+                      )["active"] is False
+    assert run(app, ["arrival-card", "officer", "token", "frank"]).exit_code == 1
+    assert json.loads(run(app, ["arrival-card", "officer", "enable", "frank"]).stdout
+                      )["active"] is True
+    reset = run(app, ["arrival-card", "officer", "reset-password", "frank",
+                      "--password-stdin"], input="another long password\n")
+    assert reset.exit_code == 0, reset.output
+    assert service.login("frank", "another long password")[0].startswith("aco_")
+    assert run(app, ["arrival-card", "officer", "disable", "nobody"]).exit_code == 1

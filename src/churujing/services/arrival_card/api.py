@@ -459,6 +459,96 @@ async def lookup_post(request: Request, service: ServiceDep,
                                    address=client_address(request))
 
 
+@router.post("/v1/officers/logout", status_code=204, tags=["officers"],
+             summary="Log out: revoke this API token",
+             responses={401: {"description": "Not authenticated"}})
+def officer_logout(request: Request, service: ServiceDep,
+                   bearer: Annotated[str | None, Depends(_bearer)]) -> Response:
+    service.authenticate(bearer)
+    assert bearer is not None
+    service.logout(bearer, via="api", address=client_address(request))
+    return Response(status_code=204)
+
+
+# --------------------------------------------------------------------------- operators
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(min_length=12, max_length=1024, description="The new password")
+
+
+class OfficerOut(BaseModel):
+    username: str
+    role: str
+    active: bool
+    created_at: str
+
+
+class OfficerChangeOut(BaseModel):
+    username: str
+    active: bool | None = None
+    tokens_revoked: int
+
+
+_OPERATOR: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not authenticated"}, 403: {"description": "Not an operator"},
+    404: {"description": "No such officer"}}
+
+
+def _operator(service: ArrivalCardService, bearer: str | None) -> OfficerIdentity:
+    who = service.authenticate(bearer)
+    service.require(who, "operator")
+    return who
+
+
+@router.get("/v1/operator/officers", response_model=list[OfficerOut], tags=["operators"],
+            summary="Officer accounts (operators)", responses=_OPERATOR)
+def operator_officers(service: ServiceDep,
+                      bearer: Annotated[str | None, Depends(_bearer)]) -> list[dict[str, Any]]:
+    _operator(service, bearer)
+    return service.officers()
+
+
+@router.post("/v1/operator/officers/{username}/disable", response_model=OfficerChangeOut,
+             tags=["operators"], summary="Disable an officer (tokens revoked)",
+             responses=_OPERATOR)
+def operator_disable(request: Request, username: str, service: ServiceDep,
+                     bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.set_active(username, False, by=who.username, via="api",
+                              address=client_address(request))
+
+
+@router.post("/v1/operator/officers/{username}/enable", response_model=OfficerChangeOut,
+             tags=["operators"], summary="Re-enable an officer", responses=_OPERATOR)
+def operator_enable(request: Request, username: str, service: ServiceDep,
+                    bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.set_active(username, True, by=who.username, via="api",
+                              address=client_address(request))
+
+
+@router.post("/v1/operator/officers/{username}/revoke-tokens",
+             response_model=OfficerChangeOut, tags=["operators"],
+             summary="Revoke every token of an officer", responses=_OPERATOR)
+def operator_revoke(request: Request, username: str, service: ServiceDep,
+                    bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.revoke_tokens(username, by=who.username, via="api",
+                                 address=client_address(request))
+
+
+@router.post("/v1/operator/officers/{username}/password", response_model=OfficerChangeOut,
+             tags=["operators"], summary="Reset an officer's password (tokens revoked)",
+             responses=_OPERATOR, max_body_size=SMALL_BODY_LIMIT)
+def operator_password(request: Request, username: str, body: PasswordIn,
+                      service: ServiceDep,
+                      bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.reset_password(username, body.password, by=who.username, via="api",
+                                  address=client_address(request))
+
+
 @router.get("/v1/arrival-cards/audit", tags=["officers"], summary="Audit log (operators)")
 def audit(service: ServiceDep, who: OfficerDep,
           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:

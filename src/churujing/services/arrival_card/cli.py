@@ -7,7 +7,10 @@
                                        account (password printed once) if there is none
 ``officer add USER [--role]``          add an officer (password asked, or ``--password-stdin``)
 ``officer list``                       list the accounts
-``officer token USER``                 issue an API token for an officer
+``officer token USER [--hours N]``     issue an API token for an officer
+``officer disable|enable USER``        disable (tokens revoked) or re-enable an account
+``officer reset-password USER``        a new password (tokens revoked)
+``officer revoke USER``                revoke every token of an officer
 ``lookup``                             find filings (``--number``, ``--token``, or
                                        ``--nationality`` and ``--passport``), authenticated
                                        by an officer's token (``CHURUJING_OFFICER_TOKEN``)
@@ -159,13 +162,55 @@ def register(app: typer.Typer) -> None:
     def officer_token(
         username: Annotated[str, typer.Argument()],
         label: Annotated[str, typer.Option(help="what the token is for")] = "cli",
+        hours: Annotated[int | None, typer.Option(
+            min=1, max=2160, help="lifetime (default CHURUJING_OFFICER_TOKEN_HOURS)")] = None,
     ) -> None:
         """Issue an API token for an officer (printed once; stored hashed)."""
         try:
-            token, expires = _service().issue_token(username, label=label)
+            token, expires = _service().issue_token(username, label=label, hours=hours)
         except ArrivalCardError as exc:
             raise _fail(exc) from None
         _out({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat()})
+
+    @officers.command("disable")
+    def officer_disable(username: Annotated[str, typer.Argument()]) -> None:
+        """Disable an account; its tokens and web sessions are revoked at once."""
+        try:
+            _out(_service().set_active(username, False, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @officers.command("enable")
+    def officer_enable(username: Annotated[str, typer.Argument()]) -> None:
+        """Re-enable a disabled account."""
+        try:
+            _out(_service().set_active(username, True, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @officers.command("reset-password")
+    def officer_reset_password(
+        username: Annotated[str, typer.Argument()],
+        password_stdin: Annotated[bool, typer.Option(
+            "--password-stdin", help="read the password from stdin")] = False,
+    ) -> None:
+        """Set a new password (at least 12 characters); every token is revoked."""
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        try:
+            _out(_service().reset_password(username, password, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @officers.command("revoke")
+    def officer_revoke(username: Annotated[str, typer.Argument()]) -> None:
+        """Revoke every API token and web session of an officer."""
+        try:
+            _out(_service().revoke_tokens(username, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
 
     @group.command()
     def lookup(

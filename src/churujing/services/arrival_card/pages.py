@@ -416,7 +416,8 @@ async def officer_logout(request: Request, service: ServiceDep) -> Response:
     await _form(request)
     token = request.cookies.get(OFFICER_COOKIE)
     if token:
-        await run_in_threadpool(service.logout, token)
+        await run_in_threadpool(service.logout, token, via="web",
+                                address=client_address(request))
     response = RedirectResponse(f"/officer/login?lang={_lang(request)}", status_code=303)
     response.delete_cookie(OFFICER_COOKIE, path="/")
     return response

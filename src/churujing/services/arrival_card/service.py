@@ -640,10 +640,13 @@ class ArrivalCardService:
             raise ArrivalCardError(T("角色应为以下之一：{roles}", roles=", ".join(ROLES)))
         if len(password) < 12:
             raise ArrivalCardError(T("密码至少12个字符"))
+        if not 1 <= len(username) <= 64:
+            raise ArrivalCardError(T("用户名应为1至64个字符"))
+        hashed = PasswordHasher().hash(password)  # outside the transaction
         with self.db.session() as s:
             if s.scalars(select(Officer).where(Officer.username == username)).first():
                 raise Conflict(T("用户名 {name} 已存在", name=username))
-            s.add(Officer(username=username, password_hash=PasswordHasher().hash(password),
+            s.add(Officer(username=username, password_hash=hashed,
                           role=role, active=True, created_at=_now(self.clock)))
 
     def officers(self) -> list[dict[str, Any]]:
@@ -652,10 +655,65 @@ class ArrivalCardService:
                      "created_at": _utc(o.created_at).isoformat()}
                     for o in s.scalars(select(Officer).order_by(Officer.username))]
 
-    def _issue(self, s: Session, officer: Officer, label: str) -> tuple[str, datetime]:
+    # ------------------------------------------------------------------ administration
+
+    def _officer_row(self, s: Session, username: str) -> Officer:
+        officer = s.scalars(select(Officer).where(Officer.username == username)).first()
+        if officer is None:
+            raise NotFound(T("没有名为 {name} 的官员账户", name=username))
+        return officer
+
+    def _revoke(self, s: Session, officer: Officer) -> int:
+        return _rowcount(s.execute(delete(OfficerToken).where(
+            OfficerToken.officer_id == officer.id)))
+
+    def set_active(self, username: str, active: bool, *, by: str = "cli",
+                   via: str = "cli", address: str = "") -> dict[str, Any]:
+        """Disable (every token revoked: the officer is out at once) or re-enable an
+        account; audited with who did it."""
+        with self.db.session() as s:
+            officer = self._officer_row(s, username)
+            officer.active = active
+            revoked = 0 if active else self._revoke(s, officer)
+            self._audit(s, None, by, "officer_enabled" if active else "officer_disabled",
+                        f"officer={username}", [], via, address)
+        return {"username": username, "active": active, "tokens_revoked": revoked}
+
+    def reset_password(self, username: str, password: str, *, by: str = "cli",
+                       via: str = "cli", address: str = "") -> dict[str, Any]:
+        """A new password (argon2, hashed outside the transaction); every token revoked."""
+        from argon2 import PasswordHasher
+
+        if len(password) < 12:
+            raise ArrivalCardError(T("密码至少12个字符"))
+        hashed = PasswordHasher().hash(password)
+        with self.db.session() as s:
+            officer = self._officer_row(s, username)
+            officer.password_hash = hashed
+            revoked = self._revoke(s, officer)
+            self._audit(s, None, by, "password_reset", f"officer={username}", [], via,
+                        address)
+        self.throttle.succeeded(username)  # the lockout ends with a new password
+        return {"username": username, "tokens_revoked": revoked}
+
+    def revoke_tokens(self, username: str, *, by: str = "cli", via: str = "cli",
+                      address: str = "") -> dict[str, Any]:
+        """Revoke every API token (and web session) of an officer."""
+        with self.db.session() as s:
+            officer = self._officer_row(s, username)
+            revoked = self._revoke(s, officer)
+            self._audit(s, None, by, "tokens_revoked", f"officer={username}", [], via,
+                        address)
+        return {"username": username, "tokens_revoked": revoked}
+
+    def _issue(self, s: Session, officer: Officer, label: str,
+               hours: int | None = None) -> tuple[str, datetime]:
         token = "aco_" + secrets.token_urlsafe(32)
         now = _now(self.clock)
-        expires = now + timedelta(hours=self.settings.officer_token_hours)
+        lifetime = self.settings.officer_token_hours if hours is None else hours
+        if not 1 <= lifetime <= 24 * 90:
+            raise ArrivalCardError(T("令牌有效期应为1至2160小时"))
+        expires = now + timedelta(hours=lifetime)
         s.add(OfficerToken(officer_id=officer.id, token_hash=sha256_hex(token), created_at=now,
                            expires_at=expires, label=label[:60]))
         return token, expires
@@ -732,14 +790,16 @@ class ArrivalCardService:
             return 0
         return max(1, int((_utc(failures[-1]) + window - now).total_seconds()) + 1)
 
-    def issue_token(self, username: str, *, label: str = "cli") -> tuple[str, datetime]:
-        """An API token for an officer, issued by an operator at the command line."""
+    def issue_token(self, username: str, *, label: str = "cli",
+                    hours: int | None = None) -> tuple[str, datetime]:
+        """An API token for an officer, issued by an operator at the command line, valid
+        ``hours`` (default ``CHURUJING_OFFICER_TOKEN_HOURS``)."""
         with self.db.session() as s:
             officer = s.scalars(select(Officer).where(Officer.username == username)).first()
             if officer is None or not officer.active:
                 raise NotFound(T("没有名为 {name} 的在职官员", name=username))
             self._audit(s, officer.id, username, "token_issued", label, [], "cli")
-            return self._issue(s, officer, label)
+            return self._issue(s, officer, label, hours)
 
     def authenticate(self, token: str | None) -> OfficerIdentity:
         if not token:
@@ -755,9 +815,18 @@ class ArrivalCardService:
                 raise NotAuthenticated(T("令牌已过期，请重新登录"))
             return OfficerIdentity(officer.id, officer.username, officer.role)
 
-    def logout(self, token: str) -> None:
+    def logout(self, token: str, *, via: str = "web", address: str = "") -> bool:
+        """Revoke one token (log out); audited. False when it was not a live token."""
         with self.db.session() as s:
-            s.execute(delete(OfficerToken).where(OfficerToken.token_hash == sha256_hex(token)))
+            row = s.execute(select(OfficerToken, Officer).join(
+                Officer, Officer.id == OfficerToken.officer_id).where(
+                OfficerToken.token_hash == sha256_hex(token))).first()
+            if row is None:
+                return False
+            tok, officer = row
+            s.delete(tok)
+            self._audit(s, officer.id, officer.username, "logout", "", [], via, address)
+            return True
 
     @staticmethod
     def require(who: OfficerIdentity, role: str) -> None:

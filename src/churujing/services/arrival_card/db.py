@@ -4,7 +4,9 @@ SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` (a comm
 filing survives a killed process and a power loss), a busy timeout, foreign keys on, and
 every writing transaction ``BEGIN IMMEDIATE`` so that concurrent writers queue on the
 busy timeout instead of failing on a lock upgrade; reading ones (:meth:`Database.read`)
-a deferred ``BEGIN``, so that they never hold the write lock. PostgreSQL is reached
+a deferred ``BEGIN``, so that they never hold the write lock; within one process the
+writers queue on a lock first (in order, instead of SQLite's sleeping busy handler: the
+tail latency of concurrent filings fell from seconds). PostgreSQL is reached
 through psycopg 3 (``postgresql+psycopg://…``; a plain ``postgresql://`` URL is read the
 same way).
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,6 +87,8 @@ class Database:
         if self.backend == "sqlite":
             _sqlite_pragmas(self.engine, busy_timeout_ms)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = threading.Lock() if self.backend == "sqlite" else None
+        self._busy_timeout_s = busy_timeout_ms / 1000
         self.read_sessions = sessionmaker(
             self.engine.execution_options(ac_read_only=True), expire_on_commit=False)
 
@@ -93,6 +98,13 @@ class Database:
         a database that cannot be reached, or that refuses writes, raises
         :class:`DatabaseUnavailable` (and the pool is emptied when the storage was
         read-only, so that the next session opens connections anew and recovers)."""
+        locked = False
+        if self._writer is not None:  # SQLite: this process's writers queue here, in order,
+            # rather than in SQLite's busy handler, which sleeps and retries (long tails)
+            locked = self._writer.acquire(timeout=self._busy_timeout_s)
+            if not locked:
+                raise unavailable(OperationalError("writer queue", {}, Exception(
+                    "database is locked (waited for this process's writers)")))
         try:
             with self.sessions.begin() as s:
                 yield s
@@ -104,6 +116,9 @@ class Database:
                 self._recover(exc)
                 raise unavailable(exc) from exc
             raise
+        finally:
+            if locked and self._writer is not None:
+                self._writer.release()
 
     def _recover(self, exc: Exception) -> None:
         """Drop pooled connections that may stay broken: a SQLite connection opened while

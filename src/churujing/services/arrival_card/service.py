@@ -462,12 +462,21 @@ class ArrivalCardService:
         date, if any: one valid filing per traveller and arrival (a last version of kind
         ``superseded``; its token stops being valid). A partial unique index makes two
         concurrent filings of the same traveller collide: the loser retries and supersedes
-        the winner."""
+        the winner. On PostgreSQL they first queue on an advisory lock of the traveller
+        and arrival date, so that many at once do not exhaust the retries."""
         hashes = self.keys.lookup_hashes(_passport_key(card.nationality, card.passport_number))
-        stmt = select(Filing).where(or_(*(Filing.passport_hash == h for h in hashes)),
-                                    Filing.nationality == card.nationality,
-                                    Filing.arrival_date == card.arrival_date,
-                                    Filing.status == "filed")
+        if self.db.backend == "postgresql":  # filings of one traveller queue, not collide
+            from sqlalchemy import text
+
+            lock = int(sha256_hex(f"{hashes[0]}:{card.arrival_date}")[:15], 16)
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
+        # the ids first (an index look-up, a cached statement); the rows only when found
+        ids = list(s.scalars(select(Filing.id).where(
+            Filing.passport_hash.in_(hashes), Filing.nationality == card.nationality,
+            Filing.arrival_date == card.arrival_date, Filing.status == "filed")))
+        if not ids:
+            return
+        stmt = select(Filing).where(Filing.id.in_(ids))
         if self.db.backend != "sqlite":
             stmt = stmt.with_for_update()
         for old in s.scalars(stmt):

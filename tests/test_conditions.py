@@ -58,3 +58,22 @@ def test_answers_report_the_declared_conditions_in_order(measure: str, case: Any
     declared = DECLARED[measure].codes
     assert set(codes) <= set(declared), set(codes) - set(declared)
     assert codes == [c for c in declared if c in codes]
+
+
+def test_a_fallback_names_what_was_not_recognised() -> None:
+    from churujing.i18n import T
+
+    unknown = T("未能识别机场“{query}”，无法判断是否实施24小时直接过境免办查验手续")
+    spec = Spec("airport", "M05.1", "x", unknown=unknown)
+    c = spec.unrecognised(query="XYZ")
+    assert (c.code, c.clause, c.met) == ("airport", "M05.1", False)
+    assert "XYZ" in c.text.zh and "XYZ" in c.text.en and c.text.en != c.text.zh
+
+
+def test_a_bound_maker_builds_what_the_spec_builds() -> None:
+    from churujing.decision import Text
+
+    spec = Spec("within_stay", "A1.4", "x")
+    text = Text("a", "b")
+    assert spec.make(True, text) == spec(True, text)
+    assert spec(False, text, "A1.4.1").clause == "A1.4.1"

@@ -10,9 +10,12 @@ Each maps to one HTTP status::
           ├── DocumentsMissing       422  required documents not uploaded yet
           ├── DocumentRejected       422  an upload of a type or size that is not accepted
           ├── NotFound               404  no such application, or a wrong secret
+          ├── NotAllowed             403  an officer whose role does not allow the action
+          ├── Conflict               409  a change the state forbids; an idempotency key reused
           ├── TransitionNotAllowed   409  the workflow does not allow this step from this state
           ├── SignatureInvalid       400  a payment callback whose HMAC does not verify
-          └── ProviderUnknown        404  a provider name that names no provider
+          ├── ProviderUnknown        404  a provider name that names no provider
+          └── DatabaseUnavailable    503  the database cannot be reached (Retry-After)
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ from churujing.i18n import T
 __all__ = [
     "ApplicationError",
     "ApplicationInvalid",
+    "Conflict",
+    "DatabaseUnavailable",
     "DocumentRejected",
     "DocumentsMissing",
+    "NotAllowed",
     "NotFound",
     "ProviderUnknown",
     "Refused",
@@ -122,3 +128,25 @@ class SignatureInvalid(ApplicationError):
 class ProviderUnknown(ApplicationError):
     status = 404
     code = "provider_unknown"
+
+
+class Conflict(ApplicationError):
+    """A change that the application's state forbids (not a workflow step), or an
+    ``Idempotency-Key`` reused for another request."""
+
+    status = 409
+    code = "conflict"
+
+
+class NotAllowed(ApplicationError):
+    """An officer whose role does not allow the action."""
+
+    status = 403
+    code = "not_allowed"
+
+
+class DatabaseUnavailable(ApplicationError):
+    """The database cannot be reached: 503 with ``Retry-After``."""
+
+    status = 503
+    code = "database_unavailable"

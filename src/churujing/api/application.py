@@ -37,7 +37,7 @@ __all__ = ["SERVICES", "DataVersionMiddleware", "Settings", "create_app"]
 DATA_VERSION_HEADER = "X-Churujing-Data-Version"
 
 # Service packages that bring their own routers: ``router`` (API) and ``web_router`` (pages).
-SERVICES = ("churujing.services.arrival_card.api",)
+SERVICES = ("churujing.services.arrival_card.api", "churujing.services.applications.api")
 
 
 class Settings(BaseSettings):

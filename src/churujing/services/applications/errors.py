@@ -10,6 +10,7 @@ Each maps to one HTTP status::
           ├── DocumentsMissing       422  required documents not uploaded yet
           ├── DocumentRejected       422  an upload of a type or size that is not accepted
           ├── NotFound               404  no such application, or a wrong secret
+          ├── NotAuthenticated       401  no or bad officer credentials
           ├── NotAllowed             403  an officer whose role does not allow the action
           ├── Conflict               409  a change the state forbids; an idempotency key reused
           ├── TransitionNotAllowed   409  the workflow does not allow this step from this state
@@ -34,6 +35,7 @@ __all__ = [
     "DocumentRejected",
     "DocumentsMissing",
     "NotAllowed",
+    "NotAuthenticated",
     "NotFound",
     "ProviderUnknown",
     "Refused",
@@ -150,3 +152,10 @@ class DatabaseUnavailable(ApplicationError):
 
     status = 503
     code = "database_unavailable"
+
+
+class NotAuthenticated(ApplicationError):
+    """No or bad officer credentials."""
+
+    status = 401
+    code = "not_authenticated"

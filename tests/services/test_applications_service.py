@@ -1,5 +1,6 @@
-"""The platform's workflows end to end over SQLite: gate, documents, submission, review,
-payment (HMAC callback, idempotent), the 7-day deadline, dispatch and collection."""
+"""The platform's workflows end to end, on SQLite and on PostgreSQL (the ``db_url`` fixture of
+conftest.py): gate, documents, submission, review, payment (HMAC callback, idempotent), the
+7-day deadline, dispatch and collection, the outbox, recovery, the chained logs."""
 
 from __future__ import annotations
 
@@ -23,7 +24,13 @@ from churujing.services.applications.service import ApplicationService, Officer
 
 
 @pytest.fixture
-def svc(tmp_path: Path) -> ApplicationService:
+def svc(db_url: str) -> ApplicationService:
+    return service(db_url, start_clock())
+
+
+@pytest.fixture
+def lite(tmp_path: Path) -> ApplicationService:
+    """A service over a SQLite file the test reads itself."""
     return service(f"sqlite:///{tmp_path / 'ap.sqlite3'}", start_clock())
 
 
@@ -145,9 +152,9 @@ def test_a_forged_callback_is_refused(svc: ApplicationService) -> None:
     assert svc.view(made["number"], made["secret"])["status"] == "approved"
 
 
-def test_unpaid_after_7_days_the_application_lapses(tmp_path: Path) -> None:
+def test_unpaid_after_7_days_the_application_lapses(db_url: str) -> None:
     clock = start_clock()
-    svc = service(f"sqlite:///{tmp_path / 'ap.sqlite3'}", clock)
+    svc = service(db_url, clock)
     made = _submitted(svc)
     svc.decide(REVIEWER, made["number"], "approve")       # pay by 2025-12-08
     clock.advance(days=7)                                  # 2025-12-08: still in time
@@ -184,7 +191,8 @@ def test_a_case_claimed_by_one_reviewer_is_not_decided_by_another(
         svc.decide(Officer("zhao", "reviewer"), made["number"], "approve")
 
 
-def test_documents_are_stored_encrypted(svc: ApplicationService, tmp_path: Path) -> None:
+def test_documents_are_stored_encrypted(lite: ApplicationService, tmp_path: Path) -> None:
+    svc = lite
     made = _submitted(svc)
     raw = (tmp_path / "ap.sqlite3").read_bytes()
     assert "张三".encode() not in raw and make_id().encode() not in raw
@@ -207,18 +215,19 @@ def test_idempotent_creation(svc: ApplicationService) -> None:
         svc.create(body(delivery={"method": "collect"}), idempotency_key="k1")
 
 
-def test_the_due_date_flags_overdue_cases(tmp_path: Path) -> None:
+def test_the_due_date_flags_overdue_cases(db_url: str) -> None:
     clock = start_clock()
-    svc = service(f"sqlite:///{tmp_path / 'ap.sqlite3'}", clock)
+    svc = service(db_url, clock)
     made = _submitted(svc)
     clock.advance(days=10)                                 # 2025-12-11 > due 2025-12-10
     assert svc.queue(REVIEWER)[0]["overdue"] is True
     assert svc.officer_view(REVIEWER, made["number"])["overdue"] is True
 
 
-def test_every_change_queues_a_notice_and_the_sms_log_gets_it(tmp_path: Path) -> None:
+def test_every_change_queues_a_notice_and_the_sms_log_gets_it(db_url: str,
+                                                               tmp_path: Path) -> None:
     log = tmp_path / "sms.log"
-    svc = service(f"sqlite:///{tmp_path / 'ap.sqlite3'}", start_clock(), sms_log=log)
+    svc = service(db_url, start_clock(), sms_log=log)
     made = _submitted(svc)
     out = svc.deliver()
     # draft + submitted, by SMS and e-mail; no SMTP server configured: e-mail retried later
@@ -227,9 +236,10 @@ def test_every_change_queues_a_notice_and_the_sms_log_gets_it(tmp_path: Path) ->
     assert len(lines) == 2 and made["number"] in lines[1] and "已提交" in lines[1]
 
 
-def test_recovery_by_id_number_and_a_code_sent_to_the_phone(tmp_path: Path) -> None:
+def test_recovery_by_id_number_and_a_code_sent_to_the_phone(db_url: str,
+                                                            tmp_path: Path) -> None:
     log = tmp_path / "sms.log"
-    svc = service(f"sqlite:///{tmp_path / 'ap.sqlite3'}", start_clock(), sms_log=log)
+    svc = service(db_url, start_clock(), sms_log=log)
     made = svc.create(body())
     assert svc.recover_start(make_id()) == {"sent": True}
     assert svc.recover_start(make_id(seq="999")) == {"sent": True}   # reveals nothing
@@ -243,10 +253,11 @@ def test_recovery_by_id_number_and_a_code_sent_to_the_phone(tmp_path: Path) -> N
         svc.view(made["number"], made["secret"])
 
 
-def test_the_transition_log_is_append_only_and_chained(svc: ApplicationService,
+def test_the_transition_log_is_append_only_and_chained(lite: ApplicationService,
                                                        tmp_path: Path) -> None:
     import sqlite3
 
+    svc = lite
     _submitted(svc)
     con = sqlite3.connect(tmp_path / "ap.sqlite3")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -256,11 +267,25 @@ def test_the_transition_log_is_append_only_and_chained(svc: ApplicationService,
     assert report["ok"] and report["rows"] == 2
 
 
-def test_submission_runs_the_rule_again_on_the_day(tmp_path: Path) -> None:
+def test_submission_runs_the_rule_again_on_the_day(db_url: str) -> None:
     clock = start_clock()
-    svc = service(f"sqlite:///{tmp_path / 'ap.sqlite3'}", clock)
+    svc = service(db_url, clock)
     b = body()
     b["applicant"]["id_number"] = make_id(born="20091201")          # 16 on 2025-12-01
     made = svc.create(b)
     assert json.dumps(made["decision"]).count('"met": false') == 0
     assert date(2025, 12, 1) == svc.today()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_logs_are_append_only_too(db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    svc = service(db_url, start_clock())
+    _submitted(svc)
+    with pytest.raises(DBAPIError, match="append-only"), svc.db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM ap_transitions"))
+    assert svc.verify_chains()["transitions"]["ok"]

@@ -11,20 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from ac_helpers import free_port
+from aiosmtpd.controller import Controller
 from apps_helpers import body, documents, service, start_clock
 from sqlalchemy import select
 
 from churujing.services.applications.models import Outbox
 
 
-
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 

@@ -249,6 +249,14 @@ def view(number: NumberPath, secret: SecretDep, service: ServiceDep,
     return service.view(number, secret)
 
 
+@router.get("/v1/applications/{number}/letter.pdf", summary="The decision letter (PDF)",
+            response_class=Response)
+def letter(number: NumberPath, secret: SecretDep, service: ServiceDep) -> Response:
+    return Response(service.letter(number, secret), media_type="application/pdf",
+                    headers={"Cache-Control": "no-store",
+                             "Content-Disposition": f'inline; filename="{number}.pdf"'})
+
+
 @router.post("/v1/applications/{number}/withdraw", summary="Withdraw the application")
 def withdraw(number: NumberPath, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
     return service.withdraw(number, secret)

@@ -472,6 +472,31 @@ class ApplicationService:
                                 "id_number": f"{ident[:6]}********{ident[14:]}"}
         return out
 
+    def letter(self, number: str, secret: str) -> bytes:
+        """The decision letter (PDF): approval, or refusal with reasons and review rights."""
+        from .letter import letter_pdf
+
+        with self.db.session() as s:
+            app = self._own(s, number, secret, lock=False)
+            decided = s.scalars(select(TransitionRow).where(
+                TransitionRow.application_id == app.id,
+                TransitionRow.event.in_(("approve", "refuse"))).order_by(
+                TransitionRow.id.desc()).limit(1)).first()
+            if decided is None:
+                raise Conflict(T("申请尚未作出决定"))
+            data = self._payload(app)
+            price = fee(app.document, decided.at.astimezone(BEIJING).date(),
+                        policy=self.policy)
+            ident = data["applicant"]["id_number"]
+            kwargs: dict[str, Any] = dict(
+                number=number, name=data["applicant"]["name"],
+                id_masked=f"{ident[:6]}********{ident[14:]}", document=app.document,
+                decided_on=decided.at.astimezone(BEIJING).date(),
+                refused=decided.event == "refuse", reasons=json.loads(decided.reasons),
+                fee=app.fee, fee_confirmed=price.confirmed, pay_by=app.pay_by,
+                policy=self.policy)
+        return letter_pdf(**kwargs)
+
     # ------------------------------------------------------------------ recovery
 
     def recover_start(self, id_number: str) -> dict[str, Any]:

@@ -3,8 +3,13 @@ the test moves, identity numbers with valid check characters, a complete applica
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -24,6 +29,7 @@ from churujing.services.applications.settings import ApplicationSettings
 from churujing.services.arrival_card.crypto import KeyRing
 from churujing.services.common.db import Database
 
+HERE = Path(__file__).resolve().parent
 REVIEWER = Officer("li.reviewer", "reviewer")
 OFFICER = Officer("wang.officer", "officer")
 
@@ -87,3 +93,54 @@ def image(w: int = 800, h: int = 500, colour: tuple[int, int, int] = (240, 240, 
 def documents() -> dict[str, bytes]:
     return {"photo": P.jpeg(P.on_background()), "signature": image(800, 300),
             "id_front": image(856, 540), "id_back": image(856, 540)}
+
+
+class AppsServer:
+    """``uvicorn`` serving the platform (and the shared officer log-in) in a subprocess."""
+
+    def __init__(self, port: int, env: dict[str, str]) -> None:
+        self.port, self.env = port, env
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 40) -> None:
+        import httpx
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "_apps_server_app:make_app",
+             "--app-dir", str(HERE), "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "warning"],
+            env=self.env, cwd=str(HERE.parents[1]), stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"server exited: {err[-1000:]}")
+            try:
+                # a request that reaches the platform's database (404: no such application)
+                r = httpx.get(self.base + "/v1/applications/M070000000000",
+                              headers={"X-Application-Secret": "x"}, timeout=2)
+                if r.status_code == 404:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)

@@ -39,7 +39,7 @@ from .errors import (
 from .service import ApplicationService, Officer
 from .settings import ApplicationSettings
 
-__all__ = ["get_service", "install", "router"]
+__all__ = ["get_service", "install", "router", "web_router"]  # noqa: F822 (lazy: __getattr__)
 
 _log = logging.getLogger("churujing.applications")
 _lock = threading.Lock()
@@ -356,3 +356,12 @@ def dispatch(number: NumberPath, who: OfficerDep, service: ServiceDep,
 @router.post("/v1/officer/applications/{number}/collect", summary="Hand the document over")
 def collect(number: NumberPath, who: OfficerDep, service: ServiceDep) -> dict[str, Any]:
     return service.collect(who, number)
+
+
+def __getattr__(name: str) -> Any:
+    """``web_router`` loads the pages (and the project's page chrome) when first asked for."""
+    if name == "web_router":
+        from .pages import web_router
+
+        return web_router
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,13 +22,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 
+from churujing.services.common import csrf
 from churujing.web import add_templates
 from churujing.web import render as web_render
 
 from . import workflow
 from .api import _service
 from .documents import KINDS
-from .errors import ApplicationError, ApplicationInvalid, Refused
+from .errors import ApplicationError, ApplicationInvalid, NotAllowed, Refused
 from .service import Officer
 
 __all__ = ["SESSION_COOKIE", "web_router"]
@@ -54,10 +55,23 @@ def _lang(request: Request) -> str:
 
 def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200) -> HTMLResponse:
-    response = web_render(request, template, context, status_code=status_code)
+    token, new = csrf.token_for(request)
+    response = web_render(request, template, {**context, "csrf_token": token},
+                          status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if new:
+        csrf.remember(request, response, token)
     return response
+
+
+async def _form(request: Request) -> Any:
+    """The posted form, its CSRF token checked (403 when it does not match)."""
+    form = await request.form()
+    text = csrf.problem(request, form)
+    if text is not None:
+        raise NotAllowed(text)
+    return form
 
 
 class PageRoute(APIRoute):
@@ -122,7 +136,7 @@ def _form_body(form: Any) -> dict[str, Any]:
 
 @web_router.post("/applications/online-renewal", response_class=HTMLResponse)
 async def form_post(request: Request) -> Response:
-    form = await request.form()
+    form = await _form(request)
     svc = _service(request.app)
     body = _form_body(form)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -153,7 +167,7 @@ def track_page(request: Request) -> Response:
 
 @web_router.post("/applications/track", response_class=HTMLResponse)
 async def track_post(request: Request) -> Response:
-    form = await request.form()
+    form = await _form(request)
     number, secret = str(form.get("number", "")).strip(), str(form.get("secret", "")).strip()
     _service(request.app).view(number, secret)  # 404 page when wrong
     return _with_session(_to_case(number, _lang(request)), number, secret)
@@ -169,7 +183,7 @@ def case_page(request: Request, number: str) -> Response:
 
 @web_router.post("/applications/{number}/documents", response_class=HTMLResponse)
 async def upload_post(request: Request, number: str) -> Response:
-    form = await request.form()
+    form = await _form(request)
     svc = _service(request.app)
     secret = _session(request, number)
     results = []
@@ -187,7 +201,8 @@ async def upload_post(request: Request, number: str) -> Response:
 
 
 @web_router.post("/applications/{number}/{action}", response_class=HTMLResponse)
-def action_post(request: Request, number: str, action: str) -> Response:
+async def action_post(request: Request, number: str, action: str) -> Response:
+    await _form(request)
     svc = _service(request.app)
     secret = _session(request, number)
     if action == "submit":
@@ -216,9 +231,10 @@ def payment_page(request: Request, reference: str) -> Response:
 
 
 @web_router.post("/payments/local/{reference}", response_class=HTMLResponse)
-def payment_post(request: Request, reference: str) -> Response:
+async def payment_post(request: Request, reference: str) -> Response:
     from .payment import LocalProvider
 
+    await _form(request)
     svc = _service(request.app)
     local = svc.payments["local"]
     assert isinstance(local, LocalProvider)
@@ -284,7 +300,7 @@ async def officer_action(request: Request, number: str, action: str) -> Response
     who = _officer(request)
     if who is None:
         return _login(request)
-    form = await request.form()
+    form = await _form(request)
     svc = _service(request.app)
     if action == "claim":
         svc.claim(who, number)

@@ -39,9 +39,9 @@ from churujing.i18n import T
 from churujing.policy import Policy, load_policy
 from churujing.services.arrival_card.card import Clock, system_clock
 from churujing.services.arrival_card.crypto import KeyRing, load_keyring
-from churujing.services.arrival_card.settings import Settings as SharedSettings
 from churujing.services.common import chain
 from churujing.services.common.db import Database
+from churujing.services.common.settings import ServiceSettings
 
 from . import gate, workflow
 from .documents import KINDS, REQUIRED, check_document
@@ -117,10 +117,10 @@ class ApplicationService:
     _chain_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def from_settings(cls, shared: SharedSettings | None = None,
+    def from_settings(cls, shared: ServiceSettings | None = None,
                       settings: ApplicationSettings | None = None, *,
                       clock: Clock = system_clock, migrate: bool = True) -> ApplicationService:
-        s = shared or SharedSettings()
+        s = shared or ServiceSettings()
         a = settings or ApplicationSettings()
         env = s.keys.get_secret_value() if s.keys is not None else None
         keys = load_keyring(env_json=env, key_file=s.key_file)
@@ -130,10 +130,7 @@ class ApplicationService:
                       busy_timeout_ms=s.busy_timeout_ms)
         if migrate:
             db.migrate()
-        # the shared data folder (CHURUJING_DATA_DIR on the service-grade branch), else the
-        # key file's folder
-        data_dir = Path(getattr(s, "data_dir", None) or s.key_file.parent)
-        return cls.build(db, keys, a, clock=clock, data_dir=data_dir)
+        return cls.build(db, keys, a, clock=clock, data_dir=s.data_dir)
 
     @classmethod
     def build(cls, db: Database, keys: KeyRing, settings: ApplicationSettings, *,

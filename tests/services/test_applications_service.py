@@ -289,3 +289,28 @@ def test_on_postgresql_the_logs_are_append_only_too(db_url: str) -> None:
     with pytest.raises(DBAPIError, match="append-only"), svc.db.engine.begin() as conn:
         conn.execute(text("DELETE FROM ap_transitions"))
     assert svc.verify_chains()["transitions"]["ok"]
+
+
+def test_recovery_codes_cannot_be_guessed_or_asked_for_without_end(
+        lite: ApplicationService) -> None:
+    from churujing.services.applications.errors import TooManyAttempts
+
+    made = lite.create(body())
+    for _ in range(3):
+        lite.recover_start(make_id())
+    with pytest.raises(TooManyAttempts) as info:
+        lite.recover_start(make_id())
+    assert info.value.status == 429 and info.value.retry_after > 0
+    for code in ("000001", "000002", "000003", "000004", "000005"):
+        with pytest.raises(NotFound):
+            lite.recover_finish(made["number"], code)
+    with pytest.raises(TooManyAttempts):
+        lite.recover_finish(made["number"], "000006")
+
+
+def test_asking_to_pay_twice_gives_the_same_payment(lite: ApplicationService) -> None:
+    made = _submitted(lite)
+    lite.decide(REVIEWER, made["number"], "approve")
+    a = lite.start_payment(made["number"], made["secret"])
+    b = lite.start_payment(made["number"], made["secret"])
+    assert a["reference"] == b["reference"]

@@ -34,6 +34,7 @@ from .errors import (
     DatabaseUnavailable,
     DocumentsMissing,
     Refused,
+    TooManyAttempts,
     TransitionNotAllowed,
 )
 from .service import ApplicationService, Officer
@@ -97,6 +98,8 @@ class ErrorRoute(APIRoute):
                 return await handler(request)
             except ApplicationError as exc:
                 headers = {"Retry-After": "5"} if isinstance(exc, DatabaseUnavailable) else {}
+                if isinstance(exc, TooManyAttempts):
+                    headers["Retry-After"] = str(exc.retry_after)
                 if exc.status == 401:
                     headers["WWW-Authenticate"] = "Bearer"
                 return JSONResponse(error_body(exc), status_code=exc.status, headers=headers)

@@ -15,6 +15,7 @@ Each maps to one HTTP status::
           ├── Conflict               409  a change the state forbids; an idempotency key reused
           ├── TransitionNotAllowed   409  the workflow does not allow this step from this state
           ├── SignatureInvalid       400  a payment callback whose HMAC does not verify
+          ├── TooManyAttempts        429  recovery codes asked or tried too often (Retry-After)
           ├── ProviderUnknown        404  a provider name that names no provider
           └── DatabaseUnavailable    503  the database cannot be reached (Retry-After)
 """
@@ -40,6 +41,7 @@ __all__ = [
     "ProviderUnknown",
     "Refused",
     "SignatureInvalid",
+    "TooManyAttempts",
     "TransitionNotAllowed",
 ]
 
@@ -159,3 +161,14 @@ class NotAuthenticated(ApplicationError):
 
     status = 401
     code = "not_authenticated"
+
+
+class TooManyAttempts(ApplicationError):
+    """Recovery codes asked for, or tried, too often; ``retry_after`` in seconds."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, text: Text, *, retry_after: int) -> None:
+        super().__init__(text)
+        self.retry_after = retry_after

@@ -55,6 +55,7 @@ from .errors import (
     NotFound,
     ProviderUnknown,
     Refused,
+    TooManyAttempts,
 )
 from .fees import fee
 from .identity import IdentityClaim, IdentityProvider, RecordedClaim
@@ -69,7 +70,7 @@ from .models import (
     TransitionRow,
 )
 from .notify import LogSms, Mailer, SmsProvider
-from .payment import LocalProvider, PaymentProvider
+from .payment import LocalProvider, PaymentProvider, Started
 from .settings import ApplicationSettings
 
 __all__ = ["MIGRATIONS", "VERSION_TABLE", "ApplicationService", "Officer"]
@@ -115,6 +116,23 @@ class ApplicationService:
     mailer: Mailer | None = None
     sms: SmsProvider = field(default_factory=LogSms)
     _chain_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _limiter: Any = field(default=None, repr=False)
+
+    def _limit(self, setting: str, *key: str) -> None:
+        """Count a hit in the moving window ``setting``; 429 when it is full."""
+        import time
+
+        from limits import parse
+        from limits.storage import MemoryStorage
+        from limits.strategies import MovingWindowRateLimiter
+
+        if self._limiter is None:
+            self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        item = parse(setting)
+        if not self._limiter.hit(item, *key):
+            reset = self._limiter.get_window_stats(item, *key).reset_time
+            raise TooManyAttempts(T("尝试过于频繁，请稍后再试"),
+                                  retry_after=max(1, int(reset - time.time()) + 1))
 
     @classmethod
     def from_settings(cls, shared: ServiceSettings | None = None,
@@ -501,6 +519,8 @@ class ApplicationService:
         is the same whether or not one exists (it reveals nothing)."""
         now = self.now()
         sent = 0
+        self._limit(self.settings.recovery_limit, "recover",
+                    self.keys.lookup_hash(str(id_number).strip().upper()))
         with self.db.session() as s:
             hashes = self.keys.lookup_hashes(str(id_number).strip().upper())
             apps = s.scalars(select(Application).where(Application.id_hash.in_(hashes))).all()
@@ -521,6 +541,7 @@ class ApplicationService:
 
     def recover_finish(self, number: str, code: str) -> dict[str, Any]:
         """A valid code gives a new secret (the old one stops working)."""
+        self._limit(self.settings.code_attempt_limit, "code", number)
         now = self.now()
         with self.db.session() as s:
             app = self._by_number(s, number)
@@ -545,10 +566,17 @@ class ApplicationService:
             app = self._own(s, number, secret)
             if "pay" not in workflow.allowed(app.status):
                 workflow.fire(app.status, "pay")  # the 409
-            started = prov.start(number, app.fee)
-            s.add(Payment(application_id=app.id, provider=prov.name,
-                          reference=started.reference, amount=app.fee, status="pending",
-                          created_at=self.now()))
+            pending = s.scalars(select(Payment).where(
+                Payment.application_id == app.id, Payment.provider == prov.name,
+                Payment.status == "pending")).first()
+            if pending is not None:  # asked again: the same payment, not a second one
+                started = Started(pending.reference,
+                                  f"/v1/payments/{prov.name}/{pending.reference}")
+            else:
+                started = prov.start(number, app.fee)
+                s.add(Payment(application_id=app.id, provider=prov.name,
+                              reference=started.reference, amount=app.fee, status="pending",
+                              created_at=self.now()))
             price = fee(app.document, self.today(), policy=self.policy)
             return {"number": number, "provider": prov.name, "reference": started.reference,
                     "amount": app.fee, "currency": "CNY", "url": started.url,

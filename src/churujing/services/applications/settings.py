@@ -13,7 +13,10 @@ platform's own have the prefix ``CHURUJING_APPLICATIONS_``:
 * ``MAIL_FROM``: the e-mails' sender;
 * ``SMS_LOG``: the file the built-in SMS provider writes to (DATA_DIR/sms.log);
 * ``TICK_SECONDS``: how often the server's scheduler runs (60; 0: never);
-* ``RECOVERY_MINUTES``: how long a recovery code sent to the phone is valid (15).
+* ``RECOVERY_MINUTES``: how long a recovery code sent to the phone is valid (15);
+* ``RECOVERY_LIMIT``: codes sent per identity number (``3 per hour``);
+* ``CODE_ATTEMPT_LIMIT``: codes tried per application (``5 per 15 minutes``: a 6-digit code
+  cannot be guessed). Both windows live in each server process's memory (``limits``).
 """
 
 from __future__ import annotations
@@ -37,3 +40,5 @@ class ApplicationSettings(BaseSettings):
     sms_log: Path | None = None
     tick_seconds: float = Field(60.0, ge=0)
     recovery_minutes: int = Field(15, ge=1)
+    recovery_limit: str = "3 per hour"
+    code_attempt_limit: str = "5 per 15 minutes"

@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     default_lang: Literal["zh", "en"] = "zh"
     services: bool = True  # include the service routers that are installed
     max_body_bytes: int = Field(256 * 1024, ge=0)  # any route; some routes allow less or more
+    telemetry: bool = False  # FastAPI's OpenTelemetry (off: a per-request check saved)
 
 
 class ServiceHeadersMiddleware:
@@ -215,6 +216,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             f"(`{DATA_VERSION_HEADER}`)."
         ),
         max_body_size=settings.max_body_bytes,
+        telemetry=None if settings.telemetry else {"tracing": False, "metrics": False,
+                                                   "logs": False},
     )
     app.state.settings = settings
     app.state.default_lang = settings.default_lang

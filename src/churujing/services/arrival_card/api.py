@@ -132,7 +132,7 @@ router = APIRouter(tags=["arrival-card"], route_class=ErrorRoute)
 ServiceDep = Annotated[ArrivalCardService, Depends(get_service)]
 _bearer = OAuth2PasswordBearer(tokenUrl="/v1/officers/token", auto_error=False,
                                description="An officer's API token (POST /v1/officers/token)")
-SecretDep = Annotated[str, Header(alias="X-Filing-Secret",
+SecretDep = Annotated[str, Header(alias="X-Filing-Secret", max_length=64,
                                   description="The filer's secret, returned once at filing")]
 IdemDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
                                        description="Retries with the same key return the "

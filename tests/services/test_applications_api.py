@@ -172,3 +172,27 @@ def test_the_database_down_is_503_with_retry_after(tmp_path: Path) -> None:
     with TestClient(app) as c:
         r = c.post("/v1/applications/online-renewal", json=body())
     assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+
+
+def test_the_servers_scheduler_lapses_unpaid_applications(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from apps_helpers import REVIEWER
+
+    monkeypatch.setenv("CHURUJING_APPLICATIONS_TICK_SECONDS", "0.2")
+    clock = start_clock()
+    svc = service(f"sqlite:///{tmp_path / 'ap.sqlite3'}", clock)
+    made = svc.create(body())
+    for kind, data in documents().items():
+        svc.put_document(made["number"], made["secret"], kind, data)
+    svc.submit(made["number"], made["secret"])
+    svc.decide(REVIEWER, made["number"], "approve")
+    clock.advance(days=8)
+    app = create_app()
+    apps_api.install(app, svc)
+    with TestClient(app):                      # the lifespan starts the scheduler
+        deadline = time.monotonic() + 10
+        while svc.view(made["number"], made["secret"])["status"] != "lapsed":
+            assert time.monotonic() < deadline, "the scheduler did not run"
+            time.sleep(0.1)

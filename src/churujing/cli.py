@@ -226,6 +226,7 @@ _PLUGINS = (
     "churujing.api.cli",
     "churujing.batch.cli",
     "churujing.services.arrival_card.cli",
+    "churujing.trips.cli",
 )
 
 

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from churujing import __version__
-from churujing.api.routes import changes, clauses, health, measures
+from churujing.api.routes import changes, clauses, health, measures, trips
 from churujing.api.routes import policy as policy_routes
 from churujing.api.routes._common import request_lang
 from churujing.errors import AmbiguousName, ChurujingError, FactsError, UnknownMeasureError
@@ -177,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(UnknownMeasureError, _unknown_measure)
     app.add_exception_handler(ChurujingError, _cannot_answer)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (health, measures, clauses, policy_routes, changes):
+    for module in (health, measures, clauses, policy_routes, changes, trips):
         app.include_router(module.router)
     app.state.services = _include_services(app) if settings.services else []
     app.include_router(web_routes.router)

@@ -28,7 +28,7 @@ from churujing.policy import Policy
 from churujing.trips.facts import TripFacts
 from churujing.trips.stops import MAINLAND, Stop
 
-__all__ = ["REGIMES", "Entry", "Option", "decide_regimes"]
+__all__ = ["REGIMES", "REGIME_TITLES", "Entry", "Option", "decide_regimes"]
 
 DIRECT = "direct-transit-24h"
 TRANSIT = "transit-24h"
@@ -37,6 +37,15 @@ D30 = "visa-free-30d"
 MUTUAL = "mutual-visa-exemption"
 VISA = "visa-required"
 REGIMES = (DIRECT, TRANSIT, T240, D30, MUTUAL, VISA)
+
+REGIME_TITLES: dict[str, Text] = {
+    DIRECT: T("24小时直接过境免办查验手续"),
+    TRANSIT: T("24小时过境免办签证（《出境入境管理法》第二十二条）"),
+    T240: T("240小时过境免签"),
+    D30: T("单方面免签（30日）"),
+    MUTUAL: T("互免签证协定"),
+    VISA: T("须办理签证"),
+}
 
 #: the arrival card's entry mode (measure 10's facts) under each regime. Art. 22(3) transit
 #: without leaving the port is M10.3.4's "24小时直接过境不离开口岸限定区域" too.
@@ -262,10 +271,11 @@ def transit_240h(trip: TripFacts, entry: Entry, as_of: date | None,
                   decision=decision, warnings=decision.warnings)
 
 
-def _within_days(entry: Entry, days: int | None, clause_id: str
-                 ) -> tuple[Condition, datetime | None]:
+def _within_days(entry: Entry, days: int | None, clause_id: str, *,
+                 none: Text | None = None) -> tuple[Condition, datetime | None]:
     if days is None:
-        return Condition("within_stay", clause_id, False, T("该日期没有适用的停留期限")), None
+        return Condition("within_stay", clause_id, False,
+                         none or T("该日期没有适用的停留期限")), None
     deadline = stay_deadline(entry.day, int(days) * 24)
     last_day = (deadline - timedelta(days=1)).date()
     if entry.depart is None:
@@ -405,7 +415,8 @@ def mutual(trip: TripFacts, entry: Entry, as_of: date | None, policy: Policy) ->
                 "本项目未收录中国与{country}的普通护照互免签证协定", country=country.text)))
     needs_visa = policy.value("mutual_visa_exemption.visa_required_purposes", day)
     conditions.append(_purpose(trip.purpose, None, needs_visa, clause_id))
-    stay, deadline = _within_days(entry, days, clause_id)
+    stay, deadline = _within_days(entry, days, clause_id,
+                                  none=T("没有适用的互免签证协定，停留期限无从确定"))
     conditions.append(stay)
     details["max_stay_days"] = days
     details["grant"] = T("可按互免签证协定免签入境，停留不超过{days}日", days=days)
@@ -427,7 +438,7 @@ def visa_required(trip: TripFacts, others: list[Option]) -> Option:
     fits = [o.regime for o in others if o.eligible]
     if fits:
         cond = Condition("nothing_else_fits", clause_id, False, T(
-            "无须签证：{regimes}适用", regimes=", ".join(fits)))
+            "无须签证：{regimes}适用", regimes=[REGIME_TITLES[r] for r in fits]))
     else:
         cond = Condition("nothing_else_fits", clause_id, True, T(
             "没有适用的免签政策：须在入境前向中国驻外签证机关申请办理签证"))

@@ -57,6 +57,9 @@ def test_a_transit_from_the_home_page_reads_its_verdict_deadline_and_cities(
     expect(page.locator(".verdict").first).to_have_text(VERDICT[lang])
     expect(page.locator(".leave-by").first).to_have_text(DEADLINE[lang])
     expect(page.locator('[data-province="510000"]')).to_contain_text(CHENGDU[lang])
+    expect(page.locator(".area-map svg").first).to_be_visible()
+    box = page.locator(".area-map svg").first.bounding_box()
+    assert box is not None and box["width"] >= min(300, DEVICES[device]["width"] - 80), box
     expect(page.locator("#kit-pdf")).to_be_visible()
     # nothing runs off the side of a phone
     width = page.evaluate("document.documentElement.scrollWidth")

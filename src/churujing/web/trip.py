@@ -184,6 +184,7 @@ def entry_view(answer: EntryAnswer, n: int, total: int, lang: Lang,
         "deadline": leave_by(deadline).get(lang) if deadline else None,
         "deadline_iso": deadline.isoformat() if deadline else None,
         "map": "" if refused else map_svg,
+        "legend": _legend(lang),
         "areas": None if refused else _areas(answer, lang),
         "conditions": [{"met": c.met, "clause": c.clause, "text": c.text.get(lang),
                         "code": c.code} for c in best.conditions],
@@ -199,10 +200,22 @@ def entry_view(answer: EntryAnswer, n: int, total: int, lang: Lang,
     }
 
 
+def _legend(lang: Lang) -> str:
+    from churujing.trips.maps import LEGEND
+
+    return LEGEND[lang]
+
+
+def _map_of(answer: EntryAnswer, lang: Lang) -> str:
+    from churujing.trips.maps import area_svg
+
+    return "" if deadline_of(answer) is None else area_svg(answer, lang)
+
+
 def answer_view(answer: TripAnswer, lang: Lang) -> dict[str, Any]:
     total = len(answer.entries)
     return {
-        "entries": [entry_view(a, n, total, lang)
+        "entries": [entry_view(a, n, total, lang, _map_of(a, lang))
                     for n, a in enumerate(answer.entries)],
         "warnings": [w.get(lang) for w in answer.warnings],
         "data_version": answer.data_version,

@@ -26,6 +26,9 @@ system-deps:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; } \
 	  || { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } \
 	  || echo "note: could not install Debian's chromium; browser tests will say they are skipped"
+	@{ command -v pdftoppm >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q libpangoft2; } \
+	  || { apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; } \
+	  || echo "note: could not install WeasyPrint's libraries (Pango) or poppler-utils; the boarding kit's tests will say they are skipped"
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; } \
 	  || echo "note: could not install PostgreSQL; PostgreSQL tests will say they are skipped"
 

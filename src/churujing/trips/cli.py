@@ -70,3 +70,6 @@ def trip(
 
 def register(app: typer.Typer) -> None:
     app.command("trip")(trip)
+    from churujing.trips.kit import verify_command
+
+    app.command("verify")(verify_command)

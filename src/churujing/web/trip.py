@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from churujing import places
 from churujing.api.routes._common import request_lang
@@ -223,6 +223,38 @@ def answer_view(answer: TripAnswer, lang: Lang) -> dict[str, Any]:
 
 
 REGIMES_SHOWN = (DIRECT, TRANSIT, T240, D30, MUTUAL)
+
+
+def _answer_of(request: Request) -> TripAnswer | None:
+    form = dict(request.query_params)
+    raw = form.get("as_of", "").strip()
+    try:
+        as_of = date.fromisoformat(raw) if raw else None
+        return check_trip(trip_from_form(form), as_of)
+    except (FactsError, ValueError):
+        return None
+
+
+@router.get("/trip/kit.pdf")
+def trip_kit(request: Request) -> Response:
+    """The boarding kit of the trip the query describes (the trip page's link)."""
+    from churujing.api.routes.trips import kit_response
+
+    answer = _answer_of(request)
+    if answer is None:
+        return RedirectResponse(f"/trip?{request.url.query}", status_code=303)
+    return kit_response(answer, str(request.base_url))
+
+
+@router.get("/trip/leave-by.ics")
+def trip_calendar(request: Request) -> Response:
+    """The leave-by deadline of the trip the query describes, as an iCalendar event."""
+    from churujing.api.routes.trips import calendar_response
+
+    answer = _answer_of(request)
+    if answer is None:
+        return RedirectResponse(f"/trip?{request.url.query}", status_code=303)
+    return calendar_response(answer)
 
 
 @router.get("/trip", response_class=HTMLResponse)

@@ -19,11 +19,14 @@ from fastapi.responses import JSONResponse, Response
 from churujing.api.routes._common import LangDep, PolicyDep
 from churujing.api.routes.measures import _body_doc, _facts_body
 from churujing.api.schemas import ValidationErrorOut
-from churujing.trips import TripFacts, check_trip
+from churujing.trips import TripAnswer, TripFacts, check_trip
 
 __all__ = ["router", "trip_schema"]
 
 router = APIRouter(prefix="/v1", tags=["trips"])
+
+PDF = "application/pdf"
+ICS = "text/calendar"
 
 
 
@@ -63,7 +66,10 @@ _EXAMPLE = {
 @router.post(
     "/trips/check",
     responses={422: {"model": ValidationErrorOut, "description": "invalid trip"},
-               },
+               200: {"content": {"application/json": {}, PDF: {}, ICS: {}},
+                     "description": "the answer (JSON); with `Accept: application/pdf` the "
+                     "bilingual boarding kit, with `Accept: text/calendar` the leave-by "
+                     "deadline as an iCalendar event"}},
     summary="Answer a whole trip: each entry into mainland China, every regime, the best",
     description=(
         "Places are airports by IATA code, ports by name or code, or cities; times are ISO "
@@ -83,9 +89,45 @@ def check(
         description="ref: stay areas by reference (default); full: listed")] = "ref",
 ) -> Response:
     answer = check_trip(trip, as_of, policy=policy)  # a FactsError becomes a 422
+    kind = wanted(request.headers.get("accept", ""))
+    if kind == PDF:
+        return kit_response(answer, str(request.base_url))
+    if kind == ICS:
+        return calendar_response(answer)
     body = answer.to_dict(areas=areas)
     body["lang"] = lang
     return JSONResponse(body)
+
+
+def wanted(accept: str) -> str:
+    """The kind of answer an Accept header asks for: PDF, iCalendar, else JSON."""
+    for kind in (PDF, ICS):
+        if kind in accept.lower():
+            return kind
+    return "application/json"
+
+
+def kit_response(answer: TripAnswer, base_url: str) -> Response:
+    from churujing.trips.kit import boarding_kit
+
+    return Response(boarding_kit(answer, base_url=base_url), media_type=PDF,
+                    headers={"Content-Disposition": 'inline; filename="boarding-kit.pdf"'})
+
+
+def calendar_response(answer: TripAnswer) -> Response:
+    from churujing.trips.calendar import leave_by_calendar
+
+    return Response(leave_by_calendar(answer), media_type=f"{ICS}; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="leave-by.ics"'})
+
+
+@router.get("/keys", summary="The public keys that verify a boarding kit's signed answer")
+def keys(policy: PolicyDep) -> dict[str, Any]:
+    from churujing.trips.signing import public_keys
+
+    return {"keys": public_keys(), "alg": "Ed25519",
+            "token": "CJ1.<base64url payload>.<base64url Ed25519 signature of the payload>",
+            "data_version": policy.version}
 
 
 @router.get("/trips/schema", summary="The JSON Schema of a trip")

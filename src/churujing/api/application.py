@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from churujing import __version__
-from churujing.api.routes import changes, clauses, health, measures, trips
+from churujing.api.routes import changes, clauses, docs, health, measures, trips
 from churujing.api.routes import policy as policy_routes
 from churujing.api.routes._common import request_lang
 from churujing.errors import AmbiguousName, ChurujingError, FactsError, UnknownMeasureError
@@ -169,7 +169,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "as of any date. Every response carries the data version "
             f"(`{DATA_VERSION_HEADER}`)."
         ),
+        docs_url=None, redoc_url=None,  # served from the package (api/routes/docs.py)
     )
+    docs.install(app)
     app.state.settings = settings
     app.state.default_lang = settings.default_lang
     app.add_exception_handler(RequestValidationError, _validation_error)

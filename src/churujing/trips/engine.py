@@ -226,6 +226,9 @@ def answer(trip: TripFacts, as_of: date | None = None, *, policy: Policy | None 
     if not entries:
         found.append(Notice.of(T("行程中没有从境外进入中国内地的航段"), code="no_entry",
                                field="legs"))
+    if trip.onward_ticket is None and any(e.exit is not None for e in entries):
+        found.append(Notice.of(T("未填写是否持有离境客票：行程中离开中国内地的航段视为已订妥的客票"),
+                               code="onward_ticket_from_legs", field="onward_ticket"))
     out = []
     for entry in entries:
         options = decide_regimes(trip, entry, as_of, policy)

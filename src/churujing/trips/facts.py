@@ -89,14 +89,18 @@ class TripFacts(FactsModel):
 
     nationality: CountryName = Field(
         description="nationality: a country's code or name (DE, DEU, Germany, 德国)")
-    passport_expiry: date = Field(description="expiry date of the passport (YYYY-MM-DD)")
+    passport_expiry: date | None = Field(
+        default=None,
+        description="expiry date of the passport (YYYY-MM-DD); the 240-hour transit needs it")
     purpose: Purpose = Field(
         default="tourism",
         description="tourism, business, visit, family, transit, work, study, journalism "
         "or other")
-    onward_ticket: bool = Field(
+    onward_ticket: bool | None = Field(
+        default=None,
         description="holds, before entry, a confirmed ticket with a fixed date out of "
-        "mainland China (for a connection: the onward flight)")
+        "mainland China (for a connection: the onward flight); when not given, a leg that "
+        "leaves the mainland is taken as that ticket, with a warning")
     stays_airside: bool = Field(
         default=False,
         description="at a connection, stays in the port's restricted area (airside) and does "

@@ -83,7 +83,8 @@ def kit_html(answer: TripAnswer, *, base_url: str = "", issued: datetime | None 
         "lang": "zh",
         "entries": [_entry(a, n) for n, a in enumerate(answer.entries)],
         "nationality": _both(nationality.text) if nationality else None,
-        "passport_expiry": facts.passport_expiry.isoformat() if facts is not None else "",
+        "passport_expiry": (facts.passport_expiry.isoformat()
+                            if facts is not None and facts.passport_expiry else "—"),
         "data_version": answer.data_version,
         "issued": issued.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),
         "token": token,

@@ -111,6 +111,11 @@ class Option:
         return unmet[0].text if unmet else self.details.get("grant") or T("符合条件")
 
 
+def ticket(trip: TripFacts, entry: Entry) -> bool:
+    """The onward ticket: as stated, else the legs' (a leg out of the mainland is booked)."""
+    return trip.onward_ticket if trip.onward_ticket is not None else entry.exit is not None
+
+
 def _no_exit(regime: str) -> Option:
     return Option(regime, (Condition("onward_leg", CLAUSES[regime], False, T(
         "行程中没有离开中国内地的航段，无法判断过境：请填写离境航段")),))
@@ -144,7 +149,7 @@ def direct_transit(trip: TripFacts, entry: Entry, as_of: date | None,
         "arrival_time": entry.arrive, "departure_time": entry.depart,
         "origin": entry.origin.resolved_country(),
         "destination": entry.destination.resolved_country(),
-        "connecting_ticket": trip.onward_ticket,
+        "connecting_ticket": ticket(trip, entry),
         "leaves_restricted_area": not entry.airside,
         "nationality": trip.nationality,
     }, as_of, policy)
@@ -222,8 +227,9 @@ def transit_24h(trip: TripFacts, entry: Entry, as_of: date | None,
         conditions.append(Condition("third_country", clause_id, True, T(
             "由{origin}过境前往第三国或者地区{destination}", origin=o.text,
             destination=d.text)))
-    conditions.append(Condition("onward_ticket", clause_id, trip.onward_ticket, T(
-        "持联程客票") if trip.onward_ticket else T("须持联程客票")))
+    held = ticket(trip, entry)
+    conditions.append(Condition("onward_ticket", clause_id, held, T(
+        "持联程客票") if held else T("须持联程客票")))
     if entry.airside:
         conditions.append(Condition("stays_in_port", clause_id, True, T(
             "不离开口岸，在{port}转乘", port=entry.port.text)))
@@ -247,12 +253,15 @@ def transit_240h(trip: TripFacts, entry: Entry, as_of: date | None,
     """Measure 6, decided by its own rule."""
     if entry.exit is None or entry.depart is None or entry.destination is None:
         return _no_exit(T240)
+    if trip.passport_expiry is None:
+        return Option(T240, (Condition("passport_expiry", "A1.2", False, T(
+            "须填写护照有效期，才能判断240小时过境免签")),))
     data: dict[str, Any] = {
         "nationality": trip.nationality, "passport_expiry": trip.passport_expiry,
         "entry_port": entry.port.resolved_port(), "entry_time": entry.arrive,
         "origin": entry.origin.resolved_country(),
         "destination": entry.destination.resolved_country(),
-        "departure_time": entry.depart, "onward_ticket": trip.onward_ticket,
+        "departure_time": entry.depart, "onward_ticket": ticket(trip, entry),
         "purpose": _M06_PURPOSE.get(trip.purpose, trip.purpose),
         "exit_port": entry.exit.resolved_port(),
     }

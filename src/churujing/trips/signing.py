@@ -136,7 +136,8 @@ def payload_of(answer: TripAnswer, issued: datetime) -> dict[str, Any]:
     return {
         "v": 1,
         "nat": nationality.code if nationality else None,
-        "exp": facts.passport_expiry.isoformat() if facts is not None else None,
+        "exp": (facts.passport_expiry.isoformat()
+                if facts is not None and facts.passport_expiry is not None else None),
         "entries": entries,
         "data": answer.data_version,
         "iat": issued.astimezone(BEIJING).isoformat(timespec="seconds"),

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["MAINLAND", "Stop", "UnknownStop", "resolve_stop"]
 
 MAINLAND = "CN"
+_REGION_OF = {"710000": "TW", "810000": "HK", "820000": "MO"}
 
 
 class UnknownStop(ValueError):
@@ -85,7 +86,9 @@ def resolve_stop(query: str, ports: Table) -> Stop:
 
     Order: a three-letter IATA code is an airport (FRA is Frankfurt here: a leg flies
     between airports); then a country, region or city abroad; then a port of the registry
-    (or an airport by name); then a division of China (a city whose port is not named).
+    (or an airport by name, also without "International Airport"); then a division of
+    China (a city whose port is not named) — one in Taiwan, Hong Kong or Macau is that
+    region.
     """
     q = query.strip()
     code = q.upper()
@@ -107,8 +110,18 @@ def resolve_stop(query: str, ports: Table) -> Stop:
         country = places.by_iata_country(p.iata or "")
         if country is not None and country.code != MAINLAND:
             return _abroad(country, q, p.iata or "")
+    for suffix in (" International Airport", " Airport"):  # "Kunming Changshui"
+        if q.isascii() and not q.lower().endswith("airport"):
+            longer = places.port(q + suffix, ports)
+            if longer.value is not None and longer.value.listed:
+                return Stop(q, True, port=longer.value)
     division = places.division(q)
     if division.value is not None:
+        region = _REGION_OF.get(division.value.province)
+        if region is not None:  # a place in Taiwan, Hong Kong or Macau (GB/T 2260 71, 81, 82)
+            country = places.country(region).value
+            if country is not None:
+                return _abroad(country, q, q)
         return Stop(q, True, city=division.value)
     if abroad.value is not None:  # China itself
         return Stop(q, True)

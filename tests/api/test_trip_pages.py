@@ -89,3 +89,15 @@ def test_an_invalid_leg_is_shown_at_its_input(client: TestClient) -> None:
 
 _TRIP_WEB = (__import__("pathlib").Path(__file__).parents[2] / "src" / "churujing" / "locale"
              / "en" / "LC_MESSAGES" / "trip_web.po")
+
+
+def test_the_240_hour_page_lists_the_open_cities_of_a_partly_open_province(
+        client: TestClient) -> None:
+    facts = {"go": "1", "nationality": "DE", "passport_expiry": "2030-01-01",
+             "entry_port": "PVG", "entry_time": "2026-12-10T09:30", "origin": "KR",
+             "destination": "US", "departure_time": "2026-12-15T12:00",
+             "onward_ticket": "true", "purpose": "tourism"}
+    zh = client.get("/measures/visa-free-transit-240h", params={**facts, "lang": "zh"}).text
+    en = client.get("/measures/visa-free-transit-240h", params={**facts, "lang": "en"}).text
+    assert "四川省（成都市、" in zh
+    assert "Sichuan Province (Chengdu City, " in en

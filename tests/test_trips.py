@@ -33,6 +33,9 @@ def _cases() -> list[Any]:
 
 def _check_entry(want: dict[str, Any], got: dict[str, Any], where: str) -> None:
     best = got["best"]
+    if "best" in want:  # a visa is needed when it is the best, unless nothing at all applies
+        needs = want["best"] == "visa-required" and want.get("eligible") != []
+        assert got["needs_visa"] is needs, where
     by = {o["regime"]: o for o in got["options"]}
     if "best" in want:
         assert best["regime"] == want["best"], (where, best)

@@ -67,6 +67,8 @@ class EntryAnswer:
             "airside": e.airside,
             "legs": [e.arrive_leg] + ([e.leave_leg] if e.leave_leg is not None else []),
             "as_of": self.arrival_card.as_of.isoformat(),
+            # a carrier's yes/no: a visa is needed (the best regime is visa-required)
+            "needs_visa": self.best.regime == VISA and self.best.eligible,
             "best": _option(self.best, areas, full=True),
             "options": [_option(o, areas, full=False) for o in self.options],
             "arrival_card": _card(self.arrival_card),
@@ -93,6 +95,7 @@ class TripAnswer:
         return {
             "as_of": day.isoformat() if day else None,
             "entries": [a.to_dict(areas=areas) for a in self.entries],
+            "refused": self.refused,
             "warnings": [_warning(w) for w in self.warnings],
             "data_version": self.data_version,
         }

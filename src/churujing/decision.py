@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any, Literal
 
-__all__ = ["Condition", "Decision", "Lang", "Notice", "Text", "jsonable"]
+__all__ = ["Condition", "Decision", "Lang", "Notice", "Text", "freeze", "jsonable"]
 
 Lang = Literal["zh", "en"]
 
@@ -136,6 +137,12 @@ class Decision:
     warnings: tuple[Text, ...] = ()
     data_version: str = ""
 
+    def __post_init__(self) -> None:
+        # an answer is a value: its details are read-only here (what they hold that a rule
+        # shares between answers is frozen where it is cached, see :func:`freeze`)
+        if not isinstance(self.details, MappingProxyType):
+            object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+
     @property
     def eligible(self) -> bool:
         return all(c.met for c in self.conditions)
@@ -186,6 +193,18 @@ def _warning(w: Text) -> dict[str, str]:
     if isinstance(w, Notice):
         return w.to_dict()
     return {"code": "", "field": "", "zh": w.zh, "en": w.en}
+
+
+def freeze(value: Any) -> Any:
+    """``value`` made immutable all the way down (mappings read-only, lists as tuples), for
+    what a cache shares between answers: no caller can change it for another."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
 
 
 _SCALARS = (str, int, float, bool, type(None))

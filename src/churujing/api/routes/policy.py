@@ -36,6 +36,7 @@ from churujing.errors import FactsError
 from churujing.measures import MEASURES
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Table
+from churujing.predicates import area_allowed
 
 __all__ = [
     "PORTS",
@@ -287,7 +288,7 @@ def cities(policy: Policy, day: date, *, province: str | None = None,
         out.append({"code": d.code, "zh": d.zh, "short_zh": d.short_zh, "en": d.en,
                     "short_en": d.short_en, "level": d.level, "province": d.province,
                     "lon": d.lon, "lat": d.lat,
-                    "in_stay_area": d.code in codes or d.province in codes})
+                    "in_stay_area": area_allowed(d, codes)})
     return out
 
 

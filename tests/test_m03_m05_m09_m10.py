@@ -1,4 +1,5 @@
-"""Measures 3, 5, 9 and 10: what the YAML scenarios cannot express.
+"""Measures 3, 5, 9 and 10 (smart clearance, direct transit, the one-time permit, the arrival
+card): what the YAML scenarios cannot express.
 
 The public facts schema of each measure, the 24-hour property of measure 5, the
 alternatives it offers, the channels of measure 10, purity, and that the rules read their
@@ -118,7 +119,7 @@ def test_any_connection_over_24_hours_is_refused(seconds: int) -> None:
     d = get_measure("direct-transit-24h").check(
         {**TRANSIT, "departure_time": departure.isoformat()})
     assert not d.eligible
-    assert [c.code for c in d.unmet] == ["within_24h"]
+    assert [c.code for c in d.unmet] == ["within_stay"]
 
 
 def test_the_24_hours_come_from_the_policy_data() -> None:

@@ -138,10 +138,11 @@ def test_compact_answers_refer_to_the_stay_areas() -> None:
 def test_the_cli_answers_one_line_per_trip_and_exits_2_on_an_invalid_one() -> None:
     bad = {"nationality": "DE", "legs": [{"from": "Xyzzyqq", "to": "PEK"}]}
     stdin = "\n".join(json.dumps(d, ensure_ascii=False) for d in (_GERMAN, bad, _GERMAN))
-    result = CliRunner().invoke(app, ["trip", "--lang", "en"], input=stdin + "\n")
+    result = CliRunner().invoke(app, ["trip", "--lang", "en"], input=stdin + "\nnot json\n")
     assert result.exit_code == 2, result.output
     lines = [json.loads(x) for x in result.output.splitlines()]
-    assert len(lines) == 3
+    assert len(lines) == 4
+    assert lines[3]["error"]["line"] == 4 and lines[3]["error"]["field"] == ""
     assert lines[0]["entries"][0]["best"]["regime"] == "visa-free-30d"
     assert lines[1]["error"]["line"] == 2
     assert [e["field"] for e in lines[1]["errors"]] == [

@@ -47,7 +47,7 @@ def trip(
     for line_no, doc in read_documents(sys.stdin):
         try:
             if isinstance(doc, _BadJSON):
-                raise FactsError(doc.message, field="")
+                raise FactsError(doc.text.en, field="", text=doc.text)
             answer = check_trip(doc, day)
         except ChurujingError as exc:
             invalid = True

@@ -21,12 +21,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from churujing.decision import Condition, Decision, Notice, Text
+from churujing.errors import DataError
 from churujing.i18n import T
 from churujing.measures import get_measure
 from churujing.measures.m06_visa_free_transit import stay_deadline
 from churujing.policy import Policy
+from churujing.predicates import chinese_citizen, foreign_national, third_country
 from churujing.trips.facts import TripFacts
-from churujing.trips.stops import MAINLAND, Stop
+from churujing.trips.stops import Stop
 
 __all__ = ["REGIMES", "REGIME_TITLES", "Entry", "Option", "decide_regimes"]
 
@@ -126,7 +128,7 @@ def _foreigner(nationality: Any, clause_id: str) -> Condition:
     if country is None:
         return Condition("foreign_national", clause_id, False, T(
             "未能识别国籍“{query}”", query=nationality.query))
-    if country.code == MAINLAND or country.is_region:
+    if not foreign_national(country):
         return Condition("foreign_national", clause_id, False, T(
             "免办签证的规定适用于外国人；中国公民（{country}）凭本人有效证件出入境",
             country=country.text))
@@ -175,15 +177,15 @@ def transit_24h(trip: TripFacts, entry: Entry, as_of: date | None,
     Transit to a third country or region with a connecting ticket, staying at most 24 hours
     without leaving the port: no visa, at any port open to foreigners, with inspection.
 
-    Conditions, in this order: ``foreign_national``, ``open_port`` (the entry port is an open
-    port of the registry on the day), ``within_24h``, ``third_country``, ``onward_ticket``,
-    ``stays_in_port``.
+    Conditions, in this order (the codes of measure 5's for the same ideas):
+    ``foreign_national``, ``port`` (the entry port is an open port of the registry on the
+    day), ``within_stay``, ``third_country``, ``onward_ticket``, ``restricted_area``.
 
     Limitations:
         * "二十四小时" is read as at most 24 hours from arrival to the onward departure
           (24 h 00 min is within), as measure 5's "24小时内" is.
-        * "第三国或者地区": the origin and destination are both outside the mainland (Hong
-          Kong, Macau and Taiwan are regions) and differ.
+        * "第三国或者地区", "外国人": :mod:`churujing.predicates`, as measures 5, 6 and 10 read
+          them (Hong Kong, Macau and Taiwan are regions outside the mainland).
         * "不离开口岸": the traveller stays airside (``stays_airside``) and leaves from the
           port of arrival with no leg inside the mainland between.
     """
@@ -195,32 +197,33 @@ def transit_24h(trip: TripFacts, entry: Entry, as_of: date | None,
     port = entry.port.port
     ports = policy.table("ports")
     if port is None:
-        conditions.append(Condition("open_port", clause_id, False, T(
+        conditions.append(Condition("port", clause_id, False, T(
             "“{query}”不是口岸名称，无法判断是否为对外开放口岸", query=entry.port.query)))
     elif port.listed and ports.period(port.id, day) is not None:
-        conditions.append(Condition("open_port", clause_id, True, T(
+        conditions.append(Condition("port", clause_id, True, T(
             "{port}是对外开放口岸", port=port.text)))
     else:
-        conditions.append(Condition("open_port", clause_id, False, T(
+        conditions.append(Condition("port", clause_id, False, T(
             "{day}时{port}不在本项目收录的对外开放口岸之列", day=str(day), port=port.text)))
     hours = policy.value("exit_entry_law.transit_hours", day)
+    inspected = bool(policy.value("exit_entry_law.transit_needs_inspection", day))
     stay = entry.depart - entry.arrive
     stay_hours = round(stay.total_seconds() / 3600, 2)
     latest = entry.arrive + timedelta(hours=float(hours)) if hours is not None else None
     if latest is None:
-        conditions.append(Condition("within_24h", clause_id, False, T(
+        conditions.append(Condition("within_stay", clause_id, False, T(
             "{day}时《出境入境管理法》尚未施行", day=str(day))))
     elif entry.depart <= latest:
-        conditions.append(Condition("within_24h", clause_id, True, T(
+        conditions.append(Condition("within_stay", clause_id, True, T(
             "在中国境内停留{hours}小时，不超过{max}小时", hours=stay_hours, max=hours)))
     else:
-        conditions.append(Condition("within_24h", clause_id, False, T(
+        conditions.append(Condition("within_stay", clause_id, False, T(
             "在中国境内停留{hours}小时，超过{max}小时", hours=stay_hours, max=hours)))
     o, d = entry.origin.country, entry.destination.country
     if o is None or d is None:
         conditions.append(Condition("third_country", clause_id, False, T(
             "须从中国内地以外来、往中国内地以外去")))
-    elif o.code == d.code:
+    elif not third_country(o, d):
         conditions.append(Condition("third_country", clause_id, False, T(
             "须前往第三国或者地区：目的地与出发地相同（{origin}）", origin=o.text)))
     else:
@@ -231,21 +234,29 @@ def transit_24h(trip: TripFacts, entry: Entry, as_of: date | None,
     conditions.append(Condition("onward_ticket", clause_id, held, T(
         "持联程客票") if held else T("须持联程客票")))
     if entry.airside:
-        conditions.append(Condition("stays_in_port", clause_id, True, T(
+        conditions.append(Condition("restricted_area", clause_id, True, T(
             "不离开口岸，在{port}转乘", port=entry.port.text)))
     elif entry.same_port:
-        conditions.append(Condition("stays_in_port", clause_id, False, T(
+        conditions.append(Condition("restricted_area", clause_id, False, T(
             "须不离开口岸；您打算离开口岸")))
     else:
-        conditions.append(Condition("stays_in_port", clause_id, False, T(
+        conditions.append(Condition("restricted_area", clause_id, False, T(
             "须不离开口岸：入境口岸{port}与离境口岸{exit}不同，或中途在中国内地另有行程",
             port=entry.port.text, exit=entry.exit.text)))
     return Option(TRANSIT, tuple(conditions),
                   stay_deadline=latest if all(c.met for c in conditions) else None,
                   allowed_areas=_restricted_area(entry),
-                  details={"grant": T("可免办签证过境，在{port}不离开口岸停留不超过{hours}小时，"
-                                      "须接受边检查验", port=entry.port.text, hours=hours),
-                           "max_hours": hours, "stay_hours": stay_hours})
+                  details={"grant": _transit_grant(entry, hours, inspected),
+                           "inspection": inspected, "max_hours": hours,
+                           "stay_hours": stay_hours})
+
+
+def _transit_grant(entry: Entry, hours: Any, inspected: bool) -> Text:
+    if inspected:
+        return T("可免办签证过境，在{port}不离开口岸停留不超过{hours}小时，须接受边检查验",
+                 port=entry.port.text, hours=hours)
+    return T("可免办签证过境，在{port}不离开口岸停留不超过{hours}小时", port=entry.port.text,
+             hours=hours)
 
 
 def transit_240h(trip: TripFacts, entry: Entry, as_of: date | None,
@@ -278,6 +289,18 @@ def transit_240h(trip: TripFacts, entry: Entry, as_of: date | None,
                   details={"grant": T("可免签入境，在允许停留活动区域内停留不超过{hours}小时",
                                       hours=hours)},
                   decision=decision, warnings=decision.warnings)
+
+
+NEXT_DAY = "next_day_midnight"
+
+
+def _clock(policy: Policy, name: str, day: date) -> None:
+    """The stay counts from 00:00 of the day after entry: the one counting the data
+    record (``*.clock_start``); another value is a data error, not a silent default."""
+    clock = policy.value(name, day)
+    if clock is not None and clock != NEXT_DAY:
+        raise DataError(f"{name}: unknown way of counting a stay {clock!r} "
+                        f"(expected {NEXT_DAY!r})")
 
 
 def _within_days(entry: Entry, days: int | None, clause_id: str, *,
@@ -359,6 +382,7 @@ def unilateral_30d(trip: TripFacts, entry: Entry, as_of: date | None,
     purposes = policy.value("visa_free_30d.purposes", day)
     conditions.append(_purpose(trip.purpose, purposes, None, clause_id))
     days = policy.value("visa_free_30d.max_stay_days", day)
+    _clock(policy, "visa_free_30d.clock_start", day)
     stay, deadline = _within_days(entry, days, clause_id)
     conditions.append(stay)
     details["max_stay_days"] = days
@@ -424,6 +448,7 @@ def mutual(trip: TripFacts, entry: Entry, as_of: date | None, policy: Policy) ->
                 "本项目未收录中国与{country}的普通护照互免签证协定", country=country.text)))
     needs_visa = policy.value("mutual_visa_exemption.visa_required_purposes", day)
     conditions.append(_purpose(trip.purpose, None, needs_visa, clause_id))
+    _clock(policy, "mutual_visa_exemption.clock_start", day)
     stay, deadline = _within_days(entry, days, clause_id,
                                   none=T("没有适用的互免签证协定，停留期限无从确定"))
     conditions.append(stay)
@@ -440,7 +465,7 @@ def visa_required(trip: TripFacts, others: list[Option]) -> Option:
     除外。(EEL.15) Fits when no other regime does."""
     clause_id = CLAUSES[VISA]
     country = trip.nationality.value
-    if country is not None and (country.code == MAINLAND or country.is_region):
+    if country is not None and chinese_citizen(country):
         return Option(VISA, (Condition("foreign_national", clause_id, False, T(
             "中国公民（{country}）入出境无须签证，凭本人有效出入境证件", country=country.text)),),
             details={"grant": T("须办妥签证")})

@@ -15,13 +15,13 @@ from churujing import places
 from churujing.decision import Text
 from churujing.errors import AmbiguousName
 from churujing.i18n import T
+from churujing.predicates import MAINLAND, outside_mainland
 
 if TYPE_CHECKING:
     from churujing.policy.loader import Table
 
 __all__ = ["MAINLAND", "Stop", "UnknownStop", "resolve_stop"]
 
-MAINLAND = "CN"
 _REGION_OF = {"710000": "TW", "810000": "HK", "820000": "MO"}
 
 
@@ -94,13 +94,13 @@ def resolve_stop(query: str, ports: Table) -> Stop:
     code = q.upper()
     if len(code) == 3 and code.isascii() and code.isalpha() and places.airport(code):
         country = places.by_iata_country(code)
-        if country is not None and country.code != MAINLAND:
+        if country is not None and outside_mainland(country):
             return _abroad(country, q, code)
         found = places.port(code, ports)
         if found.value is not None:
             return Stop(q, True, port=found.value)
     abroad = places.place_abroad(q)
-    if abroad.value is not None and abroad.value.code != MAINLAND:
+    if abroad.value is not None and outside_mainland(abroad.value):
         return _abroad(abroad.value, q, abroad.via)
     port = places.port(q, ports)  # may raise AmbiguousName
     if port.value is not None:
@@ -108,7 +108,7 @@ def resolve_stop(query: str, ports: Table) -> Stop:
         if p.listed or p.province:
             return Stop(q, True, port=p)
         country = places.by_iata_country(p.iata or "")
-        if country is not None and country.code != MAINLAND:
+        if country is not None and outside_mainland(country):
             return _abroad(country, q, p.iata or "")
     for suffix in (" International Airport", " Airport"):  # "Kunming Changshui"
         if q.isascii() and not q.lower().endswith("airport"):

@@ -29,6 +29,9 @@ system-deps:
 	@{ command -v ab >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1; } \
 	  || { apt-get update -qq && apt-get install -y -qq apache2-utils wrk >/dev/null; } \
 	  || echo "note: could not install apache2-utils and wrk; bench/service.py needs ab and wrk"
+	@{ command -v pdftoppm >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q libpangoft2; } \
+	  || { apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; } \
+	  || echo "note: could not install WeasyPrint's libraries (Pango) or poppler-utils; the boarding kit's tests will say they are skipped"
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; } \
 	  || echo "note: could not install PostgreSQL; PostgreSQL tests will say they are skipped"
 	@command -v pdftotext >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } \

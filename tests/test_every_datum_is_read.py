@@ -16,11 +16,10 @@ from churujing import FactsError, get_measure
 from churujing.policy import Policy, load_policy
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+TRIPS = Path(__file__).parent / "trips"  # the trip's cases read the regimes' data (issue 13)
 
-#: parameters whose reader is on its way (the trip's 30-day regime reads these; issue 13)
+#: parameters whose reader is on its way
 PENDING: dict[str, str] = {
-    "visa_free_30d.purposes": "read by the trip's visa-free-30d regime (issue 13)",
-    "visa_free_30d.clock_start": "read by the trip's visa-free-30d regime (issue 13)",
     "m06.regions": "read by the shared third-country predicate (issue 11 §2)",
     "m10.fee": "reported by the arrival-card answer (issue 11 §4)",
 }
@@ -78,6 +77,26 @@ def _answers(policy: Policy, cases: list[tuple[str, dict[str, Any], date | None]
     return out
 
 
+def _trips(policy: Policy) -> list[Any]:
+    """The trip cases (tests/trips/*.yaml), which read the data of the regimes outside the
+    announcement (visa_free_30d.*, mutual_visa_exemption.*, exit_entry_law.*)."""
+    from churujing.trips import check_trip
+
+    out: list[Any] = []
+    for path in sorted(TRIPS.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+            as_of = date.fromisoformat(str(case["as_of"])) if case.get("as_of") else None
+            try:
+                answer = check_trip(case["trip"], as_of, policy=policy).to_dict()
+                answer.pop("data_version", None)
+                out.append(answer)
+            except FactsError as exc:
+                out.append(("invalid", exc.field, exc.message))
+            except Exception as exc:  # a changed datum may make a rule fail: that reads it
+                out.append(("raised", type(exc).__name__))
+    return out
+
+
 def _cards(policy: Policy) -> list[Any]:
     """The arrival-card service's validation cases (tests/services/card_cases.yaml), which
     read the card's own data (m10.purposes, m10.online_filing_start)."""
@@ -106,10 +125,35 @@ def _cards(policy: Policy) -> list[Any]:
     return out
 
 
+def _applications(policy: Policy) -> list[Any]:
+    """What the online-application platform reads of measure 7's data: each document's fee,
+    the payment deadline, the review rights a refusal letter states, and the photo guide's
+    thresholds (a photo check of an image the test makes)."""
+    import numpy as np
+
+    from churujing.services.applications import fees, letter, photo, service
+
+    day = date(2025, 12, 1)
+    out: list[Any] = [fees.fee(d, day, policy=policy).to_dict()
+                      for d in ("passport", "eep_hk_macau", "eep_taiwan")]
+    out.append(service.payment_deadline(policy, day))
+    out.append(letter.letter_html(number="N1", name="张三", id_masked="1101**********0011",
+                                  document="passport", decided_on=day, refused=True,
+                                  reasons=["照片不合格"], policy=policy))
+    import cv2
+
+    ok, jpeg = cv2.imencode(".jpg", np.full((472, 354, 3), 250, np.uint8))
+    assert ok
+    report = photo.check_photo(jpeg.tobytes(), day, policy=policy)
+    out.append([(c.code, c.passed, c.threshold, c.text.en) for c in report.checks])
+    return out
+
+
 @pytest.fixture(scope="module")
 def baseline() -> tuple[list[Any], list[Any]]:
     cases = _cases()
-    return cases, [*_answers(load_policy(), cases), *_cards(load_policy())]
+    return cases, [*_answers(load_policy(), cases), *_cards(load_policy()),
+                   *_trips(load_policy()), *_applications(load_policy())]
 
 
 @pytest.mark.slow
@@ -121,7 +165,8 @@ def test_changing_the_parameter_changes_some_answer(
         pytest.xfail(PENDING[name])
     cases, before = baseline
     changed = _with(load_policy(), name)
-    after = [*_answers(changed, cases), *_cards(changed)]
+    after = [*_answers(changed, cases), *_cards(changed), *_trips(changed),
+             *_applications(changed)]
     assert after != before, f"no scenario's answer reads {name}: move it to docs/readings.md"
 
 

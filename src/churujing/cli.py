@@ -260,6 +260,7 @@ _PLUGINS = (
     "churujing.batch.cli",
     "churujing.services.arrival_card.cli",
     "churujing.services.applications.cli",
+    "churujing.trips.cli",
 )
 
 

@@ -15,7 +15,7 @@ def test_home_lists_the_ten_measures_and_switches_language(page: Page, base_url:
     page.goto(base_url + "/")
     expect(page.locator("ol.measures > li")).to_have_count(10)
     page.click("#lang-switch")
-    expect(page.locator("h1")).to_have_text("Ten exit-entry measures")
+    expect(page.locator("h2.measures-title")).to_have_text("Ten exit-entry measures")
     expect(page.locator("#lang-switch")).to_have_text("中文")
 
 

@@ -63,7 +63,7 @@ def test_fill_submit_read_the_verdict_and_deadline_then_switch_to_english(
 
     # the choice sticks (cookie): the home page is now in English
     page.goto(base_url + "/")
-    expect(page.locator("h1")).to_have_text("Ten exit-entry measures")
+    expect(page.locator("h2.measures-title")).to_have_text("Ten exit-entry measures")
 
     # and a clause link shows the clause text in both languages
     page.goto(base_url + "/clauses/A1.4")

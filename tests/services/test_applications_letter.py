@@ -50,8 +50,8 @@ def test_a_refusal_letter_states_reasons_and_review_rights(svc: ApplicationServi
     assert pdf.startswith(b"%PDF-")
     text = _text(pdf, tmp_path)
     for words in ("不予批准决定书", "Decision not to approve", "证件照片与本人不符",
-                  "六十日内", "行政复议法》第二十条", "六个月内", "行政诉讼法》第四十六条",
-                  "within sixty days", "within six months", made["number"]):
+                  "60日内", "行政复议法》第二十条", "6个月内", "行政诉讼法》第四十六条",
+                  "within 60 days", "within 6 months", made["number"]):
         assert words in text, words
 
 

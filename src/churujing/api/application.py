@@ -37,7 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from churujing import __version__
-from churujing.api.routes import changes, clauses, health, measures
+from churujing.api.routes import changes, clauses, docs, health, measures, trips
 from churujing.api.routes import policy as policy_routes
 from churujing.api.routes._common import request_lang
 from churujing.errors import AmbiguousName, ChurujingError, FactsError, UnknownMeasureError
@@ -218,7 +218,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=settings.max_body_bytes,
         telemetry=None if settings.telemetry else {"tracing": False, "metrics": False,
                                                    "logs": False},
+        docs_url=None, redoc_url=None,  # served from the package (api/routes/docs.py)
     )
+    docs.install(app)
     app.state.settings = settings
     app.state.default_lang = settings.default_lang
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -226,7 +228,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(UnknownMeasureError, _unknown_measure)
     app.add_exception_handler(ChurujingError, _cannot_answer)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (health, measures, clauses, policy_routes, changes):
+    for module in (health, measures, clauses, policy_routes, changes, trips):
         app.include_router(module.router)
     app.state.services = _include_services(app) if settings.services else []
     app.include_router(web_routes.router)

@@ -36,15 +36,28 @@ class Clause:
         return out
 
 
+#: The law files: the announcement first (its metadata is :func:`document`'s), then the
+#: other laws the rules cite, each a separate document with its own clause IDs (EEL.22).
+LAW_FILES = ("announcement.yaml", "exit_entry_law.yaml")
+
+
 @cache
 def _load() -> tuple[dict[str, Any], dict[str, Clause]]:
-    path = files("churujing") / "law" / "announcement.yaml"
-    doc = load_yaml(path.read_bytes())
     out: dict[str, Clause] = {}
+    first: dict[str, Any] | None = None
+    for name in LAW_FILES:
+        doc = load_yaml((files("churujing") / "law" / name).read_bytes())
+        if first is None:
+            first = doc.get("document", {})
+        _add_clauses(doc, name, out)
+    return first or {}, out
+
+
+def _add_clauses(doc: Mapping[str, Any], name: str, out: dict[str, Clause]) -> None:
     for raw in doc["clauses"]:
         cid = raw["id"]
         if cid in out:
-            raise DataError(f"clause {cid} defined twice", path="law/announcement.yaml")
+            raise DataError(f"clause {cid} defined twice", path=f"law/{name}")
         title = raw.get("title")
         out[cid] = Clause(
             id=cid,
@@ -53,7 +66,6 @@ def _load() -> tuple[dict[str, Any], dict[str, Clause]]:
             text=Text(str(raw.get("zh", "")), str(raw.get("en", ""))),
             extra={k: v for k, v in raw.items() if k not in ("id", "parent", "title", "zh", "en")},
         )
-    return doc.get("document", {}), out
 
 
 def clause(cid: str) -> Clause:

@@ -118,8 +118,12 @@ def _plain(value: Any, lang: str = "zh") -> str:
     if isinstance(value, dict):
         if "zh" in value and "en" in value:
             return str(value[lang])
-        if "name" in value:
-            return _plain(value["name"], lang)
+        if "name" in value:  # a named item; a province with only some cities open lists them
+            name = _plain(value["name"], lang)
+            if value.get("areas") and value.get("whole_province") is False:
+                cities = _plain(value["areas"], lang)
+                return f"{name}（{cities}）" if lang == "zh" else f"{name} ({cities})"
+            return name
         return "; ".join(f"{k}: {_plain(v, lang)}" for k, v in value.items())
     if hasattr(value, "zh") and hasattr(value, "en"):
         return str(getattr(value, lang))

@@ -30,10 +30,13 @@ from churujing.measures import MEASURES, Measure
 from churujing.policy import Policy, load_policy
 from churujing.web import forms, render
 from churujing.web.labels import DETAILS, FACTS, KINDS, SUMMARIES, _
+from churujing.web.trip import router as trip_router
+from churujing.web.trip import trip_form
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+router.include_router(trip_router)  # the trip page (web/trip.py)
 
 SUBMIT = "go"  # the hidden input that marks a submitted form
 
@@ -80,7 +83,8 @@ def home(request: Request) -> HTMLResponse:
         text = translate(summary, lang).format(**numbers.get(c.id, {})) if summary else ""
         items.append({"clause": c.id, "title": c.title.get(lang) if c.title else c.id,
                       "summary": text, "measure": by_clause.get(c.id)})
-    return render(request, "home.html", {"items": items})
+    return render(request, "home.html", {"items": items, "form": trip_form(lang),
+                                         "submit": "go"})
 
 
 def _country_choices(m: Measure, policy: Policy, day: date, lang: Lang,

@@ -40,8 +40,12 @@ def letter_html(*, number: str, name: str, id_masked: str, document: str, decide
                 fee_confirmed: bool = True, pay_by: date | None = None,
                 policy: Policy | None = None) -> str:
     pol = policy or load_policy()
-    rights: Mapping[str, Any] = pol.value("m07.review_rights", decided_on) or \
+    raw: Mapping[str, Any] = pol.value("m07.review_rights", decided_on) or \
         pol.param("m07.review_rights").values[0].value
+    # each right's time limit is data, written into its sentence ({days}, {months})
+    rights = {key: {**right, "zh": str(right["zh"]).format(**right),
+                    "en": str(right["en"]).format(**right)}
+              for key, right in raw.items()}
     title = ({"zh": "不予批准决定书", "en": "Decision not to approve"} if refused
              else {"zh": "审核通过通知书", "en": "Notice of approval"})
     return _env().get_template("letter.html").render(

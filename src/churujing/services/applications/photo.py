@@ -193,7 +193,10 @@ def check_photo(data: bytes, day: date | None = None, *, policy: Policy | None =
     checks: list[Check] = []
 
     # --- file_type ------------------------------------------------------------------------
-    frame = _jpeg_frame(data)
+    # the guide's format (the only one it allows is JPEG; a guide naming another would
+    # find no photo of that kind readable here, and say so)
+    wanted = str(guide.get("format", "")).lower()
+    frame = _jpeg_frame(data) if wanted in ("jpeg", "jpg") else None
     img: Image | None = None
     if frame is not None:
         decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
@@ -201,7 +204,7 @@ def check_photo(data: bytes, day: date | None = None, *, policy: Policy | None =
                else None)
     checks.append(Check("file_type", img is not None,
                         T("文件为JPEG格式") if img is not None
-                        else T("文件不是可读取的JPEG图像"), "JPEG", SOURCE))
+                        else T("文件不是可读取的JPEG图像"), wanted.upper(), SOURCE))
 
     # --- file_size ------------------------------------------------------------------------
     lo, hi = guide["bytes"]["min"], guide["bytes"]["max"]

@@ -36,6 +36,7 @@ from churujing.decision import Text
 from churujing.errors import FactsError
 from churujing.facts import BEIJING
 from churujing.i18n import T
+from churujing.measures._common import required
 from churujing.policy import Policy, load_policy
 from churujing.services.arrival_card.card import Clock, system_clock
 from churujing.services.arrival_card.crypto import KeyRing, load_keyring
@@ -81,6 +82,12 @@ _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 _NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 _REVIEW_STATES = ("submitted", "resubmitted", "correction_requested")
+
+
+def payment_deadline(policy: Policy, approved_on: date) -> date:
+    """The last day to pay: ``m07.payment_days`` calendar days from the day of approval (the
+    data must give it: no policy default in Python)."""
+    return approved_on + timedelta(days=int(required(policy, "m07.payment_days", approved_on)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -712,8 +719,7 @@ class ApplicationService:
             if app.claimed_by not in (None, who.username):
                 raise Conflict(T("该申请已由{who}认领", who=app.claimed_by))
             if decision == "approve" and decision in workflow.allowed(app.status):
-                days = int(self.policy.value("m07.payment_days", self.today()) or 7)
-                app.pay_by = self.today() + timedelta(days=days)
+                app.pay_by = payment_deadline(self.policy, self.today())
             self._step(s, app, decision, "reviewer", who.username, clean)
             app.claimed_by = who.username
             return {"number": number, "status": app.status,

@@ -1,0 +1,75 @@
+"""``churujing trip``: trips read from stdin (one JSON object or JSON Lines), one answer
+per line, in order; an invalid line gets ``{"error": {...}, "errors": [...]}`` on its own
+line (every invalid field) and the exit status is 2. ``--exit-code`` also exits 1 when
+an answer is a refusal (and no line was invalid). ``churujing verify TOKEN`` checks a
+boarding kit's signed answer offline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from churujing.errors import ChurujingError, FactsError
+
+__all__ = ["register"]
+
+EXIT_INVALID = 2  # as `churujing check`
+EXIT_REFUSED = 1
+
+
+def trip(
+    lang: Annotated[str, typer.Option("--lang", help="zh or en: the language of errors")] = "zh",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="decide as of this date (YYYY-MM-DD); "
+                                 "default: each entry's day of arrival")] = None,
+    areas: Annotated[str, typer.Option(
+        "--areas", help="ref: stay areas by reference to /v1/stay-areas (default); "
+        "full: listed in each answer")] = "ref",
+    exit_code: Annotated[bool, typer.Option(
+        "--exit-code", help="exit 1 when any answer is a refusal")] = False,
+) -> None:
+    """Answer trips read from stdin: every entry into mainland China, each regime, the best."""
+    # imported here: `python -m churujing.cli` runs the CLI module as __main__
+    from churujing.cli import _as_of, _BadJSON, _fail, _lang, read_documents
+    from churujing.trips import check_trip
+    from churujing.trips.engine import Areas
+
+    language = _lang(lang)
+    day = _as_of(as_of)
+    if areas not in ("ref", "full"):
+        raise _fail(f"--areas: expected ref or full, got {areas!r}")
+    mode: Areas = "full" if areas == "full" else "ref"
+    out = sys.stdout
+    invalid = refused = False
+    for line_no, doc in read_documents(sys.stdin):
+        try:
+            if isinstance(doc, _BadJSON):
+                raise FactsError(doc.text.en, field="", text=doc.text)
+            answer = check_trip(doc, day)
+        except ChurujingError as exc:
+            invalid = True
+            field = exc.field if isinstance(exc, FactsError) else ""
+            message = exc.message_in(language) if isinstance(exc, FactsError) else str(exc)
+            each = (exc.all_dicts(language) if isinstance(exc, FactsError)
+                    else [{"field": field, "message": message}])
+            err = {"error": {"field": field, "message": message, "line": line_no},
+                   "errors": each}
+            out.write(json.dumps(err, ensure_ascii=False) + "\n")
+            continue
+        refused = refused or answer.refused
+        out.write(json.dumps(answer.to_dict(areas=mode), ensure_ascii=False) + "\n")
+        out.flush()
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+    if exit_code and refused:
+        raise typer.Exit(EXIT_REFUSED)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("trip")(trip)
+    from churujing.trips.kit import verify_command
+
+    app.command("verify")(verify_command)

@@ -1,0 +1,103 @@
+"""The trip page: the form first on the home page, the verdict, the deadline as a person
+reads it in both languages, the stay areas with their cities, refusals without a deadline,
+and no text of the other language on either."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from churujing.i18n import catalogue
+
+US_TRANSIT = {"go": "1", "nationality": "US", "passport_expiry": "2030-01-01",
+              "purpose": "tourism", "onward_ticket": "on",
+              "leg0_from": "ICN", "leg0_to": "PVG", "leg0_depart": "2026-12-10 08:00+09:00",
+              "leg0_arrive": "2026-12-10 09:30",
+              "leg1_from": "PVG", "leg1_to": "LAX", "leg1_depart": "2026-12-15 12:00",
+              "leg1_arrive": "2026-12-15 08:00-08:00"}
+US_ROUND_TRIP = {**US_TRANSIT, "leg0_from": "LAX"}
+ALLOWED_CJK = {"中文", "出入境"}  # the language switch and the brand
+
+
+def _text(html: str) -> str:
+    html = re.sub(r'<select id="f-nationality".*?</select>', "", html, flags=re.S)
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _page(client: TestClient, params: dict[str, Any], lang: str) -> str:
+    r = client.get("/trip", params={**params, "lang": lang})
+    assert r.status_code == 200, r.text[:2000]
+    return r.text
+
+
+def test_the_trip_form_is_the_home_page_s_first_block(fresh_client: TestClient) -> None:
+    html = fresh_client.get("/?lang=en").text
+    assert 'id="trip-form"' in html
+    assert html.index('id="trip-form"') < html.index('class="measures"')
+
+
+def test_the_deadline_reads_with_its_weekday_in_both_languages(client: TestClient) -> None:
+    zh, en = _page(client, US_TRANSIT, "zh"), _page(client, US_TRANSIT, "en")
+    assert "请于北京时间2026年12月20日星期日23:59前离境" in zh
+    assert "Leave by 23:59 on Sunday 20 December 2026, Beijing time" in en
+    assert "240-hour visa-free transit" in en and "240小时过境免签" in zh
+
+
+def test_stay_areas_list_their_cities_in_each_language(client: TestClient) -> None:
+    zh, en = _page(client, US_TRANSIT, "zh"), _page(client, US_TRANSIT, "en")
+    sichuan_zh = re.search(r'data-province="510000">(.*?)</li>', zh, re.S)
+    sichuan_en = re.search(r'data-province="510000">(.*?)</li>', en, re.S)
+    assert sichuan_zh and "成都市" in sichuan_zh.group(1) and "全境" not in sichuan_zh.group(1)
+    assert sichuan_en and "Chengdu" in sichuan_en.group(1)
+    assert "Chengdu" not in _text(zh) and "成都" not in _text(en)
+
+
+def test_a_refusal_shows_no_deadline_and_no_area_and_says_what_to_do(client: TestClient) -> None:
+    for lang, advice in (("zh", "请在出行前向中国驻外使领馆申请签证。"),
+                         ("en", "Apply for a visa at a Chinese embassy or consulate")):
+        html = _page(client, US_ROUND_TRIP, lang)
+        assert 'class="leave-by"' not in html and "stay-areas" not in html
+        assert "<figure class=\"area-map\"" not in html and 'id="kit-ics"' not in html
+        assert advice in html
+        assert 'data-regime="visa-free-transit-240h"' in html  # why 240 hours does not fit
+
+
+def test_no_text_of_the_other_language_on_either(client: TestClient) -> None:
+    english = {v for k, v in catalogue("en").items() if len(v) > 6 and " " in v}
+    with open(_TRIP_WEB, "rb") as fh:
+        ours = {str(m.string) for m in read_po(fh) if m.id and m.string}
+    for params in (US_TRANSIT, US_ROUND_TRIP, {}):
+        en = _text(client.get("/trip" if params else "/", params={**params, "lang": "en"}).text)
+        leaks = set(re.findall(r"[\u3400-\u9fff]+", en)) - ALLOWED_CJK
+        assert not leaks, leaks
+        zh = _text(client.get("/trip" if params else "/", params={**params, "lang": "zh"}).text)
+        found = [s for s in ours | english if s in zh]
+        assert not found, found[:5]
+
+
+def test_an_invalid_leg_is_shown_at_its_input(client: TestClient) -> None:
+    bad = {**US_TRANSIT, "leg1_to": "Xyzzyqq"}
+    r = client.get("/trip", params={**bad, "lang": "en"})
+    assert r.status_code == 422
+    assert 'id="f-leg1_to"' in r.text and 'id="e-leg1_to"' in r.text
+    assert "was not recognised" in r.text
+
+
+_TRIP_WEB = (__import__("pathlib").Path(__file__).parents[2] / "src" / "churujing" / "locale"
+             / "en" / "LC_MESSAGES" / "trip_web.po")
+
+
+def test_the_240_hour_page_lists_the_open_cities_of_a_partly_open_province(
+        client: TestClient) -> None:
+    facts = {"go": "1", "nationality": "DE", "passport_expiry": "2030-01-01",
+             "entry_port": "PVG", "entry_time": "2026-12-10T09:30", "origin": "KR",
+             "destination": "US", "departure_time": "2026-12-15T12:00",
+             "onward_ticket": "true", "purpose": "tourism"}
+    zh = client.get("/measures/visa-free-transit-240h", params={**facts, "lang": "zh"}).text
+    en = client.get("/measures/visa-free-transit-240h", params={**facts, "lang": "en"}).text
+    assert "四川省（成都市、" in zh
+    assert "Sichuan Province (Chengdu City, " in en

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -12,14 +12,14 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from churujing import places
-from churujing.decision import Condition, Decision, Text
+from churujing.decision import Condition, Decision, Lang, Text
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
 from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
 from churujing.policy import Policy
 from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide", "stay_deadline"]
+__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "StayArea", "decide", "stay_deadline"]
 
 ID = "visa-free-transit-240h"
 CLAUSE = "M06"
@@ -112,6 +112,35 @@ def stay_deadline(entry_day: date, hours: int) -> datetime:
     return start + timedelta(hours=hours)
 
 
+class StayArea(Mapping[str, Any]):
+    """One province's stay area as a decision detail (``allowed_areas``): read-only, and
+    said in one line of an explanation (``decision.Plain``) as the province, with its
+    listed areas when only some of the province is open."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"StayArea({self._data!r})"
+
+    def plain(self, lang: Lang) -> str:
+        name: str = self._data["name"].get(lang)
+        if self._data["areas"] and not self._data["whole_province"]:
+            return f"{name} ({', '.join(a[lang] for a in self._data['areas'])})"
+        return name
+
+
 @dataclass(frozen=True, slots=True)
 class _Areas:
     """The stay areas in force on a day: whole provinces, prefecture-level areas, the Guangdong
@@ -152,7 +181,7 @@ def _areas(policy: Policy, day: date) -> _Areas:
             d = places.division(code).value
             names.append(d.text if d else Text(code, code))
         prov = places.division(province).value
-        detail.append(
+        detail.append(StayArea(
             {
                 "province": province,
                 "name": prov.text if prov else Text(str(item.get("zh", province)), province),
@@ -161,7 +190,7 @@ def _areas(policy: Policy, day: date) -> _Areas:
                 "exit_any_open_port": bool(item.get("exit_any_open_port")),
                 "clause": clause_of[province],
             }
-        )
+        ))
     out = _Areas(frozenset(whole), frozenset(prefs), frozenset(exit_any), tuple(detail), clause_of)
     if len(_AREAS_CACHE) < 1024:
         _AREAS_CACHE[key] = out

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from churujing.i18n import translate
+from churujing.errors import FactsError
+from churujing.places import division
+from churujing.text import translate
 from churujing.web.labels import FACTS, HINTS, VALUES, _
 
 __all__ = ["Choice", "FormField", "facts_from_form", "fields_from_schema", "label"]
@@ -215,9 +217,6 @@ def _places_list(parts: list[str]) -> list[str]:
     """Items of a list split on commas, with "Suzhou, Jiangsu" kept as one: a part that
     names a province joins the part before it when that part alone is ambiguous and the
     two together name one place (the hints' own "Suzhou, Jiangsu" works as typed)."""
-    from churujing.errors import FactsError
-    from churujing.places import division
-
     out: list[str] = []
     for part in parts:
         if out:

@@ -1,7 +1,9 @@
 """The pages: home, one page per measure (a form, then the answer), ports and areas, clauses.
 
 Thin like the API: forms are generated from the facts' JSON Schema (``web.forms``),
-facts go to ``Measure.check``, the decision is shown as it comes back.
+facts go to ``Measure.check``, the decision is shown as it comes back; the data shown
+comes from the library's views (:mod:`churujing.views`), as the API's does. Nothing here
+imports ``churujing.api``.
 """
 
 from __future__ import annotations
@@ -12,22 +14,15 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from churujing.api.routes._common import request_lang, today
-from churujing.api.routes.clauses import children
-from churujing.api.routes.policy import (
-    ENTRY_PORTS,
-    PORTS,
-    division_index,
-    port_tables,
-    ports,
-    stay_areas,
-)
 from churujing.decision import Decision, Lang
 from churujing.errors import FactsError
-from churujing.i18n import translate
-from churujing.law import clause, clauses
+from churujing.http import request_lang, today
+from churujing.law import children, clause, clauses
 from churujing.measures import MEASURES, Measure
+from churujing.places import countries
 from churujing.policy import Policy, load_policy
+from churujing.text import translate
+from churujing.views import ENTRY_PORTS, PORTS, division_index, port_tables, ports, stay_areas
 from churujing.web import forms, render
 from churujing.web.labels import DETAILS, FACTS, KINDS, SUMMARIES, _
 
@@ -86,8 +81,6 @@ def home(request: Request) -> HTMLResponse:
 def _country_choices(m: Measure, policy: Policy, day: date, lang: Lang,
                      ) -> tuple[list[forms.Choice], list[forms.Choice]]:
     """(choices for nationality: the measure's list first; choices for any country)."""
-    from churujing.places import countries
-
     everyone = [forms.Choice(c.code, f"{c.zh}（{c.code}）" if lang == "zh"
                              else f"{c.en} ({c.code})") for c in countries()]
     everyone.sort(key=lambda c: c.label)
@@ -111,9 +104,9 @@ def _port_choices(m: Measure, policy: Policy, day: date, lang: Lang) -> list[for
     items = ports(policy, day, measure=m.clause) or ports(policy, day)
     out = []
     for p in items:
-        name = p["zh"] if lang == "zh" else p["en"]
-        extra = f" · {p['iata']}" if p.get("iata") else ""
-        province = (p.get("province_name") or {}).get(lang, "")
+        name = p.zh if lang == "zh" else p.en
+        extra = f" · {p.iata}" if p.iata else ""
+        province = p.province_name.get(lang) if p.province_name else ""
         out.append(forms.Choice(name, f"{province}{extra}"))
     return out
 
@@ -238,17 +231,17 @@ def ports_page(request: Request) -> HTMLResponse:
     lang = request_lang(request)
     policy = load_policy()
     day, as_of_error = _day(request)
-    areas = {s["province"]: s for s in stay_areas(policy, day)}
+    areas = {s.province: s for s in stay_areas(policy, day)}
     tables = sorted(port_tables(policy), key=lambda t: (t.name != ENTRY_PORTS, t.name))
     sections = []
     for t in tables:
         rows = []
         for p in ports(policy, day, measure=t.name.split(".")[0]):
-            membership = next((x for x in p["memberships"] if x["table"] == t.name), None)
+            membership = p.membership(t.name)
             if membership is None:
                 continue
-            rows.append({**p, "since": membership["since"],
-                         "clause": membership["ref"]["clause"]})
+            rows.append({**p.to_dict(), "since": membership.to_dict()["since"],
+                         "clause": membership.ref.clause})
         rows.sort(key=lambda r: (r["province"], r["id"]))
         sections.append({"name": t.name, "title": t.title.get(lang), "ports": rows,
                          "stay": t.name == ENTRY_PORTS})

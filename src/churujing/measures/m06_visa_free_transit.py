@@ -19,7 +19,9 @@ from churujing.measures._common import journey_end, journey_ends, journey_missin
 from churujing.policy import Policy
 from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "StayArea", "decide", "stay_deadline"]
+__all__ = [
+    "CLAUSE", "ID", "TITLE", "VALUE_LABELS", "Facts", "StayArea", "decide", "stay_deadline",
+]
 
 ID = "visa-free-transit-240h"
 CLAUSE = "M06"
@@ -673,6 +675,7 @@ _PURPOSE_TEXT: dict[str, Text] = {
     "journalism": T("新闻采访"),
     "other": T("其他"),
 }
+VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {"purpose": _PURPOSE_TEXT}
 
 
 def _last_day(end: date | None) -> str | None:

@@ -114,7 +114,8 @@ def _port_choices(m: Measure, policy: Policy, day: date, lang: Lang) -> list[for
 def _fields(m: Measure, policy: Policy, day: date, lang: Lang) -> list[forms.FormField]:
     nationality, anyone = _country_choices(m, policy, day, lang)
     fields = forms.fields_from_schema(m.schema(), lang, countries=anyone,
-                                      ports=_port_choices(m, policy, day, lang))
+                                      ports=_port_choices(m, policy, day, lang),
+                                      values=m.value_labels(policy, day))
     for f in fields:
         if f.name == "nationality" and f.widget == "select":
             f.choices = nationality

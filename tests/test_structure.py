@@ -307,3 +307,22 @@ def test_the_clause_pattern_matches_clause_ids_only() -> None:
         assert CLAUSE_ID.fullmatch(cid), cid
     for other in ("M11", "m06", "M6", "A5", "m06.entry_ports", "PVG", "EU"):
         assert not CLAUSE_ID.fullmatch(other), other
+
+
+# --------------------------------------------------------------------------- the docs
+
+
+def test_architecture_lists_the_condition_codes_of_the_measures() -> None:
+    """docs/ARCHITECTURE.md's condition codes are the measures' own (regenerate with
+    ``PYTHONPATH=src python docs/condition_codes.py --write``)."""
+    import importlib.util
+
+    path = SRC.parent / "docs" / "condition_codes.py"
+    spec = importlib.util.spec_from_file_location("condition_codes", path)
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    text = (SRC.parent / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text[text.index(gen.BEGIN):text.index(gen.END) + len(gen.END)]
+    assert section == gen.section(), "stale: run docs/condition_codes.py --write"
+    assert "`entry_port`" in section and "`foreign_national`" in section

@@ -140,12 +140,12 @@ def jsonable(value: Any) -> Any:
         return value.to_dict()
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if hasattr(kind, "to_dict"):  # a value that says its JSON (a measure's own detail type)
+        return value.to_dict()
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
     return value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from churujing import places
-from churujing.decision import Condition, Decision, Lang, Text
+from churujing.decision import Condition, Decision, Lang, Text, jsonable
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
 from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
@@ -133,8 +133,28 @@ class StayArea(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._data)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def items(self) -> ItemsView[str, Any]:  # the dict's own views: as fast as a dict's
+        return self._data.items()
+
+    def keys(self) -> KeysView[str]:
+        return self._data.keys()
+
+    def values(self) -> ValuesView[Any]:
+        return self._data.values()
+
     def __repr__(self) -> str:
         return f"StayArea({self._data!r})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of the detail (as a plain mapping's)."""
+        out: dict[str, Any] = jsonable(self._data)
+        return out
 
     def plain(self, lang: Lang) -> str:
         name: str = self._data["name"].get(lang)

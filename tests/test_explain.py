@@ -34,12 +34,12 @@ def test_a_partly_open_province_lists_its_areas_and_a_whole_one_does_not() -> No
     """A2: Shanxi's stay area is two of its cities; Shanghai's is the whole city."""
     d = MEASURES["visa-free-transit-240h"].check(TRIP)
     areas = {a["province"]: a for a in d.details["allowed_areas"]}
-    gd, sh = areas["140000"], areas["310000"]
-    assert isinstance(gd, StayArea)
-    assert gd.plain("zh") == "山西省 (太原市, 大同市)"
+    shanxi, sh = areas["140000"], areas["310000"]
+    assert isinstance(shanxi, StayArea)
+    assert shanxi.plain("zh") == "山西省 (太原市, 大同市)"
     assert sh.plain("en") == sh["name"].en
     line = next(x for x in d.explain("zh").splitlines() if x.startswith("  · allowed_areas"))
-    assert gd.plain("zh") in line and sh.plain("zh") in line
+    assert shanxi.plain("zh") in line and sh.plain("zh") in line
 
 
 def test_a_stay_area_is_read_only_and_its_json_is_a_plain_mappings() -> None:

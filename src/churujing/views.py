@@ -54,12 +54,15 @@ __all__ = [
     "country_lists",
     "division_index",
     "item_label",
+    "listed_countries",
     "measure_tables",
     "nationalities",
+    "parameter",
     "port",
     "port_tables",
     "ports",
     "stay_areas",
+    "table_size",
 ]
 
 PORTS = "ports"  # the ports registry
@@ -131,6 +134,28 @@ def measure_tables(policy: Policy, measure: str) -> tuple[Table, ...]:
     clause = MEASURES[measure].clause if measure in MEASURES else measure
     prefix = clause.lower() + "."
     return tuple(t for t in port_tables(policy) if t.name.startswith(prefix))
+
+
+def listed_countries(policy: Policy, measure: str, day: date) -> frozenset[str]:
+    """The countries the country lists of a measure (id or clause) hold on ``day``."""
+    clause = MEASURES[measure].clause if measure in MEASURES else measure
+    prefix = clause.lower() + "."
+    return frozenset(k for t in country_lists(policy) if t.name.startswith(prefix)
+                     for k in t.keys(day))
+
+
+def table_size(policy: Policy, name: str, day: date) -> int | None:
+    """How many items the table ``name`` holds on ``day`` (None: no such table)."""
+    t = policy.tables.get(name)
+    return len(t.active(day)) if t is not None else None
+
+
+def parameter(policy: Policy, name: str, day: date) -> Any:
+    """The value of the parameter ``name`` on ``day`` (None: no such parameter, or no
+    value that day)."""
+    p = policy.parameters.get(name)
+    value = p.at(day) if p is not None else None
+    return value.value if value is not None else None
 
 
 def item_label(table: Table, item: Item, policy: Policy) -> Text | None:

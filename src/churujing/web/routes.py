@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from churujing import views
 from churujing.decision import Decision, Lang
 from churujing.errors import FactsError
 from churujing.http import request_lang, today
@@ -45,14 +46,13 @@ def _day(request: Request) -> tuple[date, str]:
 
 
 def _count(policy: Policy, table: str, day: date) -> int | str:
-    t = policy.tables.get(table)
-    return len(t.active(day)) if t is not None else "—"
+    n = views.table_size(policy, table, day)
+    return n if n is not None else "—"
 
 
 def _param(policy: Policy, name: str, day: date) -> Any:
-    p = policy.parameters.get(name)
-    value = p.at(day) if p is not None else None
-    return value.value if value is not None else "—"
+    value = views.parameter(policy, name, day)
+    return value if value is not None else "—"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -84,11 +84,7 @@ def _country_choices(m: Measure, policy: Policy, day: date, lang: Lang,
     everyone = [forms.Choice(c.code, f"{c.zh}（{c.code}）" if lang == "zh"
                              else f"{c.en} ({c.code})") for c in countries()]
     everyone.sort(key=lambda c: c.label)
-    prefix = m.clause.lower() + "."
-    listed: set[str] = set()
-    for t in policy.tables.values():
-        if t.key_field == "country" and t.name.startswith(prefix):
-            listed |= t.keys(day)
+    listed = views.listed_countries(policy, m.clause, day)
     if not listed:
         return everyone, everyone
     group_listed = translate(_("适用国家"), lang)
@@ -246,11 +242,10 @@ def ports_page(request: Request) -> HTMLResponse:
         rows.sort(key=lambda r: (r["province"], r["id"]))
         sections.append({"name": t.name, "title": t.title.get(lang), "ports": rows,
                          "stay": t.name == ENTRY_PORTS})
-    registry = policy.tables.get(PORTS)
     return render(request, "ports.html", {
         "day": day.isoformat(), "as_of_error": as_of_error, "sections": sections,
         "areas": areas, "map": _map(policy, day, sections, lang),
-        "registry_count": len(registry.active(day)) if registry is not None else 0,
+        "registry_count": views.table_size(policy, PORTS, day) or 0,
         "kind_label": lambda k: forms.label(KINDS[k], lang) if k in KINDS else k,
     }, status_code=422 if as_of_error else 200)
 

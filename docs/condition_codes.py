@@ -11,6 +11,7 @@ the decisions report them. ``tests/test_structure.py`` fails when the section is
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -80,22 +81,40 @@ def codes() -> list[tuple[Measure, bool, list[tuple[str, str]]]]:
     return out
 
 
-def section() -> str:
+_ROW = re.compile(r"^\| `(\w+)` \| ([^|]*) \| ([^|]*) \|$", re.M)
+
+
+def ideas(text: str) -> dict[str, str]:
+    """code -> the idea, as the section in ``text`` words it (in its order)."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < 0:
+        return {}
+    return {m.group(1): m.group(2).strip() for m in _ROW.finditer(text[start:end])}
+
+
+def section(words: dict[str, str] | None = None) -> str:
+    """The section: one row per code (its idea from ``words``, else "—"; the measures that
+    use it), in the order of ``words`` and then as first met; then each measure's codes in
+    the order of its answers."""
+    words = ideas(DOC.read_text(encoding="utf-8")) if words is None else words
     rows = codes()
     by_code: dict[str, list[str]] = {}
     for m, _declared, found in rows:
-        for code, clauses in found:
-            by_code.setdefault(code, []).append(f"{m.clause} ({clauses})")
-    lines = [BEGIN, "", "By measure, in the order the answers report them:", ""]
-    for m, declared, found in rows:
-        source = "" if declared else " *(read from the scenario answers: no `CONDITIONS` yet)*"
+        for code, _clauses in found:
+            users = by_code.setdefault(code, [])
+            if m.clause not in users:
+                users.append(m.clause)
+    order = [c for c in words if c in by_code] + [c for c in by_code if c not in words]
+    lines = [BEGIN, "| code | the idea | measures |", "|---|---|---|"]
+    lines += [f"| `{c}` | {words.get(c) or '—'} | {', '.join(by_code[c])} |" for c in order]
+    read = [m.clause for m, declared, _ in rows if not declared]
+    note = (f" ({', '.join(read)}: read from the scenario answers, no `CONDITIONS` yet)"
+            if read else "")
+    lines += ["", f"Each measure's codes, in the order of its answers{note}:", ""]
+    for m, _declared, found in rows:
         listed = ", ".join(f"`{code}`" for code, _ in found) or "—"
-        lines.append(f"* **{m.clause}** `{m.id}`{source}: {listed}")
-    lines += ["", "By code (a code shared by measures is one idea):", "",
-              "| code | measures (clauses) |", "|---|---|"]
-    for code in sorted(by_code):
-        lines.append(f"| `{code}` | {'; '.join(by_code[code])} |")
-    lines += ["", END]
+        lines.append(f"* **{m.clause}** `{m.id}`: {listed}")
+    lines.append(END)
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from churujing.conditions import Conditions, Spec
+from churujing.i18n import T
 from churujing.law import clause
 from churujing.measures import MEASURES
 
@@ -58,3 +59,24 @@ def test_answers_report_the_declared_conditions_in_order(measure: str, case: Any
     declared = DECLARED[measure].codes
     assert set(codes) <= set(declared), set(codes) - set(declared)
     assert codes == [c for c in declared if c in codes]
+
+
+def test_an_unrecognised_name_fills_the_fallback_text() -> None:
+    spec = Spec("port", "M09.1", "口岸", unknown=T("未能识别口岸“{query}”"))
+    condition = spec.unrecognised(query="Atlantis")
+    assert (condition.code, condition.clause, condition.met) == ("port", "M09.1", False)
+    assert condition.text.zh == "未能识别口岸“Atlantis”"
+
+
+ARCHITECTURE = Path(__file__).parents[1] / "docs" / "ARCHITECTURE.md"
+
+
+@pytest.mark.parametrize("measure", sorted(DECLARED))
+def test_each_condition_code_is_in_the_vocabulary_of_the_architecture(measure: str) -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \|[^|]*\| ([^|]*) \|$",
+                                                        text, re.M)}
+    clause_id = MEASURES[measure].clause
+    for code in DECLARED[measure].codes:
+        assert code in rows, f"{code} ({measure}) is not in docs/ARCHITECTURE.md's codes"
+        assert clause_id in rows[code].split(", "), (code, clause_id, rows[code])

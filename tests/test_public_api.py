@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import churujing
 
 
@@ -30,3 +32,12 @@ def test_all_is_sorted_and_pinned() -> None:
 
 def test_the_ten_measures_are_registered_in_order() -> None:
     assert [m.clause for m in churujing.MEASURES.values()] == [f"M{n:02d}" for n in range(1, 11)]
+
+
+def test_a_missing_measure_module_is_an_import_error_not_a_measure_left_out(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from churujing import measures
+
+    monkeypatch.setattr(measures, "_MODULES", (*measures._MODULES, "m11_not_written"))
+    with pytest.raises(ModuleNotFoundError, match="m11_not_written"):
+        measures._load()

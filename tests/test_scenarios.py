@@ -28,6 +28,11 @@ def _cases() -> list[Any]:
     return out
 
 
+def _related(a: str, b: str) -> bool:
+    """The same clause, or one a part of the other (M06 and M06.1.2; A2 and A2.11)."""
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
 def _subset(expected: Any, actual: Any, where: str) -> None:
     if isinstance(expected, dict):
         assert isinstance(actual, dict), f"{where}: expected a mapping, got {actual!r}"
@@ -62,6 +67,10 @@ def test_scenario(measure: str, case: dict[str, Any]) -> None:
         return
     decision = m.check(case["facts"], as_of)
     out = decision.to_dict()
+    # The case specifies its clause: some condition of the answer rests on it.
+    cited = [c.clause for c in decision.conditions]
+    assert any(_related(case["clause"], c) for c in cited), (
+        f"the case cites {case['clause']}, which no condition of the answer carries: {cited}")
     assert out["eligible"] is expect["eligible"], decision.explain("en")
     if "unmet" in expect:
         unmet = sorted(c["code"] for c in out["conditions"] if not c["met"])

@@ -18,8 +18,9 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from churujing.decision import Decision, Lang
+from churujing.decision import Decision, Lang, Text
 from churujing.errors import ChurujingError, FactsError, UnknownMeasureError
+from churujing.i18n import T
 from churujing.measures import MEASURES, get_measure
 
 __all__ = ["app", "main"]
@@ -94,15 +95,16 @@ def read_documents(stream: TextIO) -> Iterator[tuple[int, Any]]:
 
 
 class _BadJSON:
-    def __init__(self, message: str) -> None:
-        self.message = message
+    def __init__(self, text: Text) -> None:
+        self.text = text
 
 
 def _loads(line: str) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
-        return _BadJSON(f"invalid JSON: {exc.msg} at column {exc.colno}")
+        return _BadJSON(T("JSON 格式有误：{detail}（第{column}列）", detail=exc.msg,
+                          column=exc.colno))
 
 
 @app.command()
@@ -127,7 +129,7 @@ def check(
     for line_no, doc in read_documents(sys.stdin):
         try:
             if isinstance(doc, _BadJSON):
-                raise FactsError(doc.message, field="")
+                raise FactsError(doc.text.en, field="", text=doc.text)
             decision = m.check(doc, day)
         except ChurujingError as exc:
             # Invalid facts (FactsError names the field), or a line the data cannot answer

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from churujing.decision import Condition, Text
+from churujing.i18n import T
 
 __all__ = ["Conditions", "Spec"]
 
@@ -45,11 +47,13 @@ class Spec:
         declared one applies (a listed port's own row of annex 2)."""
         return Condition(self.code, clause or self.clause, met, text)
 
-    def unrecognised(self) -> Condition:
-        """The condition unmet because a name it reads matched nothing (its fallback)."""
+    def unrecognised(self, **params: Any) -> Condition:
+        """The condition unmet because a name it reads matched nothing (its fallback);
+        ``params`` fill the placeholders of its text (the name as given: ``query=…``)."""
         if self.unknown is None:
             raise ValueError(f"condition {self.code!r} reads no name that can be unknown")
-        return Condition(self.code, self.clause, False, self.unknown)
+        text = T(self.unknown.zh, **params) if params else self.unknown
+        return Condition(self.code, self.clause, False, text)
 
 
 class Conditions:

@@ -141,6 +141,17 @@ _TYPE_TEXTS = {
 }
 
 
+# Pydantic's bounds on numbers and lengths: (Chinese msgid, the ctx key of the limit).
+_BOUNDS = {
+    "greater_than_equal": ("应不小于{limit}", "ge"),
+    "greater_than": ("应大于{limit}", "gt"),
+    "less_than_equal": ("应不大于{limit}", "le"),
+    "less_than": ("应小于{limit}", "lt"),
+    "too_long": ("最多{limit}项", "max_length"),
+    "string_too_long": ("最多{limit}个字符", "max_length"),
+}
+
+
 @cache
 def _reverse_catalogue() -> dict[str, str]:
     """English sentence -> its Chinese msgid, for messages written in English in validators."""
@@ -156,8 +167,14 @@ def _text(err: Any) -> Text:
     if isinstance(text, Text):  # an ambiguous name: its own bilingual text
         return text
     kind = str(err.get("type", ""))
-    if kind == "literal_error" and ctx.get("expected"):
-        return T("应为以下之一：{expected}", expected=str(ctx["expected"]))
+    if kind in ("literal_error", "enum") and ctx.get("expected"):
+        expected = str(ctx["expected"])  # "'a', 'b' or 'c'"
+        return Text(T("应为以下之一：{expected}",
+                      expected=expected.replace(" or ", "、").replace(", ", "、")).zh,
+                    T("应为以下之一：{expected}", expected=expected).en)
+    bound = _BOUNDS.get(kind)
+    if bound is not None and bound[1] in ctx:
+        return T(bound[0], limit=ctx[bound[1]])
     if kind in _TYPE_TEXTS:
         return T(_TYPE_TEXTS[kind])
     msg = str(err.get("msg", "invalid value"))

@@ -1007,6 +1007,10 @@ def _country_data() -> _Countries:
         index.add(country_, 1, *en_names, *zh_names, *own.get(a2, ()))
         # "Korea, Republic of" -> "Korea"; "Bolivia, Plurinational State of" -> "Bolivia"
         index.add(country_, 2, *(n.split(",")[0] for n in en_names if "," in n))
+        # the long forms of official Chinese names: 日本国, 捷克共和国, 新加坡共和国
+        if not country_.is_region:
+            index.add(country_, 2, *(f"{zh}共和国" for zh in zh_names if not zh.endswith("国")),
+                      *(f"{zh}国" for zh in zh_names if not zh.endswith("国")))
         if country_.is_region:
             index.add(
                 country_,
@@ -1254,6 +1258,15 @@ def _port_index(table: Table) -> _Index[Port]:
         index.add(p, 2, *(n + "口岸" for n in names_zh if n and not n.endswith("口岸")))
         if p.kind == "air":  # 南京禄口国际机场口岸 is also called 南京禄口机场, 南京禄口 (M05.1)
             index.add(p, 3, *(f for n in names_zh for f in _airport_forms(n)))
+            names_en = (p.en, *_names(a, "names_en"))
+            index.add(p, 3, *(f for n in names_en for f in _airport_forms_en(n)))
+        city = _division_data().by_code.get(p.division) if p.division else None
+        if city is not None:  # with the city before it: 厦门五通, 厦门五通码头; 无锡机场
+            stems = {n.removesuffix("口岸") for n in names_zh if n}
+            index.add(p, 3, *(city.short_zh + n for n in stems
+                              if not n.startswith(city.short_zh)))
+            if p.kind == "air":  # the city's airport: ambiguous where a city has two
+                index.add(p, 4, city.short_zh + "机场", city.short_en + " Airport")
         fast += [(p.id, p), (p.zh, p), (p.en, p)] + ([(iata, p)] if iata else [])
     index.freeze(fast)
     _port_indexes[table] = index
@@ -1261,6 +1274,24 @@ def _port_index(table: Table) -> _Index[Port]:
 
 
 _AIRPORT_SUFFIXES = ("国际机场口岸", "机场口岸", "国际机场", "机场")
+
+
+_AIRPORT_SUFFIXES_EN = (" International Airport", " Airport")
+
+
+def _airport_forms_en(name: str) -> tuple[str, ...]:
+    """The customary short forms of an airport's English name: "Shanghai Pudong", and the
+    name without its city, as people say it ("Pudong", "Pudong Airport", "Bao'an")."""
+    for suffix in _AIRPORT_SUFFIXES_EN:
+        if name.endswith(suffix):
+            stem = name.removesuffix(suffix)
+            words = stem.split()
+            forms = [stem, stem + " Airport"]
+            if len(words) >= 2:
+                bare = " ".join(words[1:])
+                forms += [bare, bare + " Airport", bare + " International Airport"]
+            return tuple(forms)
+    return ()
 
 
 def _airport_forms(name: str) -> tuple[str, ...]:

@@ -1,11 +1,8 @@
-"""Browser tests: Playwright (sync API) driving Debian's Chromium, headless, against a
-uvicorn server started on a free port in a thread. No browser is downloaded: without
-/usr/bin/chromium (``make test`` installs it: the Makefile's system-deps) they are skipped.
-"""
+"""Browser tests of the pages: Chromium (the shared ``browser`` fixture of tests/conftest.py)
+against a uvicorn server started on a free port in a thread."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -13,19 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-    pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium; "
-                "`make test` does it): browser tests skipped", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
 def _free_port() -> int:
@@ -54,16 +41,6 @@ def base_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Module scope: Playwright's sync API is one per thread at a time, and other test
-    # folders (the arrival-card service's) start their own after these modules.
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
-"""In a real browser (Playwright + Debian's Chromium): file a card, see the receipt with
+"""In a real browser (the shared Chromium of tests/conftest.py): file a card, see the receipt with
 its QR code, log in as an officer and look the QR token up, amend and cancel."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,24 +14,10 @@ from ac_helpers import Server, real_today, server_env
 from churujing.services.arrival_card.service import ArrivalCardService
 from churujing.services.arrival_card.settings import Settings
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "correct horse battery staple"
 SHOTS = Path(__file__).parents[2] / "var" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -78,20 +78,17 @@ class Measure:
         return table
 
 
-def _discover() -> dict[str, Measure]:
+def _load() -> dict[str, Measure]:
+    """Every measure module, imported: a missing or broken module is an import error, never
+    a measure silently left out."""
     found: dict[str, Measure] = {}
     for name in _MODULES:
-        try:
-            mod = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue  # not written yet
-            raise
+        mod = import_module(f"{__name__}.{name}")
         found[mod.ID] = Measure(mod.ID, mod.CLAUSE, mod.TITLE, mod.Facts, mod.decide, mod)
     return found
 
 
-MEASURES: dict[str, Measure] = _discover()
+MEASURES: dict[str, Measure] = _load()
 
 
 def get_measure(measure_id: str) -> Measure:

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from pydantic_core import PydanticCustomError
 
 from churujing.decision import Text
+from churujing.errors import DataError
 from churujing.i18n import T
 from churujing.places import Country, Resolved
 from churujing.policy import Policy, load_policy
 
-__all__ = ["journey_end", "journey_ends", "journey_missing", "not_recognised", "policy_or_default"]
+__all__ = ["journey_end", "journey_ends", "journey_missing", "not_recognised", "policy_or_default",
+           "required"]
 
 
 def policy_or_default(policy: Policy | None) -> Policy:
     """The given policy data, or the packaged one."""
     return policy if policy is not None else load_policy()
+
+
+def required(policy: Policy, name: str, day: date) -> Any:
+    """The value of parameter ``name`` on ``day``, which the rule cannot do without: the data
+    must give it (a :class:`DataError` otherwise), for no value of policy has a default in
+    Python."""
+    value = policy.value(name, day)
+    if value is None:
+        raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
+    return value
 
 
 def not_recognised(what: Text, resolved: Resolved[Any]) -> Text:

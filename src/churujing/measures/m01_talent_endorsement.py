@@ -25,19 +25,46 @@ from typing import Any, Literal
 from pydantic import Field
 
 from churujing import places
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
 from churujing.refs import CityName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide", "value_labels"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide", "value_labels"]
 
 ID = "talent-endorsement"
 CLAUSE = "M01"
 TITLE = T("往来港澳人才签注")
+
+# The conditions, in the order answers report them, each under the words it rests on.
+CONDITIONS = Conditions(
+    # M01.1 自2025年11月5日起，在北京、上海、粤港澳大湾区的基础上，在长三角、京津冀地区全域，
+    #   以及全国所有自由贸易试验区实施往来港澳人才签注政策。  M01.2 在上述区域工作的……
+    #   The work place is in a region or a pilot free trade zone on the day; a member region
+    #   cites the clause its data cite.
+    Spec("work_place", "M01.1",
+         law="在北京、上海、粤港澳大湾区的基础上，在长三角、京津冀地区全域，以及全国所有自由贸易试验区"
+             "实施往来港澳人才签注政策",
+         unknown=T("未能识别工作城市“{city}”，无法判断是否在实施区域内")),
+    # M01.2 ……内地杰出人才、科研人才、文教人才、卫健人才、法律人才以及其他人才……
+    Spec("talent_category", "M01.2",
+         law="内地杰出人才、科研人才、文教人才、卫健人才、法律人才以及其他人才"),
+    # M04.2 对于在合作区科研院所、科技创新企业等机构工作的内地人才，经合作区深圳园区管理部门备案后，
+    #   公安机关出入境管理机构可予签发3年多次有效往来香港、澳门人才签注，申请时免于提交人才证明。
+    #   Reported only when the applicant says they work in the park.
+    Spec("hetao_park", "M04.2", law="经合作区深圳园区管理部门备案后"),
+    # M01.2 ……可凭人才主管部门、符合条件的用人单位等出具的有关人才证明……; in the park (M04.2)
+    #   申请时免于提交人才证明.
+    Spec("talent_certificate", "M01.2",
+         law="可凭人才主管部门、符合条件的用人单位等出具的有关人才证明"),
+)
+_WORK_PLACE, _CATEGORY, _HETAO, _CERTIFICATE = (
+    CONDITIONS["work_place"], CONDITIONS["talent_category"], CONDITIONS["hetao_park"],
+    CONDITIONS["talent_certificate"])
 
 Day = date
 Category = Literal["outstanding", "research", "education", "health", "legal", "other"]
@@ -220,7 +247,7 @@ def _areas_where(areas: Iterable[Mapping[str, Any]]) -> Text:
 
 
 def _group(policy: Policy, item: Item, day: Day) -> Mapping[str, Any] | None:
-    groups = policy.value("m01.region_groups", day) or {}
+    groups = required(policy, "m01.region_groups", day)
     group = groups.get(item["group"])
     return group if isinstance(group, Mapping) else None
 
@@ -320,15 +347,14 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     fit_period = fit.zone.period(day) if fit is not None else None
     member = _membership(pol, city, day) if city is not None else None
     if place is None or city is None:
-        conditions.append(Condition("work_place", "M01.1", False, T(
-            "未能识别工作城市“{city}”，无法判断是否在实施区域内", city=facts.work_city.query)))
+        conditions.append(_WORK_PLACE.unrecognised(city=facts.work_city.query))
     elif member is not None:
         item, period = member
         region = _region_text(pol, item, day)
         scope = _scope_text(pol, item, day)
-        conditions.append(Condition("work_place", period.ref.clause or "M01.1", True, T(
+        conditions.append(_WORK_PLACE(True, T(
             "工作地{city}属于往来港澳人才签注实施区域：{region}", city=place.text,
-            region=region)))
+            region=region), period.ref.clause))
         if claim and fit is None:
             warnings.append(T(
                 "据申请人所述，其在自由贸易试验区内工作，但工作地{place}不含任何自由贸易试验区片区；"
@@ -352,7 +378,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                      "全国所有自由贸易试验区自{start}起实施往来港澳人才签注政策",
                      zone=zone_name, place=place.text, areas=_areas_text(fit.touching),
                      start=start)
-        conditions.append(Condition("work_place", fit_period.ref.clause or "M01.1", True, text))
+        conditions.append(_WORK_PLACE(True, text, fit_period.ref.clause))
     else:
         province = places.division(place.province).value or city
         own = _province_zone(pol, place.province)
@@ -386,7 +412,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         else:
             text = T("工作地{city}在{day}不属于往来港澳人才签注实施区域",
                      city=place.text, day=day.isoformat())
-        conditions.append(Condition("work_place", "M01.1", False, text))
+        conditions.append(_WORK_PLACE(False, text))
 
     # --- talent_category (M01.2) --------------------------------------------------------
     # Before the pilot (2023-02-20) only work_place refuses; the categories are its first ones.
@@ -394,10 +420,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     categories: Mapping[str, Any] = (param.at(day) or param.values[0]).value
     category = categories.get(facts.talent_category)
     if category is None:
-        conditions.append(Condition("talent_category", "M01.2", False, T(
+        conditions.append(_CATEGORY(False, T(
             "人才类别“{category}”不在该日的人才类别之列", category=facts.talent_category)))
     else:
-        conditions.append(Condition("talent_category", "M01.2", True, T(
+        conditions.append(_CATEGORY(True, T(
             "人才类别：{category}", category=Text(category["zh"], category["en"]))))
 
     # --- hetao_park (M04.2), only when the applicant says so ----------------------------
@@ -407,7 +433,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         and city.code == hetao_code
     if facts.in_hetao_park:
         if hetao:
-            conditions.append(Condition("hetao_park", "M04.2", True, T(
+            conditions.append(_HETAO(True, T(
                 "在河套深港科技创新合作区深圳园区工作：经园区管理部门备案后，可签发{years}年多次有效"
                 "往来港澳人才签注，申请时免于提交人才证明（举措四）", years=hetao_years)))
         else:
@@ -424,34 +450,34 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                         city=_name(city) if city else Text(facts.work_city.query,
                                                                        facts.work_city.query))
             if facts.talent_certificate:
-                conditions.append(Condition("hetao_park", "M04.2", True, T(
+                conditions.append(_HETAO(True, T(
                     "河套合作区深圳园区免于提交人才证明的便利不适用（{why}）；可按一般规定凭人才证明申请",
                     why=why)))
             else:
-                conditions.append(Condition("hetao_park", "M04.2", False, T(
+                conditions.append(_HETAO(False, T(
                     "河套合作区深圳园区免于提交人才证明的便利不适用：{why}", why=why)))
 
     # --- talent_certificate (M01.2) -----------------------------------------------------
     if facts.talent_certificate:
-        conditions.append(Condition("talent_certificate", "M01.2", True, T(
+        conditions.append(_CERTIFICATE(True, T(
             "持有人才主管部门、符合条件的用人单位等出具的人才证明")))
     elif hetao:
-        conditions.append(Condition("talent_certificate", "M04.2", True, T(
-            "经河套合作区深圳园区管理部门备案后，免于提交人才证明")))
+        conditions.append(_CERTIFICATE(True, T(
+            "经河套合作区深圳园区管理部门备案后，免于提交人才证明"), _HETAO.clause))
     else:
-        conditions.append(Condition("talent_certificate", "M01.2", False, T(
+        conditions.append(_CERTIFICATE(False, T(
             "未持有人才证明（须由人才主管部门、符合条件的用人单位等出具）")))
 
     # --- details --------------------------------------------------------------------------
-    validity: Mapping[str, Any] = pol.value("m01.validity_years", day) or {}
-    years = validity.get(facts.talent_category)
+    validity: Mapping[str, Any] | None = pol.value("m01.validity_years", day)  # none before 2023
+    years = validity.get(facts.talent_category) if validity is not None else None
     route = "general"
     if hetao and not (facts.talent_certificate and years is not None and years > hetao_years):
         years, route = hetao_years, "hetao"
     eligible = all(c.met for c in conditions)
     apply_where: Text | None = None
     if eligible and city is not None:
-        where = (pol.value("m01.apply_where", day) or {}).get(facts.talent_category)
+        where = required(pol, "m01.apply_where", day).get(facts.talent_category)
         if route == "hetao":
             apply_where = T("经河套合作区深圳园区管理部门备案后，向公安机关出入境管理机构申请")
         elif where == "region" and scope is not None:

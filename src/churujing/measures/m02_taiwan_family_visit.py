@@ -16,20 +16,40 @@ from typing import Any
 from pydantic import Field
 
 from churujing import places
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName, ProvinceName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
 
 ID = "taiwan-family-visit"
 CLAUSE = "M02"
 TITLE = T("往来台湾探亲签注“全国通办”")
 
 Day = date
+
+# The conditions, in the order answers report them, each under the words of M02.1 it rests on.
+CONDITIONS = Conditions(
+    # M02.1 大陆居民拟往来台湾地区探亲的，……
+    #   The applicant is a mainland resident: the hukou province lies in the mainland.
+    Spec("mainland_hukou", "M02.1", law="大陆居民",
+         unknown=T("未能识别户籍所在省份“{province}”")),
+    # M02.1 ……可向全国任意一个县级以上公安机关出入境管理机构……
+    #   The city applied in has such an office: it lies in the mainland.
+    Spec("apply_city_in_mainland", "M02.1", law="县级以上公安机关出入境管理机构",
+         unknown=T("未能识别申请城市“{city}”")),
+    # M02.1 自2025年11月5日起，……可向全国任意一个县级以上公安机关出入境管理机构提交探亲签注申请，
+    #   申办手续与户籍地一致。  Where one may apply on the day: anywhere from the date, the
+    #   place of household registration before it.
+    Spec("apply_where", "M02.1",
+         law="可向全国任意一个县级以上公安机关出入境管理机构提交探亲签注申请，申办手续与户籍地一致"),
+)
+_HUKOU, _CITY, _WHERE = (CONDITIONS["mainland_hukou"], CONDITIONS["apply_city_in_mainland"],
+                          CONDITIONS["apply_where"])
 
 
 class Facts(FactsModel):
@@ -86,32 +106,30 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     pol = policy_or_default(policy)
     warnings: list[Text] = []
     conditions: list[Condition] = []
-    outside: Sequence[str] = pol.value("m02.outside_mainland", day) or ()
+    outside: Sequence[str] = required(pol, "m02.outside_mainland", day)
 
     # --- mainland_hukou ---------------------------------------------------------------------
     hukou_res = facts.hukou_province
     hukou = _province(hukou_res.value) if hukou_res.value is not None else None
     if hukou is None:
-        conditions.append(Condition("mainland_hukou", "M02.1", False, T(
-            "未能识别户籍所在省份“{province}”", province=hukou_res.query)))
+        conditions.append(_HUKOU.unrecognised(province=hukou_res.query))
     elif hukou.code in outside:
-        conditions.append(Condition("mainland_hukou", "M02.1", False, T(
+        conditions.append(_HUKOU(False, T(
             "户籍所在地{province}不属于大陆；本措施适用于大陆居民", province=_name(hukou))))
     else:
-        conditions.append(Condition("mainland_hukou", "M02.1", True, T(
+        conditions.append(_HUKOU(True, T(
             "大陆居民，户籍所在省份：{province}", province=_name(hukou))))
 
     # --- apply_city_in_mainland --------------------------------------------------------------
     city_res = facts.apply_city
     city = city_res.value
     if city is None:
-        conditions.append(Condition("apply_city_in_mainland", "M02.1", False, T(
-            "未能识别申请城市“{city}”", city=city_res.query)))
+        conditions.append(_CITY.unrecognised(city=city_res.query))
     elif city.province in outside:
-        conditions.append(Condition("apply_city_in_mainland", "M02.1", False, T(
+        conditions.append(_CITY(False, T(
             "{city}不在大陆，没有受理探亲签注申请的公安机关出入境管理机构", city=_name(city))))
     else:
-        conditions.append(Condition("apply_city_in_mainland", "M02.1", True, T(
+        conditions.append(_CITY(True, T(
             "申请地{city}设有县级以上公安机关出入境管理机构", city=_name(city))))
 
     # --- apply_where ---------------------------------------------------------------------------
@@ -121,7 +139,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     where_to_apply: Text | None = None
     if nationwide:
         where_to_apply = T("全国任意一个县级以上公安机关出入境管理机构，申办手续与户籍地一致")
-        conditions.append(Condition("apply_where", "M02.1", True, T(
+        conditions.append(_WHERE(True, T(
             "自{start}起可向全国任意一个县级以上公安机关出入境管理机构提交申请（全国通办）",
             start=start.isoformat())))
     else:
@@ -130,22 +148,22 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         if hukou is not None:
             where_to_apply = T("户籍地（{province}）公安机关出入境管理机构", province=_name(hukou))
         if before is None or before.value != "hukou_place":
-            conditions.append(Condition("apply_where", "M02.1", False, T(
+            conditions.append(_WHERE(False, T(
                 "该日没有可适用的受理地规则")))
         elif hukou is None or city is None:
-            conditions.append(Condition("apply_where", "M02.1", False, T(
+            conditions.append(_WHERE(False, T(
                 "该日须向户籍地公安机关出入境管理机构申请，户籍地或申请城市未能识别，无法判断{since}",
                 since=since)))
         elif city.province == hukou.code:
-            conditions.append(Condition("apply_where", "M02.1", True, T(
+            conditions.append(_WHERE(True, T(
                 "该日须向户籍地申请：申请城市{city}在户籍所在省份{province}内{since}",
                 city=_name(city), province=_name(hukou), since=since)))
         else:
-            conditions.append(Condition("apply_where", "M02.1", False, T(
+            conditions.append(_WHERE(False, T(
                 "该日须向户籍地（{province}）公安机关出入境管理机构申请，不能在{city}申请{since}",
                 province=_name(hukou), city=_name(city), since=since)))
 
-    validities: Sequence[Any] = pol.value("m02.endorsement_validities", day) or ()
+    validities: Sequence[Any] = required(pol, "m02.endorsement_validities", day)
     details: dict[str, Any] = {
         "where_to_apply": where_to_apply,
         "nationwide": nationwide,

@@ -21,20 +21,46 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 
 from churujing import places
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError, FactsError
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "VALUE_LABELS", "Endorsement", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Endorsement", "Facts", "decide"]
 
 ID = "smart-clearance"
 CLAUSE = "M03"
 TITLE = T("在部分与港澳台通航通行口岸推广应用智能通关")
+
+# The conditions, in the order answers report them, each under the words it rests on.
+CONDITIONS = Conditions(
+    # M03.1 自2025年11月5日起，在深圳市深圳湾口岸、珠海市拱北口岸实施“刷脸”智能通关的基础上，
+    #   在上海虹桥机场，……珠海横琴、港珠澳大桥等口岸推广应用; a listed port cites its own line
+    #   (M03.1.n).
+    Spec("port", "M03.1", law="等口岸推广应用",
+         unknown=T("未能识别口岸“{query}”，无法判断是否实施“刷脸”智能通关")),
+    # M03.1 ……年满14周岁以上……
+    Spec("min_age", "M03.1", law="年满14周岁以上"),
+    # M03.1 ……持有效往来港澳通行证……的内地居民，以及持有效港澳居民来往内地通行证（含非中国籍）的
+    #   港澳居民、持5年有效台湾居民来往大陆通行证的台湾居民……
+    Spec("document", "M03.1",
+         law="持有效港澳居民来往内地通行证（含非中国籍）的港澳居民、持5年有效台湾居民来往大陆通行证的台湾居民"),
+    # M03.1 ……和多次有效逗留、探亲、商务、人才、其他类赴港澳签注的内地居民……
+    Spec("endorsement", "M03.1", law="多次有效逗留、探亲、商务、人才、其他类赴港澳签注"),
+    # M03.1 ……且同意采集核验面相、指纹等信息用于出入境边防检查核验的……
+    Spec("biometric_consent", "M03.1", law="同意采集核验面相、指纹等信息用于出入境边防检查核验"),
+    # M03.2 限制或无民事行为能力人，经智能快捷通道出境入境时应由法定监护人陪同。
+    Spec("guardian", "M03.2",
+         law="限制或无民事行为能力人，经智能快捷通道出境入境时应由法定监护人陪同"),
+)
+_PORT, _MIN_AGE, _DOCUMENT, _ENDORSEMENT, _CONSENT, _GUARDIAN = (
+    CONDITIONS[c] for c in ("port", "min_age", "document", "endorsement", "biometric_consent",
+                            "guardian"))
 
 Traveller = Literal["mainland", "hk_macau", "taiwan"]
 EndorsementType = Literal["stay", "family", "business", "talent", "other", "tourism", "group_tour"]
@@ -243,7 +269,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     accompanied by their legal guardian.
 
     Conditions, in this order: ``port`` (the port offers smart clearance on the day),
-    ``age``, ``document`` (the traveller's group and document are accepted on the day),
+    ``min_age``, ``document`` (the traveller's group and document are accepted on the day),
     ``endorsement`` (mainland residents only), ``biometric_consent``, ``guardian``.
 
     Limitations:
@@ -285,8 +311,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     active_names = [_port_text(ports, i.key) for i in active]
     port_since: date | None = None
     if port is None:
-        conditions.append(Condition("port", CLAUSE + ".1", False, T(
-            "未能识别口岸“{query}”，无法判断是否实施“刷脸”智能通关", query=resolved.query)))
+        conditions.append(_PORT.unrecognised(query=resolved.query))
     else:
         item = table.get(port.id)
         period = item.period(day) if item is not None else None
@@ -294,21 +319,21 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             starts = [p.start for p in item.periods if p.start is not None]
             port_since = min(starts) if starts else None
         if period is not None:
-            conditions.append(Condition("port", period.ref.clause or CLAUSE + ".1", True, T(
+            conditions.append(_PORT(True, T(
                 "{port}自{since}起实施“刷脸”智能通关", port=port.text,
-                since=str(period.start) if period.start else "—")))
+                since=str(period.start) if period.start else "—"), period.ref.clause))
         elif not active:
             pilot = [_port_text(ports, i.key) for i in table.active(first)] if first else []
-            conditions.append(Condition("port", CLAUSE + ".1", False, T(
+            conditions.append(_PORT(False, T(
                 "{day}尚无口岸实施“刷脸”智能通关（自{first}起在{pilot}试点）",
                 day=str(day), first=str(first), pilot=pilot)))
         elif item is not None and port_since is not None and day < port_since:
-            clause_id = item.get("clause") or CLAUSE + ".1"
-            conditions.append(Condition("port", clause_id, False, T(
+            conditions.append(_PORT(False, T(
                 "{port}自{since}起才实施“刷脸”智能通关；{day}实施的口岸：{ports}",
-                port=port.text, since=str(port_since), day=str(day), ports=active_names)))
+                port=port.text, since=str(port_since), day=str(day), ports=active_names),
+                item.get("clause")))
         else:
-            conditions.append(Condition("port", CLAUSE + ".1", False, T(
+            conditions.append(_PORT(False, T(
                 "{port}不在“刷脸”智能通关口岸之列；{day}实施的口岸：{ports}",
                 port=port.text, day=str(day), ports=active_names)))
 
@@ -317,66 +342,65 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     # Age (M03.1).
     min_age = policy.value("m03.min_age", day)
     if min_age is None:
-        conditions.append(Condition("age", CLAUSE + ".1", False, not_yet))
+        conditions.append(_MIN_AGE(False, not_yet))
     elif facts.age >= int(min_age):
-        conditions.append(Condition("age", CLAUSE + ".1", True, T(
+        conditions.append(_MIN_AGE(True, T(
             "年满{min}周岁（{age}周岁）", min=min_age, age=facts.age)))
     else:
-        conditions.append(Condition("age", CLAUSE + ".1", False, T(
+        conditions.append(_MIN_AGE(False, T(
             "未满{min}周岁（{age}周岁）", min=min_age, age=facts.age)))
 
     # Traveller group and document (M03.1).
     traveller = _label(_TRAVELLERS, facts.traveller)
     document = _label(_DOCUMENTS, facts.document)
     if documents is None:
-        conditions.append(Condition("document", CLAUSE + ".1", False, not_yet))
+        conditions.append(_DOCUMENT(False, not_yet))
     elif facts.traveller not in documents:
         since = _since(policy, "m03.documents", lambda v: facts.traveller in v)
-        conditions.append(Condition("document", CLAUSE + ".1", False, T(
+        conditions.append(_DOCUMENT(False, T(
             "{day}“刷脸”智能通关尚不适用于{traveller}（自{since}起适用）",
             day=str(day), traveller=traveller, since=str(since) if since else "—")))
     elif facts.document in documents[facts.traveller]:
-        conditions.append(Condition("document", CLAUSE + ".1", True, T(
+        conditions.append(_DOCUMENT(True, T(
             "{traveller}持{document}", traveller=traveller, document=document)))
     else:
-        conditions.append(Condition("document", CLAUSE + ".1", False, T(
+        conditions.append(_DOCUMENT(False, T(
             "{traveller}须持{accepted}（所持：{document}）", traveller=traveller,
             accepted=_labels(_DOCUMENTS, documents[facts.traveller]), document=document)))
 
     # Endorsement for Hong Kong and Macau (mainland residents, M03.1).
     types: Sequence[str] | None = policy.value("m03.endorsement_types", day)
-    multiple_required = bool(policy.value("m03.requires_multiple_entry", day, False))
     e = facts.endorsement
     if types is None:
-        conditions.append(Condition("endorsement", CLAUSE + ".1", False, not_yet))
+        conditions.append(_ENDORSEMENT(False, not_yet))
     elif facts.traveller != "mainland":
-        conditions.append(Condition("endorsement", CLAUSE + ".1", True, T(
+        conditions.append(_ENDORSEMENT(True, T(
             "{traveller}无须赴港澳签注", traveller=traveller)))
     elif e is None:
-        conditions.append(Condition("endorsement", CLAUSE + ".1", False, T(
+        conditions.append(_ENDORSEMENT(False, T(
             "内地居民须持以下多次有效赴港澳签注之一：{types}（未提供签注）",
             types=_labels(_ENDORSEMENTS, types))))
     elif e.type not in types:
-        conditions.append(Condition("endorsement", CLAUSE + ".1", False, T(
+        conditions.append(_ENDORSEMENT(False, T(
             "{kind}不适用；须持以下多次有效赴港澳签注之一：{types}",
             kind=_label(_ENDORSEMENTS, e.type), types=_labels(_ENDORSEMENTS, types))))
-    elif multiple_required and not e.multiple:
-        conditions.append(Condition("endorsement", CLAUSE + ".1", False, T(
+    elif required(policy, "m03.requires_multiple_entry", day) and not e.multiple:
+        conditions.append(_ENDORSEMENT(False, T(
             "{kind}须为多次有效（所持为一次有效）", kind=_label(_ENDORSEMENTS, e.type))))
     else:
         kind = _label(_ENDORSEMENTS, e.type)
-        conditions.append(Condition("endorsement", CLAUSE + ".1", True, T(
+        conditions.append(_ENDORSEMENT(True, T(
             "持多次有效{kind}", kind=kind) if e.multiple else T("持一次有效{kind}", kind=kind)))
 
     # Consent to biometric collection (M03.1).
     consent_required = policy.value("m03.requires_biometric_consent", day)
     if consent_required is None:
-        conditions.append(Condition("biometric_consent", CLAUSE + ".1", False, not_yet))
+        conditions.append(_CONSENT(False, not_yet))
     elif facts.biometric_consent or not consent_required:
-        conditions.append(Condition("biometric_consent", CLAUSE + ".1", True, T(
+        conditions.append(_CONSENT(True, T(
             "同意采集核验面相、指纹等信息用于出入境边防检查核验")))
     else:
-        conditions.append(Condition("biometric_consent", CLAUSE + ".1", False, T(
+        conditions.append(_CONSENT(False, T(
             "未同意采集核验面相、指纹等信息；须同意方可使用智能快捷通道")))
 
     # Guardian for persons without full civil capacity (M03.2), capacity by the Civil Code.
@@ -388,26 +412,26 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         capacity, capacity_text = _capacity(facts, limits)
     guardian_required = bool(guardian_rule) and capacity not in (None, "full")
     if not in_force:
-        conditions.append(Condition("guardian", CLAUSE + ".2", False, not_yet))
+        conditions.append(_GUARDIAN(False, not_yet))
     elif guardian_rule is None:
         since = _since(policy, "m03.guardian_required_without_full_capacity", bool)
-        conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
+        conditions.append(_GUARDIAN(True, T(
             "法定监护人陪同的要求自{since}起载明；此前的试点规则未见此项",
             since=str(since) if since else "—")))
     elif capacity is None or capacity_text is None:
         raise DataError(f"policy parameter 'm03.civil_capacity' has no value on {day}")
     elif capacity == "full":
-        conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
+        conditions.append(_GUARDIAN(True, T(
             "{capacity}，无须法定监护人陪同", capacity=capacity_text)))
     elif not guardian_rule or facts.guardian_present:
-        conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
+        conditions.append(_GUARDIAN(True, T(
             "{capacity}；由法定监护人陪同，可经智能快捷通道出入境", capacity=capacity_text)))
     elif facts.guardian_present is None:
         # Unknown: the answer can be acted on — yes, with a guardian (docs/readings.md).
-        conditions.append(Condition("guardian", CLAUSE + ".2", True, T(
+        conditions.append(_GUARDIAN(True, T(
             "{capacity}；经智能快捷通道出入境时须由法定监护人陪同", capacity=capacity_text)))
     else:
-        conditions.append(Condition("guardian", CLAUSE + ".2", False, T(
+        conditions.append(_GUARDIAN(False, T(
             "{capacity}；经智能快捷通道出入境时须由法定监护人陪同，无监护人陪同不可使用",
             capacity=capacity_text)))
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError
 from churujing.facts import FactsModel
@@ -26,11 +27,22 @@ from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Item
 
-__all__ = ["CLAUSE", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
 
 ID = "hetao-zone"
 CLAUSE = "M04"
 TITLE = T("支持促进河套深港科技创新合作区深圳园区生产要素高效跨境流动")
+
+# The conditions, in the order answers report them, each under the words it rests on.
+CONDITIONS = Conditions(
+    # M04.1 自2025年11月5日起，在河套深港科技创新合作区深圳园区实施以下便利措施。
+    Spec("in_force", "M04.1", law="自2025年11月5日起"),
+    # M04 ……实施以下便利措施 (M04.2 the talent endorsement, M04.3 the business filing, M04.4
+    #   the lanes and clearance, M04.5 the green channel): at least one applies to the
+    #   subject; it cites the facilities' own clause when they share one.
+    Spec("facility", "M04", law="在河套深港科技创新合作区深圳园区实施以下便利措施"),
+)
+_IN_FORCE, _FACILITY = CONDITIONS["in_force"], CONDITIONS["facility"]
 
 Subject = Literal["person", "enterprise", "vehicle"]
 Day = date  # the fact named `date` would shadow the type inside the model
@@ -249,10 +261,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # In force from 2025-11-05 (M04.1).
     if day >= start:
-        conditions.append(Condition("in_force", "M04.1", True, T(
+        conditions.append(_IN_FORCE(True, T(
             "自{start}起在河套深港科技创新合作区深圳园区实施便利措施", start=start.isoformat())))
     else:
-        conditions.append(Condition("in_force", "M04.1", False, T(
+        conditions.append(_IN_FORCE(False, T(
             "{day}尚未实施：河套深港科技创新合作区深圳园区便利措施自{start}起实施",
             day=day.isoformat(), start=start.isoformat())))
 
@@ -268,18 +280,18 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         else:
             applies.append(item)
     if applies:
-        conditions.append(Condition("facility", _clause(applies), True, T(
+        conditions.append(_FACILITY(True, T(
             "适用于该{subject}的便利措施：{facilities}", subject=subject,
-            facilities=_join([Text(i["zh"], i["en"]) for i in applies]))))
+            facilities=_join([Text(i["zh"], i["en"]) for i in applies])), _clause(applies)))
     elif others:
         closest, missing = min(others, key=lambda pair: len(pair[1]))
         labels = _FACTS[facts.subject]
-        conditions.append(Condition("facility", _clause([i for i, _ in others]), False, T(
+        conditions.append(_FACILITY(False, T(
             "没有适用于该{subject}的便利措施；最接近的是“{facility}”，尚需：{missing}",
             subject=subject, facility=Text(closest["zh"], closest["en"]),
-            missing=_join([labels[m] for m in missing]))))
+            missing=_join([labels[m] for m in missing])), _clause([i for i, _ in others])))
     else:
-        conditions.append(Condition("facility", CLAUSE, False, T(
+        conditions.append(_FACILITY(False, T(
             "{day}没有面向{subject}的便利措施", day=rule_day.isoformat(), subject=subject)))
 
     # Facts given for another subject are ignored.

@@ -18,18 +18,48 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
+from churujing.errors import DataError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
 
 ID = "online-renewal"
 CLAUSE = "M07"
 TITLE = T("出入境证件换发补发“全程网办”")
+
+# The conditions, in the order answers report them, each under the words of M07.1 it rests on.
+CONDITIONS = Conditions(
+    # M07.1 自2025年11月20日起，将现有的20个试点城市增加至50个，试点城市……户籍居民……
+    #   The city of household registration is a pilot city on the day; a city of M07.2 cites
+    #   its own line there.
+    Spec("pilot_city", "M07.1", law="试点城市16周岁以上户籍居民",
+         unknown=T("未能识别户籍城市“{city}”，无法判断是否为试点城市")),
+    # M07.1 ……16周岁以上……
+    Spec("min_age", "M07.1", law="16周岁以上"),
+    # M07.1 ……（登记备案的国家工作人员和现役军人除外）……
+    Spec("not_state_functionary", "M07.1", law="登记备案的国家工作人员"),
+    Spec("not_active_military", "M07.1", law="现役军人除外"),
+    # M07.1 ……网上申请换发补发普通护照、往来港澳通行证、往来台湾通行证……
+    Spec("document", "M07.1", law="普通护照、往来港澳通行证、往来台湾通行证"),
+    Spec("application", "M07.1", law="网上申请换发补发"),
+    # Not printed in the announcement: the situations that call for renewal or replacement,
+    #   the document held before and the fingerprints on file are the 2024 pilot's
+    #   conditions of the same online service (research/facts.md §1).
+    Spec("reason", "M07.1", law="换发补发"),
+    Spec("previous_document", "M07.1", law="换发补发"),
+    Spec("fingerprints", "M07.1", law="可以通过国家移民管理局政务服务平台网上申请"),
+)
+_PILOT_CITY, _MIN_AGE, _FUNCTIONARY, _MILITARY, _DOCUMENT, _APPLICATION = (
+    CONDITIONS[c] for c in ("pilot_city", "min_age", "not_state_functionary",
+                            "not_active_military", "document", "application"))
+_REASON, _PREVIOUS, _FINGERPRINTS = (
+    CONDITIONS[c] for c in ("reason", "previous_document", "fingerprints"))
 
 Day = date
 Document = Literal["passport", "eep_hk_macau", "eep_taiwan"]
@@ -104,7 +134,17 @@ def _rule(policy: Policy, name: str, day: Day) -> Any:
     """
     param = policy.param(name)
     found = param.at(day)
-    return (found or param.values[0]).value
+    value = (found or param.values[0]).value
+    if value is None:
+        raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
+    return value
+
+
+def _either(texts: Sequence[Text]) -> Text:
+    """换发、补发 / renewal and replacement."""
+    en = [t.en for t in texts]
+    return Text("、".join(t.zh for t in texts),
+                " and ".join([", ".join(en[:-1]), en[-1]] if len(en) > 2 else en))
 
 
 def _label(labels: Mapping[str, Text], code: str) -> Text:
@@ -160,8 +200,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     city = resolved.value
     count = len(cities.active(day))
     if city is None:
-        conditions.append(Condition("pilot_city", "M07.1", False, T(
-            "未能识别户籍城市“{city}”，无法判断是否为试点城市", city=resolved.query)))
+        conditions.append(_PILOT_CITY.unrecognised(city=resolved.query))
     else:
         # a county or district answers through its prefecture-level city: its residents
         # are the city's 户籍居民 (docs/readings.md)
@@ -172,121 +211,123 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         later = min((p.start for p in item.periods if p.start and p.start > day),
                     default=None) if item is not None else None
         if period is not None:
-            conditions.append(Condition("pilot_city", period.ref.clause or "M07.1", True, T(
-                "户籍城市{city}是“全程网办”试点城市（该日共{count}个）", city=name, count=count)))
+            conditions.append(_PILOT_CITY(True, T(
+                "户籍城市{city}是“全程网办”试点城市（该日共{count}个）", city=name, count=count),
+                period.ref.clause))
         elif later is not None:
-            conditions.append(Condition("pilot_city", "M07.1", False, T(
+            conditions.append(_PILOT_CITY(False, T(
                 "户籍城市{city}在{day}尚不是“全程网办”试点城市；自{start}起成为试点城市",
                 city=name, day=day.isoformat(), start=later.isoformat())))
         else:
-            conditions.append(Condition("pilot_city", "M07.1", False, T(
+            conditions.append(_PILOT_CITY(False, T(
                 "户籍城市{city}在{day}不是“全程网办”试点城市（该日共{count}个）",
                 city=name, day=day.isoformat(), count=count)))
 
     # --- min_age (M07.1) -----------------------------------------------------------------------
     min_age = _rule(pol, "m07.min_age", day)
     if facts.age >= min_age:
-        conditions.append(Condition("min_age", "M07.1", True, T(
+        conditions.append(_MIN_AGE(True, T(
             "年满{min}周岁（{age}岁）", min=min_age, age=facts.age)))
     else:
-        conditions.append(Condition("min_age", "M07.1", False, T(
+        conditions.append(_MIN_AGE(False, T(
             "未满{min}周岁（{age}岁）", min=min_age, age=facts.age)))
 
     # --- not_state_functionary, not_active_military (M07.1) ----------------------------------
-    excluded: Sequence[str] = _rule(pol, "m07.excluded", day) or ()
+    excluded: Sequence[str] = _rule(pol, "m07.excluded", day)
     if "state_functionary" in excluded and facts.state_functionary:
-        conditions.append(Condition("not_state_functionary", "M07.1", False, T(
+        conditions.append(_FUNCTIONARY(False, T(
             "登记备案的国家工作人员不适用网上办理")))
     else:
-        conditions.append(Condition("not_state_functionary", "M07.1", True, T(
+        conditions.append(_FUNCTIONARY(True, T(
             "不是登记备案的国家工作人员")))
     if "active_military" in excluded and facts.active_military:
-        conditions.append(Condition("not_active_military", "M07.1", False, T(
+        conditions.append(_MILITARY(False, T(
             "现役军人不适用网上办理")))
     else:
-        conditions.append(Condition("not_active_military", "M07.1", True, T("不是现役军人")))
+        conditions.append(_MILITARY(True, T("不是现役军人")))
 
     # --- document (M07.1) ----------------------------------------------------------------------
-    documents: Sequence[str] = _rule(pol, "m07.documents", day) or ()
+    documents: Sequence[str] = _rule(pol, "m07.documents", day)
     doc = _label(_DOCUMENTS, facts.document)
     if facts.document in documents:
-        conditions.append(Condition("document", "M07.1", True, T(
+        conditions.append(_DOCUMENT(True, T(
             "{document}可网上换发补发", document=doc)))
     else:
-        conditions.append(Condition("document", "M07.1", False, T(
+        conditions.append(_DOCUMENT(False, T(
             "{document}在该日不能网上换发补发", document=doc)))
 
     # --- application (M07.1) -------------------------------------------------------------------
-    applications: Sequence[str] = _rule(pol, "m07.applications", day) or ()
+    applications: Sequence[str] = _rule(pol, "m07.applications", day)
     kind = _label(_APPLICATIONS, facts.application)
     online_kind = facts.application in applications
     if online_kind:
-        conditions.append(Condition("application", "M07.1", True, T(
+        conditions.append(_APPLICATION(True, T(
             "申请种类：{kind}", kind=kind)))
     else:
-        conditions.append(Condition("application", "M07.1", False, T(
-            "{kind}不能网上办理，只有换发、补发可以", kind=kind)))
+        conditions.append(_APPLICATION(False, T(
+            "{kind}不能网上办理，只有{online}可以", kind=kind,
+            online=_either([_label(_APPLICATIONS, a) for a in applications]))))
 
     # --- reason (the qualifying situations; facts §1) -------------------------------------------
-    situations: Mapping[str, str] = _rule(pol, "m07.qualifying_situations", day) or {}
+    situations: Mapping[str, str] = _rule(pol, "m07.qualifying_situations", day)
     listed = Text.join([_label(_REASONS, r) for r in situations])
     if not online_kind:
-        conditions.append(Condition("reason", "M07.1", False, T(
+        conditions.append(_REASON(False, T(
             "{kind}没有可换发补发的原证件，不适用换发补发的情形", kind=kind)))
     elif facts.reason is None:
-        conditions.append(Condition("reason", "M07.1", True, T(
+        conditions.append(_REASON(True, T(
             "待申请人确认：须属于以下情形之一：{situations}", situations=listed)))
     elif situations.get(facts.reason) == facts.application:
-        conditions.append(Condition("reason", "M07.1", True, T(
+        conditions.append(_REASON(True, T(
             "情形：{reason}，可申请{kind}", reason=_label(_REASONS, facts.reason), kind=kind)))
     elif facts.reason in situations:
-        conditions.append(Condition("reason", "M07.1", False, T(
+        conditions.append(_REASON(False, T(
             "{reason}应申请{right}，而不是{kind}", reason=_label(_REASONS, facts.reason),
             right=_label(_APPLICATIONS, situations[facts.reason]), kind=kind)))
     else:
-        conditions.append(Condition("reason", "M07.1", False, T(
+        conditions.append(_REASON(False, T(
             "{reason}不属于可网上换发补发的情形（{situations}）",
             reason=_label(_REASONS, facts.reason), situations=listed)))
 
     # --- previous_document (facts §1) ------------------------------------------------------------
     if not online_kind:
-        conditions.append(Condition("previous_document", "M07.1", False, T(
+        conditions.append(_PREVIOUS(False, T(
             "{kind}：此前没有领取过同类证件", kind=kind)))
     elif not _rule(pol, "m07.requires_previous_document", day):
-        conditions.append(Condition("previous_document", "M07.1", True, T(
+        conditions.append(_PREVIOUS(True, T(
             "无须此前领取过同类证件")))
     elif facts.holds_previous_document is None:
-        conditions.append(Condition("previous_document", "M07.1", True, T(
+        conditions.append(_PREVIOUS(True, T(
             "待申请人确认：此前领取过{document}且仍在有效期内", document=doc)))
     elif facts.holds_previous_document:
-        conditions.append(Condition("previous_document", "M07.1", True, T(
+        conditions.append(_PREVIOUS(True, T(
             "此前领取过{document}且仍在有效期内", document=doc)))
     else:
-        conditions.append(Condition("previous_document", "M07.1", False, T(
+        conditions.append(_PREVIOUS(False, T(
             "此前没有领取过{document}，或原证件已过有效期", document=doc)))
 
     # --- fingerprints (facts §1) -----------------------------------------------------------------
     if not _rule(pol, "m07.requires_fingerprints_on_file", day):
-        conditions.append(Condition("fingerprints", "M07.1", True, T("无须此前已采集指纹")))
+        conditions.append(_FINGERPRINTS(True, T("无须此前已采集指纹")))
     elif facts.fingerprints_on_file is None:
-        conditions.append(Condition("fingerprints", "M07.1", True, T(
+        conditions.append(_FINGERPRINTS(True, T(
             "待申请人确认：此前申请出入境证件时已采集指纹")))
     elif facts.fingerprints_on_file:
-        conditions.append(Condition("fingerprints", "M07.1", True, T(
+        conditions.append(_FINGERPRINTS(True, T(
             "此前申请出入境证件时已采集指纹")))
     else:
-        conditions.append(Condition("fingerprints", "M07.1", False, T(
+        conditions.append(_FINGERPRINTS(False, T(
             "此前未采集指纹，须到出入境窗口采集")))
 
     eligible = all(c.met for c in conditions)
-    channels: Sequence[Mapping[str, Any]] = pol.value("m07.channels", day) or ()
+    channels: Sequence[Mapping[str, Any]] = required(pol, "m07.channels", day) if eligible else ()
     details: dict[str, Any] = {
         "channels": [
             {"code": c["code"], "zh": c["zh"], "en": c["en"], **({"url": c["url"]} if
                                                                    c.get("url") else {})}
             for c in channels
-        ] if eligible else [],
-        "processing_working_days": pol.value("m07.processing_working_days", day)
+        ],
+        "processing_working_days": required(pol, "m07.processing_working_days", day)
         if eligible else None,
         "pilot_cities": count,
         "instead": None if eligible else T(

@@ -18,20 +18,34 @@ from pydantic import BeforeValidator, Field
 
 from churujing import places
 from churujing.calendar import Calendar, calendar
-from churujing.decision import Condition, Decision, Text
+from churujing.conditions import Conditions, Spec
+from churujing.decision import Condition, Decision, Notice, Text
 from churujing.errors import DataError, FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 
-__all__ = ["CLAUSE", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
 
 ID = "family-visit-extension"
 CLAUSE = "M08"
 TITLE = T("为持探亲签注往来港澳地区的内地居民在港澳地区续办同类型探亲签注提供便利")
 
-_CLAUSE = "M08.1"
+# The conditions, in the order answers report them, each under the words of M08.1 it rests on.
+CONDITIONS = Conditions(
+    # M08.1 自2025年11月20日起，……
+    Spec("in_force", "M08.1", law="自2025年11月20日起"),
+    # M08.1 ……内地居民持探亲签注往来香港、澳门探亲，……提交续办同类型探亲签注的申请。
+    Spec("endorsement", "M08.1", law="内地居民持探亲签注往来香港、澳门探亲"),
+    # M08.1 ……分别通过香港中旅集团、澳门中国旅行社……
+    Spec("channel", "M08.1", law="分别通过香港中旅集团、澳门中国旅行社"),
+    # M08.1 ……可于逗留期届满前，提前不少于7个工作日……
+    Spec("filed_in_time", "M08.1", law="可于逗留期届满前，提前不少于7个工作日"),
+)
+_IN_FORCE, _ENDORSEMENT, _CHANNEL, _IN_TIME = (
+    CONDITIONS["in_force"], CONDITIONS["endorsement"], CONDITIONS["channel"],
+    CONDITIONS["filed_in_time"])
 
 Region = Literal["HK", "MO"]
 CalendarName = Literal["CN", "HK", "MO"]
@@ -124,13 +138,6 @@ def _text(value: Any, where: str) -> Text:
     raise DataError(f"{where}: expected {{zh, en}}, got {value!r}")
 
 
-def _required(policy: Policy, name: str, day: date) -> Any:
-    value = policy.value(name, day)
-    if value is None:
-        raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
-    return value
-
-
 def _special_days(cal: Calendar, start: date, end: date) -> list[dict[str, Any]]:
     """Days in ``[start, end]`` that break the ordinary week: weekday holidays, 调休 days,
     and days an unpublished arrangement may move (``working`` None)."""
@@ -219,10 +226,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     start: date = start_value.value
     rule_day = max(day, start)
 
-    min_days = int(_required(policy, "m08.min_working_days", rule_day))
-    channels: Mapping[str, Any] = _required(policy, "m08.channels", rule_day)
-    types: list[str] = list(_required(policy, "m08.endorsement_types", rule_day))
-    default_name = str(_required(policy, "m08.default_calendar", rule_day))
+    min_days = int(required(policy, "m08.min_working_days", rule_day))
+    channels: Mapping[str, Any] = required(policy, "m08.channels", rule_day)
+    types: list[str] = list(required(policy, "m08.endorsement_types", rule_day))
+    default_name = str(required(policy, "m08.default_calendar", rule_day))
 
     region = _REGIONS[facts.region]
     chosen_by = "caller" if facts.calendar else "default"
@@ -251,20 +258,20 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # In force from 2025-11-20 (M08.1).
     if day >= start:
-        conditions.append(Condition("in_force", _CLAUSE, True, T(
+        conditions.append(_IN_FORCE(True, T(
             "自{start}起可在港澳续办同类型探亲签注", start=start.isoformat())))
     else:
-        conditions.append(Condition("in_force", _CLAUSE, False, T(
+        conditions.append(_IN_FORCE(False, T(
             "{day}本措施尚未实施：自{start}起方可在港澳续办同类型探亲签注",
             day=day.isoformat(), start=start.isoformat())))
 
     # A family-visit endorsement, renewed as the same type (M08.1).
     kind = _ENDORSEMENTS[facts.endorsement]
     if facts.endorsement in types:
-        conditions.append(Condition("endorsement", _CLAUSE, True, T(
+        conditions.append(_ENDORSEMENT(True, T(
             "持{kind}往来{region}，可续办同类型签注", kind=kind, region=region)))
     else:
-        conditions.append(Condition("endorsement", _CLAUSE, False, T(
+        conditions.append(_ENDORSEMENT(False, T(
             "仅持{types}者可在港澳续办同类型签注（所持为{kind}）",
             types=[_ENDORSEMENTS.get(t, Text(t, t)) for t in types], kind=kind)))
 
@@ -272,10 +279,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     raw_channel = channels.get(facts.region)
     channel = _text(raw_channel, f"m08.channels.{facts.region}") if raw_channel else None
     if channel is not None:
-        conditions.append(Condition("channel", _CLAUSE, True, T(
+        conditions.append(_CHANNEL(True, T(
             "在{region}通过{channel}提交续办申请", region=region, channel=channel)))
     else:
-        conditions.append(Condition("channel", _CLAUSE, False, T(
+        conditions.append(_CHANNEL(False, T(
             "{region}未指定受理续办申请的机构", region=region)))
 
     # No less than 7 working days before the stay expires (M08.1).
@@ -285,23 +292,23 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "calendar": _CALENDARS[cal.name],
     }
     if not decided:
-        conditions.append(Condition("filed_in_time", _CLAUSE, False, T(
+        conditions.append(_IN_TIME(False, T(
             "须待{publisher}公布{years}年节假日安排后方可确定：按可能的安排，提交日{filing}距逗留期"
             "最后一日{expiry}有{left}至{most}个工作日（{calendar}），须不少于{min}个；最迟提交日"
             "在{latest}至{latest_most}之间", publisher=cal.publisher, years=_years(pending),
             most=left_most,
             latest_most=latest_most.isoformat(), **args)))
     elif in_time:
-        conditions.append(Condition("filed_in_time", _CLAUSE, True, T(
+        conditions.append(_IN_TIME(True, T(
             "提交日{filing}距逗留期最后一日{expiry}尚有{left}个工作日（{calendar}），"
             "不少于{min}个；最迟提交日为{latest}", **args)))
     elif facts.filing_date >= facts.stay_expiry:
-        conditions.append(Condition("filed_in_time", _CLAUSE, False, T(
+        conditions.append(_IN_TIME(False, T(
             "提交日{filing}不在逗留期最后一日{expiry}之前；须于逗留期届满前提前不少于{min}个"
             "工作日提交（{calendar}），最迟提交日为{latest}", **args)))
     else:
         args["left"] = left_most  # the most the filing could have: still too few
-        conditions.append(Condition("filed_in_time", _CLAUSE, False, T(
+        conditions.append(_IN_TIME(False, T(
             "提交日{filing}距逗留期最后一日{expiry}仅有{left}个工作日（{calendar}），"
             "须不少于{min}个；最迟提交日为{latest}", **args)))
 
@@ -320,7 +327,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                 "须待{publisher}公布{years}年节假日安排后方可确定：答复取决于{days}等日期是放假"
                 "还是上班", publisher=cal.publisher, years=_years(pending),
                 days=[d.isoformat() for d in unsettled[:3]] if unsettled else "—")
-        warnings.append(reason)
+        warnings.append(Notice.of(reason, code="provisional" if decided else "undecided",
+                                  field="filing_date"))
         provisional = {
             "decided": decided,
             "years": pending,
@@ -340,9 +348,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         for label, when in ((T("提交日"), facts.filing_date), (T("最迟提交日"), latest)):
             if local.covers(when) and local.status(when) == "rest":
                 reason = local.reason(when) or Text("", "")
-                warnings.append(T(
+                warnings.append(Notice.of(T(
                     "{label}{day}在{region}不是工作日（{reason}），受理机构可能不办公",
-                    label=label, day=when.isoformat(), region=region, reason=reason))
+                    label=label, day=when.isoformat(), region=region, reason=reason),
+                    code="not_working_day", field="filing_date"))
                 break
 
     if chosen_by == "default":
@@ -355,8 +364,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "（最后一日不计入）须有不少于{min}个工作日；最迟提交日即逗留期最后一日之前的第{min}个"
         "工作日", min=min_days)
     details: dict[str, Any] = {
-        "latest_filing_date": latest,
-        "working_days_before_expiry": left,
+        # undecided: no single value (the range is in ``provisional``)
+        "latest_filing_date": latest if decided else None,
+        "working_days_before_expiry": left if decided else None,
         "min_working_days": min_days,
         "channel": channel.to_dict() if channel else None,
         "calendar": {

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field
 
 from churujing import places
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import DayOrDateTime, FactsModel, day_of
 from churujing.i18n import T
@@ -23,11 +24,25 @@ from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
 
 ID = "taiwan-one-time-permit"
 CLAUSE = "M09"
 TITLE = T("扩大可签发一次有效台湾居民来往大陆通行证口岸范围")
+
+# The conditions, in the order answers report them, each under the words it rests on.
+CONDITIONS = Conditions(
+    # 附件3 签发一次有效台湾居民来往大陆通行证口岸范围 (M09.1: 由现有58个增加至100个)
+    #   The port issues the permit on the day; a listed port cites its own line of annex 3.
+    Spec("port", "A3", law="签发一次有效台湾居民来往大陆通行证口岸范围",
+         unknown=T("未能识别口岸“{query}”，无法判断可否签发一次有效台湾居民来往大陆通行证")),
+    # M09.2 未持有效来往大陆出入境证件的台湾居民抵达口岸时，可向口岸公安机关出入境管理机构申请……
+    Spec("taiwan_resident", "M09.2", law="台湾居民抵达口岸时"),
+    Spec("no_valid_document", "M09.2", law="未持有效来往大陆出入境证件"),
+)
+_PORT, _RESIDENT, _NO_DOCUMENT = (CONDITIONS["port"], CONDITIONS["taiwan_resident"],
+                                  CONDITIONS["no_valid_document"])
+
 
 class Facts(FactsModel):
     """Facts for applying for a one-time MTP at a port of arrival (M09)."""
@@ -87,7 +102,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     resolved = facts.port
     port = resolved.value
     item = table.get(port.id) if port is not None else None
-    port_clause = str(item.get("clause") or "A3") if item is not None else None
+    port_clause = str(item.get("clause") or _PORT.clause) if item is not None else None
     port_since: date | None = None
     if item is not None:
         starts = [p.start for p in item.periods]
@@ -95,35 +110,33 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # 1. The port issues the one-time MTP on the day (M09.1, annex 3).
     if port is None:
-        conditions.append(Condition("port", "A3", False, T(
-            "未能识别口岸“{query}”，无法判断可否签发一次有效台湾居民来往大陆通行证",
-            query=resolved.query)))
+        conditions.append(_PORT.unrecognised(query=resolved.query))
     elif item is not None and item.active(day):
-        conditions.append(Condition("port", port_clause or "A3", True, T(
+        conditions.append(_PORT(True, T(
             "{port}可签发一次有效台湾居民来往大陆通行证（{day}共{n}个口岸）",
-            port=port.text, day=str(day), n=len(active))))
+            port=port.text, day=str(day), n=len(active)), port_clause))
     elif item is not None and port_since is not None and day < port_since:
-        conditions.append(Condition("port", port_clause or "A3", False, T(
+        conditions.append(_PORT(False, T(
             "{port}自{since}起才可签发一次有效台湾居民来往大陆通行证（{day}共{n}个口岸）",
-            port=port.text, since=str(port_since), day=str(day), n=len(active))))
+            port=port.text, since=str(port_since), day=str(day), n=len(active)), port_clause))
     else:
-        conditions.append(Condition("port", "A3", False, T(
+        conditions.append(_PORT(False, T(
             "{port}不在可签发一次有效台湾居民来往大陆通行证的口岸之列（{day}共{n}个口岸）",
             port=port.text, day=str(day), n=len(active))))
 
     # 2. A Taiwan resident (M09.2).
     if facts.taiwan_resident:
-        conditions.append(Condition("taiwan_resident", CLAUSE + ".2", True, T("申请人为台湾居民")))
+        conditions.append(_RESIDENT(True, T("申请人为台湾居民")))
     else:
-        conditions.append(Condition("taiwan_resident", CLAUSE + ".2", False, T(
+        conditions.append(_RESIDENT(False, T(
             "一次有效台湾居民来往大陆通行证仅签发给台湾居民")))
 
     # 3. Without a valid document for travel to and from the mainland (M09.2).
     if not facts.holds_valid_permit:
-        conditions.append(Condition("no_valid_document", CLAUSE + ".2", True, T(
+        conditions.append(_NO_DOCUMENT(True, T(
             "未持有效来往大陆出入境证件")))
     else:
-        conditions.append(Condition("no_valid_document", CLAUSE + ".2", False, T(
+        conditions.append(_NO_DOCUMENT(False, T(
             "已持有效来往大陆出入境证件，凭该证件入境，无须申请一次有效通行证")))
 
     province_ports: list[dict[str, str]] = []

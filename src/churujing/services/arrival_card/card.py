@@ -1,8 +1,8 @@
 """The arrival card: its fields, and validation that names the field and what was expected.
 
-The fields are those of the paper foreigner arrival card (``m10.card_fields``: family
-name, given names, sex, date of birth, nationality, passport number, visa number and
-place of issue, flight / ship / train number, intended address in China, purpose of
+The fields are those of the paper foreigner arrival card (docs/readings.md, "Data that only
+describes": family name, given names, sex, date of birth, nationality, passport number,
+visa number and place of issue, flight / ship / train number, intended address in China, purpose of
 visit from ``m10.purposes``) and those of online filing (arrival date and port, contact
 phone and e-mail, intended length of stay, onward journey for transit travellers).
 

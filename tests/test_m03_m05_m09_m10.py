@@ -1,4 +1,5 @@
-"""Measures 3, 5, 9 and 10: what the YAML scenarios cannot express.
+"""Measures 3, 5, 9 and 10 (smart clearance, direct transit, the one-time permit, the arrival
+card): what the YAML scenarios cannot express.
 
 The public facts schema of each measure, the 24-hour property of measure 5, the
 alternatives it offers, the channels of measure 10, purity, and that the rules read their

@@ -214,11 +214,12 @@ def variant_numpy(path: str, out: str) -> dict[str, Any]:
     from churujing.batch import m06
 
     rule, d = _encoded(path)
-    nat_bit, _ = rule._per_epoch("nationality", 1, m06._nationality)
-    port_bit, _ = rule._per_epoch("entry_port", 3, m06._entry_port)
-    purpose_bit, _ = rule._per_epoch("purpose", 7, m06._purpose)
-    exit_bit, _ = rule._per_epoch("exit_port", 9, m06._exit_port)
-    third = rule._third_country(4)
+    nat_bit, _ = rule._per_epoch("nationality")
+    port_bit, _ = rule._per_epoch("entry_port")
+    purpose_bit, _ = rule._per_epoch("purpose")
+    exit_bit, _ = rule._per_epoch("exit_port")
+    third = rule._third_country()
+    k = m06.rule.CONDITIONS.bit
     entry_day = (d["entry_us"] + 8 * 3_600_000_000) // 86_400_000_000
     index, epoch_t, in_force_t, needed_t, deadline_s = rule._day_tables(entry_day)
     deadline_t = deadline_s.fill_null(np.iinfo(np.int64).min).to_numpy()
@@ -234,7 +235,7 @@ def variant_numpy(path: str, out: str) -> dict[str, Any]:
                                                 "exit")}
     day = index.astype(np.uint16)
     epoch16, in_force16 = epoch_t.astype(np.uint16), in_force_t.astype(np.uint16)
-    not_ticket = (~d["ticket"]).astype(np.uint16) << 5
+    not_ticket = (~d["ticket"]).astype(np.uint16) << k("onward_ticket")
     expiry, dep, areas = d["expiry"], d["dep_us"], d["areas"]
     out = np.empty(len(day), np.uint8)
     step = 1 << 15
@@ -247,13 +248,16 @@ def variant_numpy(path: str, out: str) -> dict[str, Any]:
             e = epoch16[dd]
             mask = in_force16[dd]
             mask |= nat_bit[e * n_nat + u16["nat"][s]]
-            mask |= (expiry[s] < needed_t[dd]).view(np.uint8).astype(np.uint16) << 2
+            mask |= ((expiry[s] < needed_t[dd]).view(np.uint8).astype(np.uint16)
+                     << k("passport_validity"))
             mask |= port_bit[e * n_port + u16["port"][s]]
             mask |= third[u16["origin"][s] * n_dest + u16["dest"][s]]
             mask |= not_ticket[s]
-            mask |= (dep[s] > deadline_t[dd]).view(np.uint8).astype(np.uint16) << 6
+            mask |= ((dep[s] > deadline_t[dd]).view(np.uint8).astype(np.uint16)
+                     << k("within_stay"))
             mask |= purpose_bit[e * n_pur + u16["purpose"][s]]
-            mask |= ((areas[s] & ebits[e]) == 0).view(np.uint8).astype(np.uint16) << 8
+            mask |= (((areas[s] & ebits[e]) == 0).view(np.uint8).astype(np.uint16)
+                     << k("visit_areas"))
             mask |= exit_bit[e * n_exit + u16["exit"][s]]
             np.take(first_lut, mask, out=out[s])
         best = min(best, time.perf_counter() - t0)
@@ -275,12 +279,10 @@ def variant_compiled(path: str, out: str) -> dict[str, Any]:
                                                 "exit")}
     all_codes = np.arange(1 << 16, dtype=np.uint32)
     tables = {}
-    for key, name, k, met in (("nat", "nationality", 1, m06._nationality),
-                              ("port", "entry_port", 3, m06._entry_port),
-                              ("purpose", "purpose", 7, m06._purpose),
-                              ("exit", "exit_port", 9, m06._exit_port)):
-        tables[key] = rule._name_tables(all_codes[:len(rule.vocab[name])], name, k, met)
-    pair = np.ascontiguousarray(rule._third_country(4).reshape(len(rule.vocab["origin"]), -1))
+    for key, name in (("nat", "nationality"), ("port", "entry_port"), ("purpose", "purpose"),
+                      ("exit", "exit_port")):
+        tables[key] = rule._name_tables(all_codes[:len(rule.vocab[name])], name)
+    pair = np.ascontiguousarray(rule._third_country().reshape(len(rule.vocab["origin"]), -1))
     lo, hi = kernels.call(kernels.day_span, d["entry_us"])
     day_epoch, in_force, needed, deadline = rule._span_tables(lo, hi)
     deadline_t = deadline.fill_null(np.iinfo(np.int64).min).to_numpy()
@@ -292,7 +294,8 @@ def variant_compiled(path: str, out: str) -> dict[str, Any]:
             tables["exit"][0], d["expiry"], d["entry_us"], d["dep_us"], d["ticket"],
             d["areas"], np.zeros(0, np.bool_), lo, np.zeros(0, np.int32), day_epoch,
             in_force, needed, deadline_t, -1, epoch_bits, m06._FIRST,
-            rule._constant_clause, tables["nat"][1], tables["port"][1], tables["exit"][1])
+            rule._constant_clause, tables["nat"][1], tables["port"][1], tables["exit"][1],
+            *m06._KERNEL_LAYOUT)
     best = float("inf")
     for _ in range(3):
         t0 = _start()
@@ -318,15 +321,13 @@ def variant_duckdb(path: str, out: str) -> dict[str, Any]:
     rule: Any = Checker(MEASURE).rule
     luts: dict[str, Any] = {}
     ne = len(rule.epochs)
-    for col, vocab, fn, k in (("nationality", "nationality", m06._nationality, 1),
-                              ("entry_port", "entry_port", m06._entry_port, 3),
-                              ("purpose", "purpose", m06._purpose, 7),
-                              ("exit_port", "exit_port", m06._exit_port, 9)):
+    for col, vocab in (("nationality", "nationality"), ("entry_port", "entry_port"),
+                       ("purpose", "purpose"), ("exit_port", "exit_port")):
         values = [r[0] for r in con.execute(
             f"SELECT DISTINCT {col} FROM read_parquet(?) WHERE {col} IS NOT NULL",
             [path]).fetchall()]
         codes = [rule.vocab[vocab].code(x) for x in values]
-        bits, clauses = rule._per_epoch(vocab, k, fn)
+        bits, clauses = rule._per_epoch(vocab)
         n = len(bits) // ne
         rows = [(x, e, int(bits[e * n + c]), rule.clauses[clauses[e * n + c]])
                 for x, c in zip(values, codes, strict=True) for e in range(ne)]
@@ -361,7 +362,8 @@ def variant_duckdb(path: str, out: str) -> dict[str, Any]:
         for v, c in zip(names, area_codes, strict=True)
     )
     full = (1 << ne) - 1
-    mainland = rule._countries["CN"]
+    # the mainland's number, if a journey's end named it (-2: none did)
+    mainland = next((i for c, i in rule._countries.items() if c.code == "CN"), -2)
     codes = list(m06.CONDITIONS)
     sql = f"""
     COPY (

@@ -119,7 +119,7 @@ def test_any_connection_over_24_hours_is_refused(seconds: int) -> None:
     d = get_measure("direct-transit-24h").check(
         {**TRANSIT, "departure_time": departure.isoformat()})
     assert not d.eligible
-    assert [c.code for c in d.unmet] == ["within_24h"]
+    assert [c.code for c in d.unmet] == ["within_stay"]
 
 
 def test_the_24_hours_come_from_the_policy_data() -> None:

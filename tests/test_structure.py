@@ -52,15 +52,6 @@ ARRIVAL_CARD_CYCLE = pytest.mark.xfail(
     "issue-12 branch (a deps module both import); remove this mark after merging it",
 )
 
-#: The batch writes clause IDs until issue 11 item 1 (branch wip-i11a) derives them from
-#: the measures' declarations. Remove this mark once merged.
-BATCH_CLAUSES = pytest.mark.xfail(
-    strict=True,
-    reason="churujing.batch still writes clause IDs (issue 11 item 1, branch wip-i11a); "
-    "remove this mark after merging it",
-)
-
-
 @dataclass(frozen=True)
 class Import:
     source: str  # the importing module
@@ -260,7 +251,6 @@ def clause_literals(package: str = "churujing.batch") -> list[str]:
     return out
 
 
-@BATCH_CLAUSES
 def test_no_clause_id_is_written_in_the_batch() -> None:
     found = clause_literals()
     assert not found, f"{len(found)} clause IDs written in churujing.batch: {found[:10]}"

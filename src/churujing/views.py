@@ -107,13 +107,10 @@ def _division_text(code: str) -> Text | None:
 
 
 def _in_stay_area(policy: Policy, day: date) -> Callable[[places.Division], bool]:
-    """Measure 6's own test of a place against the stay areas in force on ``day`` (A2).
-
-    The one call into m06's area rule; it names m06's private helpers until m06 makes them
-    public (issue 11, item 2): switch ``_areas`` / ``_area_allowed`` to the public names here.
-    """
-    areas = _m06._areas(policy, day)
-    return lambda d: _m06._area_allowed(d, areas)
+    """Measure 6's own test of a place against the stay areas in force on ``day`` (A2):
+    its rules of the day (``rules_on``), over the shared predicate
+    (:func:`churujing.predicates.area_allowed`)."""
+    return _m06.rules_on(policy, day).area_allowed
 
 
 # --------------------------------------------------------------------------- tables

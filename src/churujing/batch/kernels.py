@@ -79,18 +79,23 @@ def m06_rows(nat: Any, nat_t: Any, port: Any, port_t: Any, origin: Any, dest: An
              day_lo: int, day_index: Any, day_epoch: Any, day_in_force: Any,
              day_needed: Any, day_deadline: Any, fixed_epoch: int, epoch_bits: Any,
              first_lut: Any, constant_clause: Any, nat_c: Any, port_c: Any, exit_c: Any,
+             passport_bit: int, ticket_bit: int, stay_bit: int, areas_bit: int, nat_k: int,
+             port_k: int, exit_k: int, invalid_bit: int,
              mask_out: Any, first_out: Any, clause_out: Any, deadline_out: Any,
              invalid_out: Any) -> None:  # pragma: no cover - compiled
     """Measure 6's answer for every row (see ``m06.Rule.kernel``, which prepares the
     arguments: per-row dictionary indices and values; per-(epoch, dictionary entry)
-    tables of unmet bits, bit 15 set where the value does not validate, and of clauses;
-    per-day tables from ``day_lo`` (or through ``day_index`` when it is not empty);
-    ``bad``, when not empty, the rows whose dates, instants, ticket or areas do not
-    validate). Writes the unmet mask, first unmet condition (255: none), its clause, the
+    tables of unmet bits, ``invalid_bit`` set where the value does not validate, and of
+    clauses; per-day tables from ``day_lo`` (or through ``day_index`` when it is not
+    empty); ``bad``, when not empty, the rows whose dates, instants, ticket or areas do
+    not validate; from the measure's declaration, the unmet bits of the conditions
+    compared here and the positions of those whose clause the tables give). Writes the
+    unmet mask, first unmet condition (``first_lut``'s, for none too), its clause, the
     stay deadline (µs; the minimum int64 where none is in force) and the invalid rows."""
     n = len(nat)
     by_index = len(day_index) > 0
     any_bad = len(bad) > 0
+    conditions = invalid_bit - 1  # every condition's bit (they are all below the flag)
     for r in numba.prange(n):
         d = day_index[r] if by_index else (entry_us[r] + _BEIJING_US) // _US_PER_DAY - day_lo
         e = fixed_epoch if fixed_epoch >= 0 else day_epoch[d]
@@ -100,24 +105,24 @@ def m06_rows(nat: Any, nat_t: Any, port: Any, port_t: Any, origin: Any, dest: An
         m = np.int64(day_in_force[d]) | nat_t[e, i_nat] | port_t[e, i_port]
         m |= pair_t[origin[r], dest[r]] | purpose_t[e, purpose[r]] | exit_t[e, i_exit]
         if expiry[r] < day_needed[d]:
-            m |= 1 << 2
+            m |= passport_bit
         if not ticket[r]:
-            m |= 1 << 5
+            m |= ticket_bit
         deadline = day_deadline[d]
         if dep_us[r] > deadline:
-            m |= 1 << 6
+            m |= stay_bit
         if areas[r] & epoch_bits[e] == 0:
-            m |= 1 << 8
-        invalid = (m >> 15) != 0 or dep_us[r] <= entry_us[r]
+            m |= areas_bit
+        invalid = (m & invalid_bit) != 0 or dep_us[r] <= entry_us[r]
         if any_bad and bad[r]:
             invalid = True
-        m &= 0x7FFF
+        m &= conditions
         k = first_lut[m]
-        if k == 1:
+        if k == nat_k:
             c = nat_c[e, i_nat]
-        elif k == 3:
+        elif k == port_k:
             c = port_c[e, i_port]
-        elif k == 9:
+        elif k == exit_k:
             c = exit_c[e, i_exit]
         else:
             c = constant_clause[k]
@@ -256,11 +261,11 @@ def warm() -> None:
     i32, u8, u16 = np.zeros(1, np.int32), np.zeros(1, np.uint8), np.zeros(1, np.uint16)
     i64, yes, no = np.zeros(1, np.int64), np.zeros(1, np.bool_), np.zeros(0, np.bool_)
     t16, t8 = np.zeros((1, 1), np.uint16), np.zeros((1, 1), np.uint8)
-    lut = np.zeros(1 << 15, np.uint8)
+    lut = np.zeros(16, np.uint8)  # every mask of the four bits below the flag (16)
     call(day_span, i64)
     call(m06_rows, i32, t16, i32, t16, i32, i32, t16, i32, t16, i32, t16, i32, i64, i64,
          yes, i32, no, 0, np.zeros(0, np.int32), np.zeros(1, np.uint32), u16, i32, i64, -1,
-         i32, lut, u8, t8, t8, t8,
+         i32, lut, u8, t8, t8, t8, 1, 2, 4, 8, 1, 2, 3, 16,
          out=(u16.copy(), u8.copy(), u8.copy(), i64.copy(), yes.copy()))
     call(list_masks, np.zeros(2, np.int64), i32, i32, yes, no, 1, out=(i32.copy(), yes.copy()))
     answer_rows(u16, yes, u8, u8, i64, np.zeros(2, np.int64), u8)

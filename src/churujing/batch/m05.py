@@ -1,19 +1,19 @@
 """Measure 5 (24-hour direct transit), vectorised: the conditions as Polars expressions.
 
-The same six conditions as :func:`churujing.measures.m05_direct_transit.decide`, in the
-same order with the same codes and clauses (``airport``, ``within_24h``,
-``third_country``, ``connecting_ticket``, ``restricted_area``, ``nationality``), and the
-detail ``latest_departure``. The airport's condition (met and clause, per airport and
-epoch) is read from the single path itself: :func:`decide` is asked once per distinct
-airport and epoch, and only that condition of its answer is kept (it depends on nothing
-else). The time limit, the route test's switch and the nationality switch are the
-policy's parameters on each epoch.
+The conditions of :func:`churujing.measures.m05_direct_transit.decide`, with their codes,
+order (each one's unmet bit) and clauses from the measure's declaration (``CONDITIONS``),
+and the detail ``latest_departure``. Every condition but the time limit is read, per
+epoch and per distinct value, from the measure's own per-day rules
+(:class:`~churujing.measures.m05_direct_transit.DayRules`: the airport's condition per
+airport, the route's per pair of countries, the ticket's and the restricted area's per
+value, the nationality's); what is restated here is the time limit's arithmetic on
+instants and combining the conditions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -22,20 +22,30 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from churujing import places
 from churujing.batch.columns import booleans, instants
-from churujing.batch.tables import EPOCH, Epochs, FieldCheck, Vocabulary, dictionary_codes, gather
+from churujing.batch.tables import (
+    EPOCH,
+    MASK,
+    Epochs,
+    FieldCheck,
+    Vocabulary,
+    bit,
+    clause_table,
+    declared_clauses,
+    dictionary_codes,
+    gather,
+)
 from churujing.decision import Decision
-from churujing.facts import BEIJING
 from churujing.measures import m05_direct_transit as rule
 from churujing.policy import Policy
 
 __all__ = ["CONDITIONS", "Rule"]
 
-CONDITIONS: tuple[str, ...] = ("airport", "within_24h", "third_country", "connecting_ticket",
-                               "restricted_area", "nationality")
+#: condition codes in the single path's order (its declaration's)
+CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
+_C = rule.CONDITIONS
 _US_PER_DAY = 86_400_000_000
 _BEIJING_US = 8 * 3_600_000_000
 _ONE_US = timedelta(microseconds=1)
-_PARAMETERS = ("m05.max_hours", "m05.requires_third_country", "m05.nationality_restricted")
 
 
 class Rule:
@@ -50,7 +60,8 @@ class Rule:
     def __init__(self, policy: Policy, as_of: date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.epochs = Epochs(policy, ("m05.airports", "ports"), _PARAMETERS)
+        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
+        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
         f = rule.Facts
         self.checks = {
             name: FieldCheck(f, name, required=True if name in ("origin", "destination") else None)
@@ -60,26 +71,22 @@ class Rule:
             return resolved.value  # resolved at the facts boundary (churujing.refs)
 
         self.vocab: dict[str, Vocabulary[Any]] = {
-            "airport": Vocabulary(self.checks["airport"], lambda r: (r.query, r.value)),
+            "airport": Vocabulary(self.checks["airport"], value),
             "origin": Vocabulary(self.checks["origin"], value),
             "destination": Vocabulary(self.checks["destination"], value),
             "nationality": Vocabulary(self.checks["nationality"], value),
         }
-        days = self.epochs.days
-        self.max_us = [None if (h := policy.value("m05.max_hours", d)) is None
-                       else timedelta(hours=float(h)) // _ONE_US for d in days]
-        self.third = [policy.value("m05.requires_third_country", d) for d in days]
-        self.restricted = [policy.value("m05.nationality_restricted", d) for d in days]
-        clauses = {rule.CLAUSE + ".1", rule.CLAUSE + ".2"}
-        for item in policy.table("m05.airports"):
-            clauses.update(p.ref.clause for p in item.periods if p.ref.clause)
-        self.clauses: tuple[str, ...] = tuple(sorted(clauses))
+        self.max_us = [None if r.max_stay is None else r.max_stay // _ONE_US
+                       for r in self.day_rules]
+        self.clauses: tuple[str, ...] = clause_table(_C, rule.finer_clauses(policy))
         self._clause_index = {c: n for n, c in enumerate(self.clauses)}
+        self._declared = declared_clauses(_C, self.clauses)
         self._tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
-        self._countries: dict[str, int] = {"CN": 0}
+        #: the countries of the journeys' ends met so far, numbered
+        self._countries: dict[places.Country, int] = {}
 
     def _airports(self) -> tuple[np.ndarray, np.ndarray]:
-        """(met, clause index) per (epoch, airport code), from the single path's answer."""
+        """(met, clause index) per (epoch, airport code), from the day's rules."""
         vocab = self.vocab["airport"]
         key = ("airport", len(vocab))
         hit = self._tables.get(key)
@@ -88,29 +95,52 @@ class Rule:
         n = len(vocab)
         met = np.zeros(len(self.epochs) * n, bool)
         clause = np.zeros(len(self.epochs) * n, np.uint8)
-        for e, day in enumerate(self.epochs.days):
-            arrival = datetime.combine(day, time(12), BEIJING)
+        for e, rules in enumerate(self.day_rules):
             for code, value in enumerate(vocab.values):
-                if value is None:
-                    ok, c = False, rule.CLAUSE + ".1"
-                else:
-                    probe = rule.Facts(
-                        airport=value[0], arrival_time=arrival,
-                        departure_time=arrival + timedelta(hours=1), origin="US",
-                        destination="JP", connecting_ticket=True, leaves_restricted_area=False,
-                    )
-                    cond = rule.decide(probe, day, policy=self.policy).condition("airport")
-                    ok, c = cond.met, cond.clause
-                met[e * n + code] = ok
-                clause[e * n + code] = self._clause_index[c]
+                cond = (_C["port"].unrecognised() if value is None
+                        else rules.port(value)[0])
+                met[e * n + code] = cond.met
+                clause[e * n + code] = self._clause_index[cond.clause]
         self._tables[key] = (met, clause)
         return met, clause
 
+    def _routes(self) -> np.ndarray:
+        """Whether the route condition is met, per (epoch, origin, destination) of the
+        countries met so far (flattened); the last origin and destination, one more: an
+        end not recognised (the declared fallback; not in force: the day's answer)."""
+        countries = list(self._countries)
+        key = ("routes", len(countries))
+        hit = self._tables.get(key)
+        if hit is not None:
+            return hit[0]
+        n = len(countries) + 1
+        ok = np.zeros((len(self.epochs), n, n), bool)
+        for e, rules in enumerate(self.day_rules):
+            if rules.requires_third_country is None:
+                continue  # not in force: unmet whatever the route
+            ok[e, :, :] = _C["third_country"].unrecognised().met
+            for i, o in enumerate(countries):
+                for j, d in enumerate(countries):
+                    ok[e, i, j] = rules.third_country(o, d).met
+        flat = ok.ravel()
+        self._tables[key] = (flat, flat)
+        return flat
+
+    def _per_value(self, condition: str) -> list[bool]:
+        """Whether a condition of one boolean fact is met, per (epoch, value): index
+        ``epoch * 2 + value``."""
+        out = []
+        for rules in self.day_rules:
+            ask = getattr(rules, condition)
+            out += [ask(False).met, ask(True).met]
+        return out
+
     def _country_ids(self, vocab: Vocabulary[Any]) -> np.ndarray:
+        """Per vocabulary code, the country's number (-1: none recognised)."""
         out = np.full(len(vocab), -1, dtype=np.int32)
         for code, value in enumerate(vocab.values):
             if value is not None:
-                out[code] = self._countries.setdefault(value.code, len(self._countries))
+                out[code] = self._countries.setdefault(value, len(self._countries))
         return out
 
     def evaluate(self, table: pa.Table, carry: pl.DataFrame | None = None
@@ -142,6 +172,10 @@ class Rule:
         port_met, port_clause = self._airports()
         n_port = len(v["airport"])
         o_ids, d_ids = self._country_ids(v["origin"]), self._country_ids(v["destination"])
+        routes = self._routes()
+        n_country = len(self._countries) + 1
+        o_ids[o_ids < 0] = n_country - 1  # not recognised: the last row and column
+        d_ids[d_ids < 0] = n_country - 1
         day = (arr_us + _BEIJING_US) // _US_PER_DAY
         if self.as_of is not None:
             epoch = np.full(n, self.epochs.of(self.as_of), np.uint32)
@@ -159,30 +193,33 @@ class Rule:
             carried = [pl.col(f"__carry_{c}").alias(c) for c in carry.columns]
         e = pl.col("epoch")
         max_us = gather(self.max_us, e, pl.Int64)  # null: not yet in force
-        in_force = max_us.is_not_null()
-        third = gather([bool(t) for t in self.third], e, pl.Boolean)
-        third_known = gather([t is not None for t in self.third], e, pl.Boolean)
-        open_to_all = gather([r is not None and not r for r in self.restricted], e, pl.Boolean)
-        o, d = pl.col("origin"), pl.col("dest")
-        mainland = self._countries["CN"]
-        met = [
-            gather(port_met, e * n_port + pl.col("airport"), pl.Boolean),
-            in_force & (pl.col("dep_us") - pl.col("arr_us") <= max_us),
-            third_known & (o >= 0) & (d >= 0) & (o != mainland) & (d != mainland)
-            & (~third | (o != d)),
-            in_force & pl.col("ticket"),
-            in_force & ~pl.col("leaves"),
-            open_to_all,
-        ]
+
+        def by_value(condition: str, fact: str) -> pl.Expr:
+            return gather(self._per_value(condition), e * 2 + pl.col(fact).cast(pl.UInt32),
+                          pl.Boolean)
+
+        met = {
+            "port": gather(port_met, e * n_port + pl.col("airport"), pl.Boolean),
+            "within_stay": max_us.is_not_null() & (pl.col("dep_us") - pl.col("arr_us")
+                                                  <= max_us),
+            "third_country": gather(
+                routes, (e * n_country + pl.col("origin")) * n_country + pl.col("dest"),
+                pl.Boolean),
+            "onward_ticket": by_value("onward_ticket", "ticket"),
+            "restricted_area": by_value("restricted_area", "leaves"),
+            "nationality": gather([r.nationality().met for r in self.day_rules], e,
+                                  pl.Boolean),
+        }
+        assert tuple(met) == CONDITIONS, "every declared condition, in order"
         mask: pl.Expr = pl.lit(0, pl.UInt16)
-        for k, m in enumerate(met):
+        for code, m in met.items():
             mask = mask | pl.when(m.fill_null(False)).then(pl.lit(0, pl.UInt16)).otherwise(
-                pl.lit(1 << k, pl.UInt16))
+                pl.lit(bit(_C, code), pl.UInt16))
         first = pl.col("mask").bitwise_trailing_zeros()
-        m2 = self._clause_index[rule.CLAUSE + ".2"]
-        clause = pl.when(first == 0).then(
+        width = np.iinfo(MASK).bits + 1
+        clause = pl.when(first == _C.bit("port")).then(
             gather(port_clause, e * n_port + pl.col("airport"), pl.UInt8)
-        ).otherwise(pl.lit(m2, pl.UInt8))
+        ).otherwise(gather(self._declared + [0] * (width - len(_C)), first, pl.UInt8))
         plan = frame.lazy().with_columns(mask=mask).select(
             *carried,
             mask=pl.col("mask"),

@@ -1,17 +1,19 @@
 """Measure 6 (240-hour visa-free transit), vectorised: the conditions as Polars expressions.
 
-The same ten conditions as :func:`churujing.measures.m06_visa_free_transit.decide`, in
-the same order, with the same codes and clauses, over integer codes and lookup tables.
-The tables are filled, once per distinct input value and per epoch, by the single path's
-own memoised per-day rules (``_day_rules``: the Condition it would report for that
-country, port or purpose on that day), so the two paths cannot drift apart on the data;
-what is restated here is only the arithmetic of a row: comparisons of dates and instants,
-the route test, and combining the conditions. ``tests/batch`` checks them row by row.
+The conditions of :func:`churujing.measures.m06_visa_free_transit.decide`, over integer
+codes and lookup tables. Their codes, order (each one's unmet bit), clauses and the
+fallbacks for unrecognised names come from the measure's declaration (``CONDITIONS``);
+the tables are filled, once per distinct input value and per epoch, by the measure's own
+per-day rules (:class:`~churujing.measures.m06_visa_free_transit.DayRules`, through
+``rules_on``: the Condition it would report for that country, port, purpose or place on
+that day) and its route test (``third_country``), so the two paths cannot drift apart on
+the data; what is restated here is only the arithmetic of a row: comparisons of dates and
+instants, and combining the conditions. ``tests/batch`` checks them row by row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,12 +26,19 @@ from churujing import places
 from churujing.batch.columns import booleans, day_numbers, instants, valid_rows
 from churujing.batch.tables import (
     EPOCH,
+    INVALID,
+    MASK,
+    NONE_UNMET,
     Answers,
     Epochs,
     FieldCheck,
     Vocabulary,
+    bit,
+    clause_table,
     days,
+    declared_clauses,
     dictionary_codes,
+    first_unmet_table,
     gather,
 )
 from churujing.decision import Decision
@@ -38,26 +47,14 @@ from churujing.policy import Policy
 
 __all__ = ["CONDITIONS", "DETAILS", "Rule"]
 
-#: condition codes in the single path's order
-CONDITIONS: tuple[str, ...] = (
-    "policy_in_force",
-    "nationality",
-    "passport_validity",
-    "entry_port",
-    "third_country",
-    "onward_ticket",
-    "within_stay",
-    "purpose",
-    "visit_areas",
-    "exit_port",
-)
+#: condition codes in the single path's order (its declaration's)
+CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
+_C = rule.CONDITIONS
 DETAILS: dict[str, pl.DataType] = {"stay_deadline": pl.Datetime("us", "Asia/Shanghai")}
 
 _US_PER_DAY = 86_400_000_000
-#: per unmet mask (15 bits), the index of its lowest set bit (255: none)
-_FIRST = np.full(1 << 15, 255, np.uint8)
-for _k in range(14, -1, -1):
-    _FIRST[(np.arange(1 << 15) >> _k) & 1 == 1] = _k
+#: per unmet mask, the index of its lowest set bit
+_FIRST = first_unmet_table()
 _US_PER_HOUR = 3_600_000_000
 _NO_DEADLINE = np.iinfo(np.int64).min  # the kernel's stay deadline where none is in force
 _NONE_BOOL = np.zeros(0, np.bool_)  # a kernel's optional row array, not given
@@ -70,16 +67,6 @@ _BEIJING_US = 8 * _US_PER_HOUR
 # A manifest names each end of the journey in its own column (a country, an airport's
 # IATA code or a city: the same reading as the single path's); *_airport columns are not read.
 _ENDS = ("origin", "destination")
-
-# The data a row's answer reads, whose changes delimit the epochs.
-_TABLES = ("m06.nationalities", "m06.entry_ports", "m06.stay_areas", "ports")
-_PARAMETERS = (
-    "m06.policy_start",
-    "m06.stay_hours",
-    "m06.passport_min_validity_months",
-    "m06.permitted_purposes",
-    "m06.visa_required_purposes",
-)
 
 
 def _value(resolved: places.Resolved[Any]) -> Any:
@@ -97,8 +84,9 @@ class Rule:
     def __init__(self, policy: Policy, as_of: date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.epochs = Epochs(policy, _TABLES, _PARAMETERS)
-        self.day_rules = [rule._day_rules(policy, d) for d in self.epochs.days]
+        # the data a row's answer reads, whose changes delimit the epochs
+        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
+        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
         f = rule.Facts
         self.checks = {name: FieldCheck(f, name, required=True if name in _ENDS else None)
                        for name in f.model_fields}
@@ -113,32 +101,27 @@ class Rule:
             # one element of visit_areas, validated as the list's element
             "visit_area": Vocabulary(_ElementCheck(area_check), _value),
         }
-        self._countries: dict[str, int] = {rule.MAINLAND: 0}
+        #: the countries of the journeys' ends met so far, numbered
+        self._countries: dict[places.Country, int] = {}
         self._days: dict[int, tuple[int, int, int, int | None]] = {}
         self._tables: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._span: dict[tuple[int, int], tuple[Any, ...]] = {}
-        clauses = {"M06", "A1.1", "A1.2", "A2", "M06.2", "A1.3", "A1.4", "M06.3", "A2.66"}
-        for table in ("m06.nationalities", "m06.entry_ports", "m06.stay_areas"):
-            for item in policy.table(table):
-                clauses.update(p.ref.clause for p in item.periods if p.ref.clause)
-                if item.get("clause"):
-                    clauses.add(str(item.get("clause")))
-        self.clauses = tuple(sorted(clauses))
+        self.clauses = clause_table(_C, rule.finer_clauses(policy))
         self._clause_index = {c: n for n, c in enumerate(self.clauses)}
         self.clause_dtype = pl.Enum(self.clauses)
-        ci = self._clause_index
-        constant = [ci[c] for c in ("M06", "A1.1", "A1.2", "A2", "M06.2", "A1.3", "A1.4",
-                                     "M06.3", "A2.66", "A2")]
         #: the clause of the first unmet condition when it does not depend on the data
-        self._constant_clause = np.array(constant + [0] * (256 - len(constant)), np.uint8)
+        self._declared = declared_clauses(_C, self.clauses)
+        self._constant_clause = np.array(self._declared + [0] * (NONE_UNMET + 1 - len(_C)),
+                                         np.uint8)
         self.code_dtype = pl.Enum(CONDITIONS)
 
     # ---------------------------------------------------------------- lookup tables
 
-    def _per_epoch(self, name: str, k: int, met_clause: Any) -> tuple[np.ndarray,
-                                                                      np.ndarray]:
-        """(unmet bit ``1 << k``, clause index) for every (epoch, code) of a vocabulary,
-        flattened epoch-major; rebuilt only when the vocabulary has grown."""
+    def _per_epoch(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(condition ``name``'s unmet bit, clause index) for every (epoch, code) of its
+        vocabulary, flattened epoch-major, from the day's rules (:data:`_LOOKUPS`);
+        rebuilt only when the vocabulary has grown."""
+        met_clause, unmet = _LOOKUPS[name], bit(_C, name)
         vocab = self.vocab[name]
         key = (name, len(vocab))
         hit = self._tables.get(key)
@@ -150,12 +133,12 @@ class Rule:
         for e, rules in enumerate(self.day_rules):
             for code, value in enumerate(vocab.values):
                 ok, c = met_clause(rules, code, value)
-                bits[e * n + code] = 0 if ok else 1 << k
+                bits[e * n + code] = 0 if ok else unmet
                 clause[e * n + code] = self._clause_index[c]
         self._tables[key] = (bits, clause)
         return bits, clause
 
-    def _third_country(self, k: int) -> np.ndarray:
+    def _third_country(self) -> np.ndarray:
         """The route test's unmet bit for every (origin code, destination code)."""
         o_vocab, d_vocab = self.vocab["origin"], self.vocab["destination"]
         key = ("third_country", len(o_vocab) * 1_000_003 + len(d_vocab))
@@ -164,11 +147,27 @@ class Rule:
             return hit[0]
         o = self._country_ids(o_vocab)[:, None]
         d = self._country_ids(d_vocab)[None, :]
-        mainland = self._countries[rule.MAINLAND]
-        ok = (o >= 0) & (d >= 0) & (o != mainland) & (d != mainland) & (o != d)
-        bits = np.where(ok, 0, 1 << k).astype(np.uint16).ravel()
+        ok = self._routes()[o, d]  # id -1 (not recognised): the last row and column
+        bits = np.where(ok, 0, bit(_C, "third_country")).astype(MASK).ravel()
         self._tables[key] = (bits, bits)
         return bits
+
+    def _routes(self) -> np.ndarray:
+        """Whether the route test is met (the measure's ``third_country``), per (origin,
+        destination) of the countries met so far; the last row and column, one more: an
+        end not recognised (the declared fallback)."""
+        countries = list(self._countries)
+        key = ("routes", len(countries))
+        hit = self._tables.get(key)
+        if hit is not None:
+            return hit[0]
+        n = len(countries)
+        ok = np.full((n + 1, n + 1), _C["third_country"].unrecognised().met, bool)
+        for i, o in enumerate(countries):
+            for j, d in enumerate(countries):
+                ok[i, j] = rule.third_country(o, d).met
+        self._tables[key] = (ok, ok)
+        return ok
 
     def _day_tables(self, entry_day: np.ndarray) -> tuple[Any, ...]:
         """Per row, an index into per-day tables over the entry days of a batch; and the
@@ -212,8 +211,8 @@ class Rule:
             r = self.day_rules[e]
             deadline = (None if r.hours is None else  # the single path's own rule, in µs
                         int(rule.stay_deadline(day, r.hours).timestamp()) * 1_000_000)
-            hit = (e, 0 if r.in_force.met else 1, days(rule.add_months(day, r.months)),
-                   deadline)
+            hit = (e, 0 if r.in_force.met else bit(_C, "policy_in_force"),
+                   days(rule.add_months(day, r.months)), deadline)
             self._days[day_number] = hit
         return hit
 
@@ -221,7 +220,7 @@ class Rule:
         out = np.full(len(vocab), -1, dtype=np.int32)
         for code, value in enumerate(vocab.values):
             if value is not None:
-                out[code] = self._countries.setdefault(value.code, len(self._countries))
+                out[code] = self._countries.setdefault(value, len(self._countries))
         return out
 
     def detail(self, decision: Decision) -> dict[str, Any]:
@@ -267,11 +266,11 @@ class Rule:
                 invalid |= bad[codes.to_numpy()]
 
         # Lookup tables: for each (epoch, code), the condition's unmet bit and its clause.
-        nat_bit, nat_clause = self._per_epoch("nationality", 1, _nationality)
-        port_bit, port_clause = self._per_epoch("entry_port", 3, _entry_port)
-        purpose_bit, _ = self._per_epoch("purpose", 7, _purpose)
-        exit_bit, exit_clause = self._per_epoch("exit_port", 9, _exit_port)
-        third_bit = self._third_country(4)
+        nat_bit, nat_clause = self._per_epoch("nationality")
+        port_bit, port_clause = self._per_epoch("entry_port")
+        purpose_bit, _ = self._per_epoch("purpose")
+        exit_bit, exit_clause = self._per_epoch("exit_port")
+        third_bit = self._third_country()
 
         # Per entry day (Beijing): its epoch (unless --as-of fixes it), policy_in_force's
         # bit, the day a document must be valid until (the single path's add_months) and
@@ -296,35 +295,39 @@ class Rule:
             """A (epoch, code) table read for each row."""
             return gather(bits, e * (len(bits) // len(ep)) + pl.col(code), pl.UInt16)
 
-        def unless(met: pl.Expr, k: int) -> pl.Expr:
-            return pl.when(met).then(pl.lit(0, pl.UInt16)).otherwise(pl.lit(1 << k, pl.UInt16))
+        def unless(met: pl.Expr, code: str) -> pl.Expr:
+            return pl.when(met).then(pl.lit(0, pl.UInt16)).otherwise(
+                pl.lit(bit(_C, code), pl.UInt16))
 
         n_dest = len(v["destination"])
-        unmet = [  # each condition's unmet bit, in the single path's order
-            gather(day_in_force, day, pl.UInt16),                            # policy_in_force
-            at(nat_bit, "nat"),                                              # nationality
-            unless(pl.col("expiry") >= gather(day_needed, day, pl.Int32), 2),  # passport
-            at(port_bit, "port"),                                            # entry_port
-            gather(third_bit, pl.col("origin") * n_dest + pl.col("dest"), pl.UInt16),
-            unless(pl.col("ticket"), 5),                                     # onward_ticket
-            unless(pl.col("dep_us") <= pl.col("deadline"), 6),               # within_stay
-            at(purpose_bit, "purpose"),                                      # purpose
-            unless((pl.col("areas") & gather([1 << k for k in range(len(ep))], e, pl.Int32))
-                   != 0, 8),                                                 # visit_areas
-            at(exit_bit, "exit"),                                            # exit_port
-        ]
-        mask: pl.Expr = unmet[0]
-        for bit in unmet[1:]:
-            mask = mask | bit
+        unmet = {  # each condition's unmet bit
+            "policy_in_force": gather(day_in_force, day, pl.UInt16),
+            "nationality": at(nat_bit, "nat"),
+            "passport_validity": unless(pl.col("expiry") >= gather(day_needed, day, pl.Int32),
+                                        "passport_validity"),
+            "entry_port": at(port_bit, "port"),
+            "third_country": gather(third_bit, pl.col("origin") * n_dest + pl.col("dest"),
+                                    pl.UInt16),
+            "onward_ticket": unless(pl.col("ticket"), "onward_ticket"),
+            "within_stay": unless(pl.col("dep_us") <= pl.col("deadline"), "within_stay"),
+            "purpose": at(purpose_bit, "purpose"),
+            "visit_areas": unless(
+                (pl.col("areas") & gather([1 << k for k in range(len(ep))], e, pl.Int32)) != 0,
+                "visit_areas"),
+            "exit_port": at(exit_bit, "exit"),
+        }
+        assert tuple(unmet) == CONDITIONS, "every declared condition, in order"
+        mask: pl.Expr = pl.lit(0, pl.UInt16)
+        for unmet_bit in unmet.values():
+            mask = mask | unmet_bit
 
-        # The clause of the first unmet condition: constant, or read from the data.
-        ci = self._clause_index
-        constant = [ci[c] for c in ("M06", "A1.1", "A1.2", "A2", "M06.2", "A1.3", "A1.4",
-                                     "M06.3", "A2.66", "A2")]
+        # The clause of the first unmet condition: declared, or read from the data.
         first = pl.col("mask").bitwise_trailing_zeros()  # 16 where every condition is met
-        clause: pl.Expr = gather(constant + [0] * (17 - len(constant)), first, pl.UInt8)
-        for k, table_, code in ((1, nat_clause, "nat"), (3, port_clause, "port"),
-                                (9, exit_clause, "exit")):
+        width = np.iinfo(MASK).bits + 1
+        clause: pl.Expr = gather(self._declared + [0] * (width - len(_C)), first, pl.UInt8)
+        for k, table_, code in ((_C.bit("nationality"), nat_clause, "nat"),
+                                (_C.bit("entry_port"), port_clause, "port"),
+                                (_C.bit("exit_port"), exit_clause, "exit")):
             n_codes = len(table_) // len(ep)
             clause = pl.when(first == k).then(
                 gather(table_, e * n_codes + pl.col(code), pl.UInt8)
@@ -371,14 +374,13 @@ class Rule:
             idx = np.where(valid_rows(array), idx, len(remap) - 1)
         return idx.astype(np.int32, copy=False), remap
 
-    def _name_tables(self, remap: np.ndarray, name: str, k: int, met_clause: Any
-                     ) -> tuple[np.ndarray, np.ndarray]:
-        """Per (epoch, dictionary entry): condition k's unmet bit, with bit 15 set where
-        the value does not validate; and the clause it cites."""
-        bits, clause = self._per_epoch(name, k, met_clause)
+    def _name_tables(self, remap: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per (epoch, dictionary entry): condition ``name``'s unmet bit, with ``INVALID``
+        set where the value does not validate; and the clause it cites."""
+        bits, clause = self._per_epoch(name)
         ne = len(self.epochs)
-        invalid = self.vocab[name].invalid_mask()[remap].astype(np.uint16) << 15
-        table = np.ascontiguousarray(bits.reshape(ne, -1)[:, remap] | invalid, np.uint16)
+        invalid = _invalid(self.vocab[name])[remap]
+        table = np.ascontiguousarray(bits.reshape(ne, -1)[:, remap] | invalid, MASK)
         return table, np.ascontiguousarray(clause.reshape(ne, -1)[:, remap])
 
     def kernel(self, table: pa.Table) -> Answers:
@@ -429,19 +431,18 @@ class Rule:
         port, port_remap = self._by_dictionary(col("entry_port"), "entry_port", n)
         purpose, purpose_remap = self._by_dictionary(col("purpose"), "purpose", n)
         exit_, exit_remap = self._by_dictionary(column("exit_port"), "exit_port", n)
-        nat_t, nat_c = self._name_tables(nat_remap, "nationality", 1, _nationality)
-        port_t, port_c = self._name_tables(port_remap, "entry_port", 3, _entry_port)
-        purpose_t, _ = self._name_tables(purpose_remap, "purpose", 7, _purpose)
-        exit_t, exit_c = self._name_tables(exit_remap, "exit_port", 9, _exit_port)
+        nat_t, nat_c = self._name_tables(nat_remap, "nationality")
+        port_t, port_c = self._name_tables(port_remap, "entry_port")
+        purpose_t, _ = self._name_tables(purpose_remap, "purpose")
+        exit_t, exit_c = self._name_tables(exit_remap, "exit_port")
         # the route: origin and destination read together through one table per batch
         origin, o_remap = self._by_dictionary(col("origin"), "origin", n)
         dest, d_remap = self._by_dictionary(col("destination"), "destination", n)
-        third = self._third_country(4).reshape(len(self.vocab["origin"]), -1)
+        third = self._third_country().reshape(len(self.vocab["origin"]), -1)
         pair_t = np.ascontiguousarray(
             third[o_remap][:, d_remap]
-            | (self.vocab["origin"].invalid_mask()[o_remap].astype(np.uint16) << 15)[:, None]
-            | (self.vocab["destination"].invalid_mask()[d_remap].astype(np.uint16)
-               << 15)[None, :], np.uint16)
+            | _invalid(self.vocab["origin"])[o_remap][:, None]
+            | _invalid(self.vocab["destination"])[d_remap][None, :], MASK)
         epoch_bits = np.array([1 << k for k in range(len(self.epochs))], np.int32)
 
         mask = np.empty(n, np.uint16)
@@ -454,7 +455,7 @@ class Rule:
             purpose_t, exit_, exit_t, expiry, entry_us, dep_us, ticket, areas, bad,
             lo, day_index, day_epoch, day_in_force, day_needed, deadline_t, fixed,
             epoch_bits, _FIRST, self._constant_clause, nat_c, port_c, exit_c,
-            out=(mask, first, clause, deadline, invalid))
+            *_KERNEL_LAYOUT, out=(mask, first, clause, deadline, invalid))
         valid = deadline != _NO_DEADLINE if some_without_deadline else None
         return Answers(mask, first, clause, {"stay_deadline": (deadline, valid)}, invalid)
 
@@ -502,7 +503,7 @@ class Rule:
         for code, value in enumerate(vocab.values):
             if value is not None:
                 for e, r in enumerate(self.day_rules):
-                    if rule._area_allowed(value, r.areas):
+                    if r.area_allowed(value):
                         allowed[code] |= 1 << e
         element_bad = vocab.invalid_mask()
         element_bad[0] = True
@@ -510,29 +511,52 @@ class Rule:
         return allowed, element_bad
 
 
-def _nationality(r: Any, code: int, x: places.Country | None) -> tuple[bool, str]:
-    if x is None:
-        return False, "A1.1"  # not recognised
-    c = r.nationality(x)
+# Each name condition's (met, clause) for one vocabulary entry (code 0: missing; a value
+# of None: a name that matched nothing, answered by the declared fallback), on one day.
+
+def _nationality(r: rule.DayRules, code: int, x: places.Country | None) -> tuple[bool, str]:
+    c = _C["nationality"].unrecognised() if x is None else r.nationality(x)
     return c.met, c.clause
 
 
-def _entry_port(r: Any, code: int, x: places.Port | None) -> tuple[bool, str]:
-    if x is None:
-        return False, "A2"  # not recognised
-    c = r.entry_port(x)[0]
+def _entry_port(r: rule.DayRules, code: int, x: places.Port | None) -> tuple[bool, str]:
+    c = _C["entry_port"].unrecognised() if x is None else r.entry_port(x)[0]
     return c.met, c.clause
 
 
-def _exit_port(r: Any, code: int, x: places.Port | None) -> tuple[bool, str]:
-    if x is None:
-        return code == 0, "A2"  # code 0: none given (met); otherwise not recognised
-    c = r.exit_port(x)
+def _exit_port(r: rule.DayRules, code: int, x: places.Port | None) -> tuple[bool, str]:
+    # code 0: none given (the rule's own answer); otherwise a value not recognised
+    c = _C["exit_port"].unrecognised() if x is None and code else r.exit_port(x)
     return c.met, c.clause
 
 
-def _purpose(r: Any, code: int, x: str | None) -> tuple[bool, str]:
-    return (r.purpose(x).met if x is not None else False), "M06.3"
+def _purpose(r: rule.DayRules, code: int, x: str | None) -> tuple[bool, str]:
+    # a purpose is one of the model's words; None: missing (the row does not validate)
+    return (r.purpose(x).met if x is not None else False), _C["purpose"].clause
+
+
+#: condition code -> its vocabulary entries' (met, clause) on a day
+_LOOKUPS: dict[str, Callable[[rule.DayRules, int, Any], tuple[bool, str]]] = {
+    "nationality": _nationality,
+    "entry_port": _entry_port,
+    "purpose": _purpose,
+    "exit_port": _exit_port,
+}
+
+#: what :func:`churujing.batch.kernels.m06_rows` needs of the declaration: the unmet bits
+#: of the conditions it compares itself, the positions of those whose clause the data
+#: refine, and the flag of a value that does not validate
+_KERNEL_LAYOUT = (
+    bit(_C, "passport_validity"), bit(_C, "onward_ticket"), bit(_C, "within_stay"),
+    bit(_C, "visit_areas"), _C.bit("nationality"), _C.bit("entry_port"),
+    _C.bit("exit_port"), INVALID,
+)
+assert len(_C) < np.iinfo(MASK).bits, "a condition's bit below INVALID"
+
+
+def _invalid(vocab: Vocabulary[Any]) -> np.ndarray:
+    """Per vocabulary code, ``INVALID`` where the value does not validate, else 0."""
+    return np.where(vocab.invalid_mask(), MASK(INVALID), MASK(0))
 
 
 class _ElementCheck(FieldCheck):

@@ -1,10 +1,12 @@
 """Measure 10 (the foreigner arrival card), vectorised: the conditions as Polars expressions.
 
-The same two conditions as :func:`churujing.measures.m10_arrival_card.decide`, in the same
-order with the same codes and clauses (``foreign_national``, ``online_filing_open``, both
-M10.1), and its details ``required`` and ``exemption`` (the exemption's code). Lookup
-tables are filled per distinct value and per epoch by the single path's own helpers
-(``_matches``, ``_exemption``, the channels table), so only the combining is restated.
+The conditions of :func:`churujing.measures.m10_arrival_card.decide`, with their codes,
+order (each one's unmet bit) and clauses from the measure's declaration (``CONDITIONS``),
+and its details ``required`` and ``exemption`` (the exemption's code). Lookup tables are
+filled per distinct value and per epoch by the measure's own rules (``foreign_national``
+per nationality; :class:`~churujing.measures.m10_arrival_card.DayRules` per epoch: online
+filing open, the exemption per document and mode) and the shared predicate
+:func:`churujing.predicates.chinese_citizen`, so only the combining is restated.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ import numpy as np
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from churujing import places
+from churujing import places, predicates
 from churujing.batch.columns import instants
 from churujing.batch.tables import (
     EPOCH,
+    MASK,
     Epochs,
     FieldCheck,
     Vocabulary,
+    bit,
+    clause_table,
+    declared_clauses,
     dictionary_codes,
     gather,
 )
@@ -33,7 +39,9 @@ from churujing.policy import Policy
 
 __all__ = ["CONDITIONS", "Rule"]
 
-CONDITIONS: tuple[str, ...] = ("foreign_national", "online_filing_open")
+#: condition codes in the single path's order (its declaration's)
+CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
+_C = rule.CONDITIONS
 _US_PER_DAY = 86_400_000_000
 _BEIJING_US = 8 * 3_600_000_000
 
@@ -48,8 +56,8 @@ class Rule:
     def __init__(self, policy: Policy, as_of: date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.epochs = Epochs(policy, ("m10.channels", "m10.exemptions"), ())
-        self.channels = policy.table("m10.channels")
+        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
+        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
         self.exemptions = policy.table("m10.exemptions")
         f = rule.Facts
         self.checks = {name: FieldCheck(f, name) for name in f.model_fields}
@@ -63,7 +71,8 @@ class Rule:
             "document": Vocabulary(self.checks["document"], lambda v: v),
             "entry_mode": Vocabulary(self.checks["entry_mode"], lambda v: v),
         }
-        self.clauses: tuple[str, ...] = (rule.CLAUSE + ".1",)
+        self.clauses: tuple[str, ...] = clause_table(_C)
+        self._declared = declared_clauses(_C, self.clauses)
         self.codes = sorted(i.key for i in self.exemptions)
         self._tables: dict[tuple[str, int, int], np.ndarray] = {}
 
@@ -79,16 +88,13 @@ class Rule:
         if hit is not None:
             return hit
         out = np.zeros((len(self.epochs), len(docs), len(modes)), np.uint8)
-        for e, day in enumerate(self.epochs.days):
-            active = self.exemptions.active(day)
+        for e, rules in enumerate(self.day_rules):
             for d in range(len(docs)):
                 for m in range(len(modes)):
-                    values = {"document": self._value("document", d),
-                              "entry_mode": self._value("entry_mode", m)}
-                    for item in active:
-                        if rule._matches(item, values):
-                            out[e, d, m] = self.codes.index(rule._exemption(item, day)["code"]) + 1
-                            break
+                    found = rules.exemption(self._value("document", d),
+                                            self._value("entry_mode", m))
+                    if found is not None:
+                        out[e, d, m] = self.codes.index(found["code"]) + 1
         flat = out.ravel()
         self._tables[key] = flat
         return flat
@@ -114,12 +120,12 @@ class Rule:
                 invalid |= bad[codes.to_numpy()]
 
         nats = v["nationality"].values
-        foreign = np.array([c is not None and not (c.code == "CN" or c.is_region)
+        fallback = _C["foreign_national"].unrecognised().met
+        foreign = np.array([fallback if c is None else rule.foreign_national(c).met
                             for c in nats], bool)
-        chinese = np.array([c is not None and (c.code == "CN" or c.is_region) for c in nats],
+        chinese = np.array([c is not None and predicates.chinese_citizen(c) for c in nats],
                            bool)
-        online = [any(i.get("online") for i in self.channels.active(d))
-                  for d in self.epochs.days]
+        online = [r.online_filing_open.met for r in self.day_rules]
         exempt = self._exempt()
         n_doc, n_mode = len(v["document"]), len(v["entry_mode"])
 
@@ -134,22 +140,27 @@ class Rule:
             frame = frame.hstack(carry.rename({c: f"__carry_{c}" for c in carry.columns}))
             carried = [pl.col(f"__carry_{c}").alias(c) for c in carry.columns]
         e = pl.col("epoch")
-        unmet = [
-            pl.when(gather(foreign, pl.col("nat"), pl.Boolean)).then(pl.lit(0, pl.UInt16))
-            .otherwise(pl.lit(1, pl.UInt16)),                                 # foreign_national
-            pl.when(gather(online, e, pl.Boolean)).then(pl.lit(0, pl.UInt16))
-            .otherwise(pl.lit(2, pl.UInt16)),                                 # online_filing_open
-        ]
+        met = {
+            "foreign_national": gather(foreign, pl.col("nat"), pl.Boolean),
+            "policy_in_force": gather(online, e, pl.Boolean),
+        }
+        assert tuple(met) == CONDITIONS, "every declared condition, in order"
+        mask: pl.Expr = pl.lit(0, pl.UInt16)
+        for code, m in met.items():
+            mask = mask | pl.when(m).then(pl.lit(0, pl.UInt16)).otherwise(
+                pl.lit(bit(_C, code), pl.UInt16))
+        width = np.iinfo(MASK).bits + 1
+        first = pl.col("mask").bitwise_trailing_zeros()
         exemption = gather(exempt, (e * n_doc + pl.col("doc")) * n_mode + pl.col("mode"),
                            pl.UInt8)
         is_chinese = gather(chinese, pl.col("nat"), pl.Boolean)
         names = pl.Series([None, *self.codes], dtype=pl.String)
-        plan = frame.lazy().with_columns(mask=unmet[0] | unmet[1]).select(
+        plan = frame.lazy().with_columns(mask=mask).select(
             *carried,
             mask=pl.col("mask"),
-            first=pl.when(pl.col("mask") != 0).then(
-                pl.col("mask").bitwise_trailing_zeros().cast(pl.UInt8)),
-            clause=pl.when(pl.col("mask") != 0).then(pl.lit(0, pl.UInt8)),
+            first=pl.when(pl.col("mask") != 0).then(first.cast(pl.UInt8)),
+            clause=pl.when(pl.col("mask") != 0).then(
+                gather(self._declared + [0] * (width - len(_C)), first, pl.UInt8)),
             required=~is_chinese & (exemption == 0),
             exemption=pl.when(~is_chinese).then(pl.lit(names).gather(exemption)),
         )

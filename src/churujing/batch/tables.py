@@ -27,23 +27,67 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 from pydantic import TypeAdapter, ValidationError
 
+from churujing.conditions import Conditions
 from churujing.errors import FactsError
 from churujing.facts import FactsModel
 from churujing.policy import Policy
 
 __all__ = [
     "EPOCH",
+    "INVALID",
+    "MASK",
+    "NONE_UNMET",
     "Answers",
     "Epochs",
     "FieldCheck",
     "Invalid",
     "Vocabulary",
+    "bit",
+    "clause_table",
     "days",
+    "declared_clauses",
     "dictionary_codes",
+    "first_unmet_table",
     "gather",
 ]
 
 EPOCH = date(1970, 1, 1)
+
+#: A vectorised rule's unmet mask is a ``MASK`` (uint16): condition k's bit is
+#: ``1 << Conditions.bit(code)``; the compiled kernels' lookup tables set the top bit,
+#: ``INVALID``, where a value does not validate, so a rule has fewer conditions than bits.
+MASK = np.uint16
+INVALID = 1 << (np.iinfo(MASK).bits - 1)
+#: the first unmet condition's index where none is unmet
+NONE_UNMET = np.iinfo(np.uint8).max
+
+
+def first_unmet_table() -> np.ndarray:
+    """Per unmet mask below ``INVALID``, the index of its lowest set bit (``NONE_UNMET``:
+    none)."""
+    masks = np.arange(INVALID)
+    out = np.full(INVALID, NONE_UNMET, np.uint8)
+    for k in reversed(range(INVALID.bit_length() - 1)):
+        out[(masks >> k) & 1 == 1] = k
+    return out
+
+
+def bit(conditions: Conditions, code: str) -> int:
+    """Condition ``code``'s unmet bit (``1 << Conditions.bit(code)``)."""
+    return 1 << conditions.bit(code)
+
+
+def clause_table(conditions: Conditions, finer: Iterable[str] = ()) -> tuple[str, ...]:
+    """The clauses a rule's answers may cite (:meth:`Conditions.clauses` and the data's
+    finer ones), sorted: the categories of the ``first_unmet_clause`` column."""
+    return tuple(sorted(conditions.clauses(finer)))
+
+
+def declared_clauses(conditions: Conditions, clauses: Sequence[str]) -> list[int]:
+    """Per condition, in order, the index in ``clauses`` of its declared clause (the
+    clause of an unmet condition whose clause the data do not refine)."""
+    index = {c: n for n, c in enumerate(clauses)}
+    return [index[spec.clause] for spec in conditions]
 
 V = TypeVar("V")
 

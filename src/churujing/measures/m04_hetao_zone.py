@@ -36,13 +36,13 @@ TITLE = T("支持促进河套深港科技创新合作区深圳园区生产要素
 # The conditions, in the order answers report them, each under the words it rests on.
 CONDITIONS = Conditions(
     # M04.1 自2025年11月5日起，在河套深港科技创新合作区深圳园区实施以下便利措施。
-    Spec("in_force", "M04.1", law="自2025年11月5日起"),
+    Spec("policy_in_force", "M04.1", law="自2025年11月5日起"),
     # M04 ……实施以下便利措施 (M04.2 the talent endorsement, M04.3 the business filing, M04.4
     #   the lanes and clearance, M04.5 the green channel): at least one applies to the
     #   subject; it cites the facilities' own clause when they share one.
     Spec("facility", "M04", law="在河套深港科技创新合作区深圳园区实施以下便利措施"),
 )
-_IN_FORCE, _FACILITY = CONDITIONS["in_force"], CONDITIONS["facility"]
+_IN_FORCE, _FACILITY = CONDITIONS["policy_in_force"], CONDITIONS["facility"]
 
 Subject = Literal["person", "enterprise", "vehicle"]
 Day = date  # the fact named `date` would shadow the type inside the model
@@ -226,7 +226,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     (M04.4); a green channel for vehicles carrying research materials (M04.5).
 
     Contract: the answer is *eligible when at least one facility applies* to the subject.
-    Conditions, in this order: ``in_force`` (on or after 2025-11-05, M04.1) and
+    Conditions, in this order: ``policy_in_force`` (on or after 2025-11-05, M04.1) and
     ``facility`` (at least one facility of ``m04.facilities`` for the subject has all its
     ``requires`` facts true). ``details.facilities`` lists the facilities that apply, each
     ``{code, clause, zh, en}`` (the talent endorsement with ``validity_years`` from
@@ -246,7 +246,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         * Both enterprise facilities concern the HK/Macau business filing;
           ``wants_business_filing`` defaults to true.
         * Facts about another subject than ``subject`` are ignored, with a warning.
-        * Before 2025-11-05 ``in_force`` is unmet; the facilities listed are those that
+        * Before 2025-11-05 ``policy_in_force`` is unmet; the facilities listed are those that
           would apply from that date. The rule is read on ``as_of`` (default: ``date``).
     """
     policy = policy_or_default(policy)

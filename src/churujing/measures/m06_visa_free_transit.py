@@ -11,16 +11,32 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from churujing import places
+from churujing import places, predicates
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Lang, Text, jsonable
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
 from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
 from churujing.policy import Policy
+from churujing.predicates import area_allowed, chinese_citizen, outside_mainland
 from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
 
 __all__ = [
-    "CLAUSE", "ID", "TITLE", "VALUE_LABELS", "Facts", "StayArea", "decide", "stay_deadline",
+    "CLAUSE",
+    "CONDITIONS",
+    "ID",
+    "TITLE",
+    "VALUE_LABELS",
+    "DayRules",
+    "Facts",
+    "StayArea",
+    "StayAreas",
+    "add_months",
+    "decide",
+    "finer_clauses",
+    "rules_on",
+    "stay_deadline",
+    "third_country",
 ]
 
 ID = "visa-free-transit-240h"
@@ -28,7 +44,37 @@ CLAUSE = "M06"
 TITLE = T("240小时过境免签")
 
 Purpose = Literal["tourism", "business", "visit", "family", "work", "study", "journalism", "other"]
-MAINLAND = "CN"
+
+#: The conditions, in the order an answer reports them, each beside the words of its clause.
+CONDITIONS = Conditions(
+    # M06 自2025年11月5日起，……240小时过境免签政策……（the policy, in force from 2024-12-17）
+    Spec("policy_in_force", "M06", law="240小时过境免签政策"),
+    # A1.1 一是属于55个适用过境免签政策国家的公民
+    Spec("nationality", "A1.1", law="属于55个适用过境免签政策国家的公民",
+         unknown=T("未能识别国籍，无法确认是否属于适用国家。")),
+    # A1.2 二是需持本人有效国际旅行证件，有效期不少于3个月
+    Spec("passport_validity", "A1.2", law="需持本人有效国际旅行证件，有效期不少于3个月"),
+    # A2 240小时过境免签政策适用口岸（each port's row of annex 2 is the finer clause）
+    Spec("entry_port", "A2", law="240小时过境免签政策适用口岸",
+         unknown=T("未能识别入境口岸，无法确认是否属于适用口岸。")),
+    # M06.2 从中国过境前往第三国（地区）
+    Spec("third_country", "M06.2", law="从中国过境前往第三国（地区）",
+         unknown=T("未能识别出发地或目的地，无法确认是否前往第三国（地区）。")),
+    # A1.3 三是需持240小时内已确定日期及行程的前往第三国（地区）的联程客票或相关证明
+    Spec("onward_ticket", "A1.3",
+         law="需持240小时内已确定日期及行程的前往第三国（地区）的联程客票或相关证明"),
+    # A1.4 免签停留时间自入境次日零时起算
+    Spec("within_stay", "A1.4", law="免签停留时间自入境次日零时起算"),
+    # M06.3 停留期间可从事旅游、商务、访问、探亲等活动，工作、学习、新闻采访等需事先批准的活动
+    #       仍应办妥签证方可入境
+    Spec("purpose", "M06.3", law="停留期间可从事旅游、商务、访问、探亲等活动，工作、学习、"
+         "新闻采访等需事先批准的活动仍应办妥签证方可入境"),
+    # A2.66 过境免签人员可在24个省（区、市）允许停留活动区域内跨省域停留240小时
+    Spec("visit_areas", "A2.66", law="可在24个省（区、市）允许停留活动区域内跨省域停留"),
+    # A2 240小时过境免签政策适用口岸（Guangdong's row, A2.39: 可从全省所有对外开放口岸出境）
+    Spec("exit_port", "A2", law="240小时过境免签政策适用口岸",
+         unknown=T("未能识别出境口岸，无法确认能否从该口岸出境。")),
+)
 
 
 class Facts(FactsModel):
@@ -164,69 +210,53 @@ class StayArea(Mapping[str, Any]):
 
 
 @dataclass(frozen=True, slots=True)
-class _Areas:
-    """The stay areas in force on a day: whole provinces, prefecture-level areas, the Guangdong
-    exit rule, and the detail shown to the user."""
+class StayAreas:
+    """The stay areas in force on a day (A2): the listed areas (GB/T 2260 codes; a
+    province's own code stands for the whole province), the provinces whose stay-area row
+    allows leaving from any open port (Guangdong, A2.39), each province's row of annex 2,
+    and the detail shown to the user."""
 
-    whole_provinces: frozenset[str]
-    prefectures: frozenset[str]
+    listed: frozenset[str]
     exit_any_port_provinces: frozenset[str]
     detail: tuple[Mapping[str, Any], ...]
     clause_of: Mapping[str, str]  # province code -> its annex-2 row
 
+    @classmethod
+    def on(cls, policy: Policy, day: date) -> StayAreas:
+        """The stay areas of ``policy`` in force on ``day``."""
+        listed: set[str] = set()
+        exit_any: set[str] = set()
+        detail = []
+        clause_of = {}
+        for item in policy.table("m06.stay_areas").active(day):
+            province = item.key
+            codes = [str(c) for c in item["areas"]]
+            clause_of[province] = (item.get("clause") or item.ref.clause
+                                   or CONDITIONS["exit_port"].clause)
+            if item.get("exit_any_open_port"):
+                exit_any.add(province)
+            names = []
+            for code in codes:
+                listed.add(code)
+                d = places.division(code).value
+                names.append(d.text if d else Text(code, code))
+            prov = places.division(province).value
+            detail.append(StayArea(
+                {
+                    "province": province,
+                    "name": prov.text if prov else Text(str(item.get("zh", province)), province),
+                    "whole_province": province in codes,
+                    "areas": [{"code": c, **n.to_dict()}
+                              for c, n in zip(codes, names, strict=True)],
+                    "exit_any_open_port": bool(item.get("exit_any_open_port")),
+                    "clause": clause_of[province],
+                }
+            ))
+        return cls(frozenset(listed), frozenset(exit_any), tuple(detail), clause_of)
 
-_AREAS_CACHE: dict[tuple[int, date], _Areas] = {}
-
-
-def _areas(policy: Policy, day: date) -> _Areas:
-    key = (id(policy), day)
-    hit = _AREAS_CACHE.get(key)
-    if hit is not None:
-        return hit
-    whole: set[str] = set()
-    prefs: set[str] = set()
-    exit_any: set[str] = set()
-    detail = []
-    clause_of = {}
-    for item in policy.table("m06.stay_areas").active(day):
-        province = item.key
-        codes = [str(c) for c in item["areas"]]
-        clause_of[province] = item.get("clause") or item.ref.clause or "A2"
-        if item.get("exit_any_open_port"):
-            exit_any.add(province)
-        names = []
-        for code in codes:
-            if code == province:
-                whole.add(code)
-            else:
-                prefs.add(code)
-            d = places.division(code).value
-            names.append(d.text if d else Text(code, code))
-        prov = places.division(province).value
-        detail.append(StayArea(
-            {
-                "province": province,
-                "name": prov.text if prov else Text(str(item.get("zh", province)), province),
-                "whole_province": province in codes,
-                "areas": [{"code": c, **n.to_dict()} for c, n in zip(codes, names, strict=True)],
-                "exit_any_open_port": bool(item.get("exit_any_open_port")),
-                "clause": clause_of[province],
-            }
-        ))
-    out = _Areas(frozenset(whole), frozenset(prefs), frozenset(exit_any), tuple(detail), clause_of)
-    if len(_AREAS_CACHE) < 1024:
-        _AREAS_CACHE[key] = out
-    return out
-
-
-def _area_allowed(d: places.Division, areas: _Areas) -> bool:
-    """A place is inside the stay areas when it is a listed area or lies inside one: a
-    county or district through its prefecture-level city and its province."""
-    if d.code in areas.prefectures or d.code in areas.whole_provinces:
-        return True
-    if d.level == "province":
-        return False
-    return d.prefecture in areas.prefectures or d.province in areas.whole_provinces
+    def allows(self, place: places.Division) -> bool:
+        """``place`` lies inside the stay areas (:func:`churujing.predicates.area_allowed`)."""
+        return area_allowed(place, self.listed)
 
 
 def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
@@ -268,39 +298,33 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     policy = policy_or_default(policy)
     entry_day = day_of(facts.entry_time)
     day = as_of or entry_day
-    rules = _day_rules(policy, day)
+    rules = rules_on(policy, day)
     conditions: list[Condition] = [rules.in_force]
     warnings: list[Text] = []
     details: dict[str, Any] = {}
 
     # nationality
     nat = facts.nationality
-    if nat.value is None:
-        conditions.append(_NATIONALITY_UNKNOWN)
-    else:
-        conditions.append(rules.nationality(nat.value))
+    conditions.append(_NATIONALITY.unrecognised() if nat.value is None
+                      else rules.nationality(nat.value))
 
     # passport_validity
     needed = _needed(entry_day, rules.months)
-    conditions.append(
-        Condition(
-            "passport_validity",
-            "A1.2",
-            facts.passport_expiry >= needed,
-            T(
-                "国际旅行证件有效期须自入境之日起不少于{months}个月（至少至{needed}），"
-                "证件有效期至{expiry}。",
-                months=rules.months_value,
-                needed=_Iso(needed),
-                expiry=_Iso(facts.passport_expiry),
-            ),
-        )
-    )
+    conditions.append(_PASSPORT(
+        facts.passport_expiry >= needed,
+        T(
+            "国际旅行证件有效期须自入境之日起不少于{months}个月（至少至{needed}），"
+            "证件有效期至{expiry}。",
+            months=rules.months_value,
+            needed=_Iso(needed),
+            expiry=_Iso(facts.passport_expiry),
+        ),
+    ))
 
     # entry_port
     port_r = facts.entry_port
     if port_r.value is None:
-        conditions.append(_ENTRY_PORT_UNKNOWN)
+        conditions.append(_ENTRY_PORT.unrecognised())
     else:
         condition, port_detail = rules.entry_port(port_r.value)
         conditions.append(condition)
@@ -310,9 +334,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     origin, dest = journey_end(facts.origin, facts.origin_airport), journey_end(
         facts.destination, facts.destination_airport)
     if origin.value is None or dest.value is None:
-        conditions.append(_THIRD_COUNTRY_UNKNOWN)
+        conditions.append(_THIRD_COUNTRY.unrecognised())
     else:
-        conditions.append(_third_country(origin.value, dest.value))
+        conditions.append(third_country(origin.value, dest.value))
 
     # onward_ticket
     conditions.append(_TICKET[facts.onward_ticket])
@@ -322,21 +346,17 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         deadline, deadline_iso, last_day, deadline_min = _deadline(entry_day, rules.hours)
         details["stay_deadline"] = deadline_iso
         details["stay_hours"] = rules.hours
-        conditions.append(
-            Condition(
-                "within_stay",
-                "A1.4",
-                facts.departure_time <= deadline,
-                T(
-                    "停留时间自入境次日零时起算，不超过{hours}小时，须于{last_day} 24:00"
-                    "（即{deadline}）前离境；计划离境时间{departure}。",
-                    hours=rules.hours_value,
-                    last_day=last_day,
-                    deadline=deadline_min,
-                    departure=_Minute(facts.departure_time),
-                ),
-            )
-        )
+        conditions.append(_WITHIN_STAY(
+            facts.departure_time <= deadline,
+            T(
+                "停留时间自入境次日零时起算，不超过{hours}小时，须于{last_day} 24:00"
+                "（即{deadline}）前离境；计划离境时间{departure}。",
+                hours=rules.hours_value,
+                last_day=last_day,
+                deadline=deadline_min,
+                departure=_Minute(facts.departure_time),
+            ),
+        ))
     else:
         details["stay_deadline"] = None
         conditions.append(_NO_STAY_LIMIT)
@@ -348,39 +368,31 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     areas = rules.areas
     details["allowed_areas"] = list(areas.detail)
     if not facts.visit_areas:
-        conditions.append(
-            Condition(
-                "visit_areas",
-                "A2.66",
-                True,
-                T(
-                    "未填写拟前往地区；可在{n}个省（区、市）的允许停留活动区域内跨省域停留。",
-                    n=len(areas.detail),
-                ),
-            )
-        )
+        conditions.append(_VISIT_AREAS(True, T(
+            "未填写拟前往地区；可在{n}个省（区、市）的允许停留活动区域内跨省域停留。",
+            n=len(areas.detail),
+        )))
     else:
         outside: list[Text] = []
         for area in facts.visit_areas:
             if area.value is None:
                 outside.append(Text(area.query, area.query))
-            elif not _area_allowed(area.value, areas):
+            elif not areas.allows(area.value):
                 outside.append(area.value.text)
         if outside:
             text = T("以下地区不在允许停留活动区域内：{areas}。", areas=outside)
         else:
             text = T("拟前往地区均在允许停留活动区域内（可跨省域停留）。")
-        conditions.append(Condition("visit_areas", "A2.66", not outside, text))
+        conditions.append(_VISIT_AREAS(not outside, text))
 
     # exit_port
-    if facts.exit_port is None:
+    exit_r = facts.exit_port
+    if exit_r is None:
         conditions.append(_EXIT_PORT_NONE)
+    elif exit_r.value is None:
+        conditions.append(_EXIT_PORT.unrecognised())
     else:
-        exit_r = facts.exit_port
-        if exit_r.value is None:
-            conditions.append(_EXIT_PORT_UNKNOWN)
-        else:
-            conditions.append(rules.exit_port(exit_r.value))
+        conditions.append(rules.exit_port(exit_r.value))
 
     details["alternatives"] = rules.alternatives(nat.value)
     return Decision(
@@ -423,64 +435,45 @@ class _Minute:
         return self.value.strftime("%Y-%m-%d %H:%M")
 
 
-_NATIONALITY_UNKNOWN = Condition(
-    "nationality", "A1.1", False, T("未能识别国籍，无法确认是否属于适用国家。")
-)
-_ENTRY_PORT_UNKNOWN = Condition(
-    "entry_port", "A2", False, T("未能识别入境口岸，无法确认是否属于适用口岸。")
-)
-_THIRD_COUNTRY_UNKNOWN = Condition(
-    "third_country",
-    "M06.2",
-    False,
-    T("未能识别出发地或目的地，无法确认是否前往第三国（地区）。"),
-)
+_NATIONALITY = CONDITIONS["nationality"]
+_PASSPORT = CONDITIONS["passport_validity"]
+_ENTRY_PORT = CONDITIONS["entry_port"]
+_THIRD_COUNTRY = CONDITIONS["third_country"]
+_WITHIN_STAY = CONDITIONS["within_stay"]
+_VISIT_AREAS = CONDITIONS["visit_areas"]
+_EXIT_PORT = CONDITIONS["exit_port"]
 _TICKET = {
-    True: Condition(
-        "onward_ticket",
-        "A1.3",
-        True,
-        T("持有入境前已确定日期及行程、前往第三国（地区）的联程客票。"),
-    ),
-    False: Condition(
-        "onward_ticket",
-        "A1.3",
-        False,
-        T("须持有入境前已确定日期及行程、前往第三国（地区）的联程客票或相关证明。"),
-    ),
+    True: CONDITIONS["onward_ticket"](
+        True, T("持有入境前已确定日期及行程、前往第三国（地区）的联程客票。")),
+    False: CONDITIONS["onward_ticket"](
+        False, T("须持有入境前已确定日期及行程、前往第三国（地区）的联程客票或相关证明。")),
 }
-_NO_STAY_LIMIT = Condition("within_stay", "A1.4", False, T("该日期没有适用的停留时限。"))
-_EXIT_PORT_NONE = Condition(
-    "exit_port",
-    "A2",
-    True,
-    T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"),
-)
-_EXIT_PORT_UNKNOWN = Condition(
-    "exit_port", "A2", False, T("未能识别出境口岸，无法确认能否从该口岸出境。")
-)
+_NO_STAY_LIMIT = _WITHIN_STAY(False, T("该日期没有适用的停留时限。"))
+_EXIT_PORT_NONE = _EXIT_PORT(
+    True, T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"))
+
 
 _THIRD_COUNTRY_CACHE: dict[tuple[str, str], Condition] = {}
 
 
-
-def _third_country(origin: places.Country, dest: places.Country) -> Condition:
-    """The route test (M06.2); depends only on the two places, so it is memoised."""
-    key = (origin.code, dest.code)
+def third_country(origin: places.Country, destination: places.Country) -> Condition:
+    """The route test (M06.2, :func:`churujing.predicates.third_country`) with its text;
+    it depends only on the two places, so it is memoised (a Condition is immutable)."""
+    key = (origin.code, destination.code)
     hit = _THIRD_COUNTRY_CACHE.get(key)
     if hit is not None:
         return hit
-    if MAINLAND in key:
+    if not (outside_mainland(origin) and outside_mainland(destination)):
         ok, text = False, T("过境须从中国境外来、往中国境外去；出发地和目的地均不得为中国内地。")
-    elif origin.code == dest.code:
+    elif not predicates.third_country(origin, destination):
         ok = False
         text = T("从{origin}来又返回{dest}，不是前往第三国（地区）。",
-                 origin=origin.text, dest=dest.text)
+                 origin=origin.text, dest=destination.text)
     else:
         ok = True
         text = T("从{origin}经中国前往{dest}，属于前往第三国（地区）。",
-                 origin=origin.text, dest=dest.text)
-    out = Condition("third_country", "M06.2", ok, text)
+                 origin=origin.text, dest=destination.text)
+    out = _THIRD_COUNTRY(ok, text)
     if len(_THIRD_COUNTRY_CACHE) < 65536:
         _THIRD_COUNTRY_CACHE[key] = out
     return out
@@ -520,13 +513,26 @@ def _deadline(entry_day: date, hours: int) -> tuple[datetime, str, str, str]:
     return hit
 
 
-class _DayRules:
-    """What measure 6 needs from the policy data on one day, computed once per (policy, day).
+class DayRules:
+    """Measure 6's rules on one day: what it reads from the policy data, and each
+    condition that depends on one value of a fact (a canonical country, port, purpose or
+    place), memoised. Get one with :func:`rules_on` (computed once per policy and day).
 
-    Everything here depends only on the policy data and the day (and, for the memoised
-    conditions, on a canonical country, port or purpose); the facts of a trip are not
-    kept, so the answers are exactly those of evaluating the data afresh.
+    :func:`decide` and the vectorised rule (:mod:`churujing.batch.m06`) both ask these;
+    the facts of a trip are not kept, so the answers are exactly those of evaluating the
+    data afresh. A fact whose name matched nothing is the caller's: its condition is the
+    declared fallback (``CONDITIONS[code].unrecognised()``).
     """
+
+    #: the policy data the rules read: a day on which none of them changes has the same rules
+    TABLES = ("m06.nationalities", "m06.entry_ports", "m06.stay_areas", "ports")
+    PARAMETERS = (
+        "m06.policy_start",
+        "m06.stay_hours",
+        "m06.passport_min_validity_months",
+        "m06.permitted_purposes",
+        "m06.visa_required_purposes",
+    )
 
     def __init__(self, policy: Policy, day: date) -> None:
         self.policy = policy
@@ -535,9 +541,7 @@ class _DayRules:
         hours = policy.value("m06.stay_hours", day)
         in_force = start is not None and hours is not None
         first = policy.param("m06.policy_start").values[0]
-        self.in_force = Condition(
-            "policy_in_force",
-            "M06",
+        self.in_force = CONDITIONS["policy_in_force"](
             in_force,
             T("240小时过境免签政策自{start}起实施。", start=str(first.value))
             if in_force
@@ -558,7 +562,7 @@ class _DayRules:
         self.ports = policy.table("ports")
         self.permitted = policy.value("m06.permitted_purposes", day, []) or []
         self.needs_visa = policy.value("m06.visa_required_purposes", day, []) or []
-        self.areas = _areas(policy, day)
+        self.areas = StayAreas.on(policy, day)
         self._nationality: dict[places.Country, Condition] = {}
         self._entry_port: dict[places.Port, tuple[Condition, dict[str, Any]]] = {}
         self._exit_port: dict[places.Port, Condition] = {}
@@ -566,24 +570,27 @@ class _DayRules:
         self._alternatives: dict[places.Country, list[dict[str, Any]]] = {}
 
     def nationality(self, country: places.Country) -> Condition:
+        """Annex 1's nationality condition (its own row, A1.1.x, when listed)."""
         hit = self._nationality.get(country)
         if hit is not None:
             return hit
         day, nationalities, n = self.day, self.nationalities, self.n_nationalities
         period = nationalities.period(country.code, day)
         item = nationalities.get(country.code)
-        clause = str(item.get("clause")) if item is not None and item.get("clause") else "A1.1"
+        clause = str(item.get("clause")) if item is not None and item.get("clause") else None
         if period is not None:
             text = T("{country}公民属于适用过境免签政策的{n}国之一。", country=country.text, n=n)
-        elif country.code == MAINLAND or country.is_region:
+        elif chinese_citizen(country):
             text = T("{country}居民不是外国人，不适用过境免签政策。", country=country.text)
         else:
             text = T("{country}不在适用过境免签政策的{n}国之列。", country=country.text, n=n)
-        out = Condition("nationality", clause, period is not None, text)
+        out = _NATIONALITY(period is not None, text, clause)
         self._nationality[country] = out
         return out
 
     def entry_port(self, port: places.Port) -> tuple[Condition, dict[str, Any]]:
+        """The entry-port condition (the port's row of annex 2, or the clause of measure 6
+        that added it), and the port's detail (do not change it: copy it)."""
         hit = self._entry_port.get(port)
         if hit is not None:
             return hit
@@ -595,7 +602,7 @@ class _DayRules:
         elif p_item is not None:
             p_clause = str(p_item.get("clause") or p_item.ref.clause)
         else:
-            p_clause = "A2"
+            p_clause = _ENTRY_PORT.clause
         if p_period is not None:
             text = T("{port}是{n}个适用入境口岸之一。", port=port.text, n=self.n_ports)
         elif p_item is not None:
@@ -609,13 +616,17 @@ class _DayRules:
         else:
             text = T("{port}不在{n}个适用入境口岸之列。", port=port.text, n=self.n_ports)
         out = (
-            Condition("entry_port", p_clause, p_period is not None, text),
+            _ENTRY_PORT(p_period is not None, text, p_clause),
             {"id": port.id, "clause": p_clause, **port.text.to_dict()},
         )
         self._entry_port[port] = out
         return out
 
-    def exit_port(self, xp: places.Port) -> Condition:
+    def exit_port(self, xp: places.Port | None) -> Condition:
+        """The exit-port condition: a listed port, or any open port of a province whose row
+        allows it (A2.39); ``None``: no exit port given (met)."""
+        if xp is None:
+            return _EXIT_PORT_NONE
         hit = self._exit_port.get(xp)
         if hit is not None:
             return hit
@@ -623,7 +634,7 @@ class _DayRules:
         listed = self.entry_ports.period(xp.id, day) is not None
         open_port = xp.listed and self.ports.period(xp.id, day) is not None
         gd = xp.province in areas.exit_any_port_provinces and open_port
-        clause = areas.clause_of.get(xp.province, "A2") if gd and not listed else "A2"
+        clause = areas.clause_of.get(xp.province) if gd and not listed else None
         if listed:
             text = T("可从适用口岸{port}出境。", port=xp.text)
         elif gd:
@@ -633,11 +644,12 @@ class _DayRules:
                 "{port}不是适用口岸；须从适用口岸出境，或从广东省对外开放口岸出境。",
                 port=xp.text,
             )
-        out = Condition("exit_port", clause, listed or gd, text)
+        out = _EXIT_PORT(listed or gd, text, clause)
         self._exit_port[xp] = out
         return out
 
     def purpose(self, purpose: str) -> Condition:
+        """The purpose condition (M06.3)."""
         hit = self._purpose.get(purpose)
         if hit is not None:
             return hit
@@ -653,9 +665,13 @@ class _DayRules:
                 "其他目的：可从事旅游、商务、访问、探亲等活动；工作、学习、新闻采访等需事先批准的"
                 "活动须办妥签证。"
             )
-        out = Condition("purpose", "M06.3", ok, text)
+        out = CONDITIONS["purpose"](ok, text)
         self._purpose[purpose] = out
         return out
+
+    def area_allowed(self, place: places.Division) -> bool:
+        """``place`` lies inside the stay areas in force (:meth:`StayAreas.allows`)."""
+        return self.areas.allows(place)
 
     def alternatives(self, country: places.Country | None) -> list[Any]:
         """A fresh copy of the memoised alternatives (callers may change what they get)."""
@@ -668,21 +684,34 @@ class _DayRules:
         return [{**a, "ref": dict(a["ref"])} for a in found]
 
 
-_DAY_RULES: weakref.WeakKeyDictionary[Policy, dict[date, _DayRules]] = (
+_DAY_RULES: weakref.WeakKeyDictionary[Policy, dict[date, DayRules]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _day_rules(policy: Policy, day: date) -> _DayRules:
+def rules_on(policy: Policy, day: date) -> DayRules:
+    """Measure 6's rules on ``day`` (memoised per policy and day)."""
     by_day = _DAY_RULES.get(policy)
     if by_day is None:
         by_day = _DAY_RULES.setdefault(policy, {})
     rules = by_day.get(day)
     if rules is None:
-        rules = _DayRules(policy, day)
+        rules = DayRules(policy, day)
         if len(by_day) < 4096:
             by_day[day] = rules
     return rules
+
+
+def finer_clauses(policy: Policy) -> frozenset[str]:
+    """The clauses finer than the declared ones that a condition may cite, as the data
+    give them: the rows of annexes 1 and 2 and the clauses that added a port."""
+    out: set[str] = set()
+    for table in ("m06.nationalities", "m06.entry_ports", "m06.stay_areas"):
+        for item in policy.table(table):
+            out.update(p.ref.clause for p in item.periods if p.ref.clause)
+            if item.get("clause"):
+                out.add(str(item.get("clause")))
+    return frozenset(out)
 
 
 _PURPOSE_TEXT: dict[str, Text] = {

@@ -35,7 +35,7 @@ TITLE = T("为持探亲签注往来港澳地区的内地居民在港澳地区续
 # The conditions, in the order answers report them, each under the words of M08.1 it rests on.
 CONDITIONS = Conditions(
     # M08.1 自2025年11月20日起，……
-    Spec("in_force", "M08.1", law="自2025年11月20日起"),
+    Spec("policy_in_force", "M08.1", law="自2025年11月20日起"),
     # M08.1 ……内地居民持探亲签注往来香港、澳门探亲，……提交续办同类型探亲签注的申请。
     Spec("endorsement", "M08.1", law="内地居民持探亲签注往来香港、澳门探亲"),
     # M08.1 ……分别通过香港中旅集团、澳门中国旅行社……
@@ -44,7 +44,7 @@ CONDITIONS = Conditions(
     Spec("filed_in_time", "M08.1", law="可于逗留期届满前，提前不少于7个工作日"),
 )
 _IN_FORCE, _ENDORSEMENT, _CHANNEL, _IN_TIME = (
-    CONDITIONS["in_force"], CONDITIONS["endorsement"], CONDITIONS["channel"],
+    CONDITIONS["policy_in_force"], CONDITIONS["endorsement"], CONDITIONS["channel"],
     CONDITIONS["filed_in_time"])
 
 Region = Literal["HK", "MO"]
@@ -173,7 +173,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     type through China Travel Service (Holdings) Hong Kong (in Hong Kong) or China Travel
     Service (Macau) (in Macau).
 
-    Conditions, in this order: ``in_force`` (the filing is on or after 2025-11-20),
+    Conditions, in this order: ``policy_in_force`` (the filing is on or after 2025-11-20),
     ``endorsement`` (the applicant holds a family-visit endorsement), ``channel`` (the
     agency of the region), ``filed_in_time`` (at least 7 working days left).
 
@@ -200,7 +200,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         * "同类型" is read as the family-visit endorsement (``m08.endorsement_types``); its
           sub-types (3个月一次, 3个月多次, 1年多次; facts.md §8) and the relatives visited
           are not facts here, nor is whether the applicant is a mainland resident.
-        * Before 2025-11-20 the measure is not in force (``in_force`` unmet); the other
+        * Before 2025-11-20 the measure is not in force (``policy_in_force`` unmet); the other
           conditions and the details are then those of the rule as it applies from that
           date. The rule is read on ``as_of`` (default: the filing date).
         * Days the agency is closed (its own holidays, when the mainland calendar is used)

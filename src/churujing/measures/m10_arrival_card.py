@@ -18,15 +18,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
+from churujing import predicates
+from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
 from churujing.measures._common import policy_or_default
+from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Item
+from churujing.predicates import chinese_citizen
 from churujing.refs import CountryName
 
-__all__ = ["CLAUSE", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "DayRules", "Facts", "decide",
+           "foreign_national", "rules_on"]
 
 ID = "arrival-card"
 CLAUSE = "M10"
@@ -114,6 +119,18 @@ class Facts(FactsModel):
     )
 
 
+#: The conditions, in the order an answer reports them, each beside the words of its clause.
+CONDITIONS = Conditions(
+    # M10.1 自2025年11月20日起，外国人来华前，……
+    Spec("foreign_national", "M10.1", law="外国人来华前",
+         unknown=T("未能识别国籍“{query}”，无法判断是否为外国人")),
+    # M10.1 ……可通过……等渠道，在网上填报入境相关信息
+    Spec("policy_in_force", "M10.1", law="在网上填报入境相关信息"),
+)
+_FOREIGN = CONDITIONS["foreign_national"]
+_ONLINE = CONDITIONS["policy_in_force"]
+
+
 def _matches(item: Item, values: Mapping[str, str]) -> bool:
     """True if any ``matches`` field of the exemption names the traveller's value."""
     rule = item.get("matches") or {}
@@ -142,6 +159,69 @@ def _earliest(items: Iterable[Item]) -> date | None:
     return min(starts) if starts else None
 
 
+def foreign_national(country: Country) -> Condition:
+    """The card is for foreigners (M10.1; :func:`churujing.predicates.foreign_national`);
+    it depends on the nationality alone."""
+    if not predicates.foreign_national(country):
+        return _FOREIGN(False, T("外国人入境卡由外国人填报；中国公民（{country}）无须填报",
+                                 country=country.text))
+    return _FOREIGN(True, T("{country}公民为外国人", country=country.text))
+
+
+class DayRules:
+    """Measure 10's rules on one day: the channels and exemptions in force, and the
+    answers that depend on them. :func:`decide` and the vectorised rule
+    (:mod:`churujing.batch.m10`) both ask these (:func:`rules_on`)."""
+
+    #: the policy data the rules read: a day on which none of them changes has the same rules
+    TABLES = ("m10.channels", "m10.exemptions")
+    PARAMETERS: tuple[str, ...] = ()
+
+    def __init__(self, policy: Policy, day: date) -> None:
+        self.day = day
+        channels = policy.table("m10.channels")
+        self.exemptions = policy.table("m10.exemptions")
+        online_since = _earliest(i for i in channels if i.get("online"))
+        self.channels = channels.active(day)
+        self.active_exemptions = self.exemptions.active(day)
+        if any(i.get("online") for i in self.channels):
+            self.online_filing_open = _ONLINE(True, T(
+                "外国人入境卡自{since}起可网上填报", since=str(online_since)))
+        else:
+            self.online_filing_open = _ONLINE(False, T(
+                "{day}尚未开通外国人入境卡网上填报（自{since}起）；当时填写纸质外国人入境卡",
+                day=str(day), since=str(online_since)))
+
+    def exemption(self, document: str, entry_mode: str) -> dict[str, str] | None:
+        """The situation of M10.3 in force on the day that exempts a foreigner entering
+        with ``document`` in ``entry_mode`` (a fresh dict), or None."""
+        values = {"document": document, "entry_mode": entry_mode}
+        for item in self.active_exemptions:
+            if _matches(item, values):
+                return _exemption(item, self.day)
+        return None
+
+    def later_exemption(self, document: str, entry_mode: str) -> Text | None:
+        """A warning when the situation is exempt only from a later day."""
+        values = {"document": document, "entry_mode": entry_mode}
+        for item in self.exemptions:
+            start = _earliest([item])
+            if start is not None and self.day < start and _matches(item, values):
+                found = _exemption(item, start)
+                return T("此情形自{since}起可免于填报（{clause}）；此前的做法本项目未记录",
+                         since=str(start), clause=found["clause"])
+        return None
+
+    def channel_details(self) -> list[dict[str, Any]]:
+        """The channels in force on the day (fresh dicts)."""
+        return [_channel(i) for i in self.channels]
+
+
+def rules_on(policy: Policy, day: date) -> DayRules:
+    """Measure 10's rules on ``day``."""
+    return DayRules(policy, day)
+
+
 def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
     """自2025年11月20日起，外国人来华前，可通过中国国家移民管理局政府网站、政务服务平台、“移民局12367”APP
     和微信（支付宝）小程序、手机端扫描入境卡填报码等渠道，在网上填报入境相关信息。对于不具备网上填报条件
@@ -163,7 +243,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     transport.
 
     Conditions, in this order: ``foreign_national`` (the card is for foreigners),
-    ``online_filing_open`` (online filing in force on the day of entry). ``eligible`` means
+    ``policy_in_force`` (online filing in force on the day of entry). ``eligible`` means
     online filing is open to this traveller. Details: ``required`` (must file),
     ``exemption`` (the M10.3 situation that exempts, or null; an exempt traveller may still
     file), ``channels`` (the channels in force on the day).
@@ -186,58 +266,33 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     """
     policy = policy_or_default(policy)
     day = as_of or day_of(facts.entry_date)
-    channels_table = policy.table("m10.channels")
-    exemptions_table = policy.table("m10.exemptions")
+    rules = rules_on(policy, day)
     warnings: list[Text] = []
     conditions: list[Condition] = []
 
     # 1. A foreign national (M10.1: 外国人).
     resolved = facts.nationality
     country = resolved.value
-    chinese = country is not None and (country.code == "CN" or country.is_region)
+    chinese = country is not None and chinese_citizen(country)
     if country is None:
-        conditions.append(Condition("foreign_national", CLAUSE + ".1", False, T(
-            "未能识别国籍“{query}”，无法判断是否为外国人", query=resolved.query)))
-    elif chinese:
-        conditions.append(Condition("foreign_national", CLAUSE + ".1", False, T(
-            "外国人入境卡由外国人填报；中国公民（{country}）无须填报", country=country.text)))
+        conditions.append(_FOREIGN.unrecognised(query=resolved.query))
     else:
-        conditions.append(Condition("foreign_national", CLAUSE + ".1", True, T(
-            "{country}公民为外国人", country=country.text)))
+        conditions.append(foreign_national(country))
 
     # 2. Online filing in force on the day (M10.1).
-    online = [i for i in channels_table if i.get("online")]
-    online_since = _earliest(online)
-    active_channels = channels_table.active(day)
-    is_open = any(i.get("online") for i in active_channels)
-    if is_open:
-        conditions.append(Condition("online_filing_open", CLAUSE + ".1", True, T(
-            "外国人入境卡自{since}起可网上填报", since=str(online_since))))
-    else:
-        conditions.append(Condition("online_filing_open", CLAUSE + ".1", False, T(
-            "{day}尚未开通外国人入境卡网上填报（自{since}起）；当时填写纸质外国人入境卡",
-            day=str(day), since=str(online_since))))
+    conditions.append(rules.online_filing_open)
 
     # Exemptions (M10.3) in force on the day; and those that start later (a warning).
-    values = {"document": facts.document, "entry_mode": facts.entry_mode}
     exemption: dict[str, str] | None = None
     if not chinese:
-        for item in exemptions_table.active(day):
-            if _matches(item, values):
-                exemption = _exemption(item, day)
-                break
+        exemption = rules.exemption(facts.document, facts.entry_mode)
         if exemption is None:
-            for item in exemptions_table:
-                start = _earliest([item])
-                if start is not None and day < start and _matches(item, values):
-                    found = _exemption(item, start)
-                    warnings.append(T(
-                        "此情形自{since}起可免于填报（{clause}）；此前的做法本项目未记录",
-                        since=str(start), clause=found["clause"]))
-                    break
+            later = rules.later_exemption(facts.document, facts.entry_mode)
+            if later is not None:
+                warnings.append(later)
 
     required = not chinese and exemption is None
-    channels = [] if chinese else [_channel(i) for i in active_channels]
+    channels = [] if chinese else rules.channel_details()
     details: dict[str, Any] = {
         "nationality": ({"code": country.code, "zh": country.zh, "en": country.en}
                         if country is not None else None),

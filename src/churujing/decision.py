@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from churujing.text import Lang, T, Text
 
-__all__ = ["Condition", "Decision", "Lang", "Notice", "Plain", "Text", "jsonable"]
+__all__ = ["Condition", "Decision", "Lang", "Notice", "Plain", "Text", "freeze", "jsonable"]
 
 
 class Notice(Text):
@@ -74,6 +75,12 @@ class Decision:
     warnings: tuple[Text, ...] = ()
     data_version: str = ""
 
+    def __post_init__(self) -> None:
+        # an answer is a value: its details are read-only here (what they hold that a rule
+        # shares between answers is frozen where it is cached, see :func:`freeze`)
+        if not isinstance(self.details, MappingProxyType):
+            object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+
     @property
     def eligible(self) -> bool:
         return all(c.met for c in self.conditions)
@@ -122,6 +129,22 @@ def _warning(w: Text) -> dict[str, str]:
     if isinstance(w, Notice):
         return w.to_dict()
     return {"code": "", "field": "", "zh": w.zh, "en": w.en}
+
+
+def freeze(value: Any) -> Any:
+    """``value`` made immutable all the way down (mappings read-only, lists as tuples), for
+    what a cache shares between answers: no caller can change it for another. A value of a
+    measure's own detail type (one that says itself, :class:`Plain`) is kept as it is: such
+    a type is read-only and freezes what it holds (m06's ``StayArea``)."""
+    if getattr(type(value), "plain", None) is not None:
+        return value
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
 
 
 _SCALARS = (str, int, float, bool, type(None))

@@ -7,13 +7,14 @@ import weakref
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from churujing import places, predicates
 from churujing.conditions import Conditions, Spec
-from churujing.decision import Condition, Decision, Lang, Text, jsonable
+from churujing.decision import Condition, Decision, Lang, Text, freeze, jsonable
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
 from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
@@ -168,7 +169,7 @@ class StayArea(Mapping[str, Any]):
     __slots__ = ("_data",)
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        self._data = dict(data)
+        self._data = {k: freeze(v) for k, v in data.items()}  # shared by a day's answers
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
@@ -252,7 +253,7 @@ class StayAreas:
                     "clause": clause_of[province],
                 }
             ))
-        return cls(frozenset(listed), frozenset(exit_any), tuple(detail), clause_of)
+        return cls(frozenset(listed), frozenset(exit_any), freeze(detail), freeze(clause_of))
 
     def allows(self, place: places.Division) -> bool:
         """``place`` lies inside the stay areas (:func:`churujing.predicates.area_allowed`)."""
@@ -366,7 +367,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
 
     # visit_areas
     areas = rules.areas
-    details["allowed_areas"] = list(areas.detail)
+    details["allowed_areas"] = areas.detail  # frozen: shared by every answer of the day
     if not facts.visit_areas:
         conditions.append(_VISIT_AREAS(True, T(
             "未填写拟前往地区；可在{n}个省（区、市）的允许停留活动区域内跨省域停留。",
@@ -453,16 +454,10 @@ _EXIT_PORT_NONE = _EXIT_PORT(
     True, T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"))
 
 
-_THIRD_COUNTRY_CACHE: dict[tuple[str, str], Condition] = {}
-
-
+@lru_cache(maxsize=65536)
 def third_country(origin: places.Country, destination: places.Country) -> Condition:
     """The route test (M06.2, :func:`churujing.predicates.third_country`) with its text;
     it depends only on the two places, so it is memoised (a Condition is immutable)."""
-    key = (origin.code, destination.code)
-    hit = _THIRD_COUNTRY_CACHE.get(key)
-    if hit is not None:
-        return hit
     if not (outside_mainland(origin) and outside_mainland(destination)):
         ok, text = False, T("过境须从中国境外来、往中国境外去；出发地和目的地均不得为中国内地。")
     elif not predicates.third_country(origin, destination):
@@ -473,44 +468,25 @@ def third_country(origin: places.Country, destination: places.Country) -> Condit
         ok = True
         text = T("从{origin}经中国前往{dest}，属于前往第三国（地区）。",
                  origin=origin.text, dest=destination.text)
-    out = _THIRD_COUNTRY(ok, text)
-    if len(_THIRD_COUNTRY_CACHE) < 65536:
-        _THIRD_COUNTRY_CACHE[key] = out
-    return out
+    return _THIRD_COUNTRY(ok, text)
 
 
-_NEEDED_CACHE: dict[tuple[date, int], date] = {}
-
-
+@lru_cache(maxsize=65536)
 def _needed(entry_day: date, months: int) -> date:
     """:func:`add_months`, memoised: the day a document must still be valid on."""
-    key = (entry_day, months)
-    hit = _NEEDED_CACHE.get(key)
-    if hit is None:
-        hit = add_months(entry_day, months)
-        if len(_NEEDED_CACHE) < 65536:
-            _NEEDED_CACHE[key] = hit
-    return hit
+    return add_months(entry_day, months)
 
 
-_DEADLINE_CACHE: dict[tuple[date, int], tuple[datetime, str, str, str]] = {}
-
-
+@lru_cache(maxsize=65536)
 def _deadline(entry_day: date, hours: int) -> tuple[datetime, str, str, str]:
     """The stay deadline for an entry day, with its ISO form, last day and minute form."""
-    key = (entry_day, hours)
-    hit = _DEADLINE_CACHE.get(key)
-    if hit is None:
-        deadline = stay_deadline(entry_day, hours)
-        hit = (
-            deadline,
-            deadline.isoformat(),
-            (deadline - timedelta(days=1)).date().isoformat(),
-            deadline.strftime("%Y-%m-%d %H:%M"),
-        )
-        if len(_DEADLINE_CACHE) < 65536:
-            _DEADLINE_CACHE[key] = hit
-    return hit
+    deadline = stay_deadline(entry_day, hours)
+    return (
+        deadline,
+        deadline.isoformat(),
+        (deadline - timedelta(days=1)).date().isoformat(),
+        deadline.strftime("%Y-%m-%d %H:%M"),
+    )
 
 
 class DayRules:

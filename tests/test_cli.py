@@ -126,3 +126,14 @@ def test_the_installed_command_never_prints_a_traceback() -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_document_nested_2000_deep_is_an_error_line_and_exit_2_not_a_traceback() -> None:
+    runner = CliRunner()
+    for doc in ("[" * 2000 + "]" * 2000, '{"a":' * 1000 + "1" + "}" * 1000,
+                '{"purpose": "' + "x" * 5000 + '"}'):
+        result = runner.invoke(app, ["check", "visa-free-transit-240h"], input=doc + "\n")
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        error = json.loads(result.stdout.splitlines()[0])["error"]
+        assert "levels deep" in error["message"] or "longer than" in error["message"]

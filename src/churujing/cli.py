@@ -3,7 +3,9 @@
 ``churujing check MEASURE`` reads facts from stdin (one JSON object, or JSON Lines),
 writes one JSON decision per input line, in order; an invalid line gets
 ``{"error": {"field", "message", "line"}}`` on its own output line and the exit status
-is 2. ``--text`` prints a human explanation instead, ``--lang zh|en`` picks its language.
+is 2; so does a document nested deeper, or with a longer text, than the bounds of
+:mod:`churujing.jsonio` (32 levels, 4,096 characters). ``--text`` prints a human
+explanation instead, ``--lang zh|en`` picks its language.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from churujing import jsonio
 from churujing.decision import Decision, Lang, Text
 from churujing.errors import ChurujingError, FactsError, UnknownMeasureError
 from churujing.i18n import T
+from churujing.jsonio import JSONLimitError
 from churujing.measures import MEASURES, get_measure
 
 __all__ = ["app", "main"]
@@ -71,13 +75,22 @@ def read_documents(stream: TextIO) -> Iterator[tuple[int, Any]]:
     if not first:
         return
     try:
-        yield first_line_no, json.loads(first)
-    except json.JSONDecodeError:
+        yield first_line_no, _strict(first)
+    except JSONLimitError as exc:
+        if exc.kind != "json_invalid":  # JSON, but beyond a bound: that line's error
+            yield first_line_no, _where(exc)
+            for n, line in enumerate(stream, start=first_line_no + 1):
+                if line.strip():
+                    yield n, _loads(line)
+            return
         rest = stream.read()
         whole = first + rest
         try:
-            doc = json.loads(whole)
-        except json.JSONDecodeError:
+            doc = _strict(whole)
+        except JSONLimitError as whole_exc:
+            if whole_exc.kind != "json_invalid":
+                yield first_line_no, _where(whole_exc)
+                return
             # Not one document: fall back to line by line, reporting each bad line.
             for n, line in enumerate(whole.splitlines(), start=first_line_no):
                 if line.strip():
@@ -95,16 +108,34 @@ def read_documents(stream: TextIO) -> Iterator[tuple[int, Any]]:
 
 
 class _BadJSON:
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: Text, field: str = "") -> None:
         self.text = text
+        self.field = field
+
+
+def _strict(text: str) -> Any:
+    """One JSON document within the bounds of :mod:`churujing.jsonio` (depth, text)."""
+    return jsonio.loads(text.encode("utf-8", "surrogatepass"))
+
+
+def _where(exc: JSONLimitError) -> _BadJSON:
+    return _BadJSON(Text(exc.message, exc.message), exc.field)
 
 
 def _loads(line: str) -> Any:
     try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        return _BadJSON(T("JSON 格式有误：{detail}（第{column}列）", detail=exc.msg,
-                          column=exc.colno))
+        return _strict(line)
+    except JSONLimitError as exc:
+        if exc.kind != "json_invalid":
+            return _where(exc)
+        try:
+            json.loads(line)
+        except json.JSONDecodeError as bad:
+            return _BadJSON(T("JSON 格式有误：{detail}（第{column}列）", detail=bad.msg,
+                              column=bad.colno))
+        except RecursionError:
+            pass
+        return _BadJSON(Text(f"JSON 格式有误：{exc.message}", f"invalid JSON: {exc.message}"))
 
 
 @app.command()
@@ -129,7 +160,7 @@ def check(
     for line_no, doc in read_documents(sys.stdin):
         try:
             if isinstance(doc, _BadJSON):
-                raise FactsError(doc.text.en, field="", text=doc.text)
+                raise FactsError(doc.text.en, field=doc.field, text=doc.text)
             decision = m.check(doc, day)
         except ChurujingError as exc:
             # Invalid facts (FactsError names the field), or a line the data cannot answer

@@ -46,7 +46,7 @@ def test_an_unknown_measure_is_404_naming_the_known_ones(client: TestClient) -> 
 def test_check_answers_exactly_as_the_library_with_text_in_the_chosen_language(
     client: TestClient, trip: dict[str, object],
 ) -> None:
-    r = client.post(f"/v1/measures/{ROUTE_240H}/check?lang=en", json=trip)
+    r = client.post(f"/v1/measures/{ROUTE_240H}/check?lang=en&detail=full", json=trip)
     assert r.status_code == 200
     body = r.json()
     expected = MEASURES[ROUTE_240H].check(trip).to_dict()

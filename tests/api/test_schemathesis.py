@@ -23,6 +23,18 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 own = schemathesis.openapi.from_asgi(
     "/openapi.json", create_app(Settings(check_many_limit=20, services=False)))
 whole_app = create_app(Settings(check_many_limit=20))
+try:  # the service's data in a folder of this run, never the user's data folder
+    import tempfile
+    from pathlib import Path
+
+    from churujing.services.arrival_card.api import install
+    from churujing.services.arrival_card.service import ArrivalCardService
+    from churujing.services.arrival_card.settings import Settings as ServiceSettings
+
+    _data = Path(tempfile.mkdtemp(prefix="churujing-schemathesis-"))
+    install(whole_app, ArrivalCardService.from_settings(ServiceSettings(data_dir=_data)))
+except ModuleNotFoundError:  # pragma: no cover - the service is not part of this build
+    pass
 services = schemathesis.openapi.from_asgi("/openapi.json", whole_app).exclude(
     path_regex="^/(v1/(measures|clauses|ports|nationalities|stay-areas|cities|airports|changes)"
                "|healthz)")

@@ -113,18 +113,22 @@ def test_officer_lookup_needs_auth_and_the_right_role(client: TestClient,
                                                       card: Card) -> None:
     r = client.post("/v1/arrival-cards", json=card()).json()
     q = {"nationality": "DE", "passport": "C01X00T47"}
-    unauth = client.get("/v1/arrival-cards/lookup", params=q)
+    unauth = client.post("/v1/arrival-cards/lookup", json=q)
     assert unauth.status_code == 401 and unauth.headers["WWW-Authenticate"] == "Bearer"
-    bad = client.get("/v1/arrival-cards/lookup", params=q,
-                     headers={"Authorization": "Bearer aco_nope"})
+    bad = client.post("/v1/arrival-cards/lookup", json=q,
+                      headers={"Authorization": "Bearer aco_nope"})
     assert bad.status_code == 401
     assert client.post("/v1/officers/token", data={"username": "x", "password": "y"}
                        ).status_code == 401
     op = _bearer(client, service, "operator", "olga")
-    assert client.get("/v1/arrival-cards/lookup", params=q, headers=op).status_code == 403
+    assert client.post("/v1/arrival-cards/lookup", json=q, headers=op).status_code == 403
     officer = _bearer(client, service)
-    found = client.get("/v1/arrival-cards/lookup", params=q, headers=officer).json()
+    found = client.post("/v1/arrival-cards/lookup", json=q, headers=officer).json()
     assert found["count"] == 1 and found["filings"][0]["number"] == r["number"]
+    in_url = client.get("/v1/arrival-cards/lookup", params=q, headers=officer)
+    assert in_url.status_code == 422  # a passport number is never taken from a URL
+    assert client.get("/v1/arrival-cards/lookup", params={"number": r["number"]},
+                      headers=officer).json()["count"] == 1
     by_token = client.post("/v1/arrival-cards/lookup", json={"token": r["token"]},
                            headers=officer).json()
     assert by_token["filings"][0]["token_claims"]["n"] == r["number"]
@@ -137,12 +141,13 @@ def test_officer_lookup_needs_auth_and_the_right_role(client: TestClient,
     assert client.get("/v1/arrival-cards/audit", headers=officer).status_code == 403
 
 
-def test_verify_and_public_keys(client: TestClient, card: Card) -> None:
+def test_verify_and_public_keys(client: TestClient, card: Card, clock: Any) -> None:
     from churujing.services.arrival_card.crypto import verify_token
 
     token = client.post("/v1/arrival-cards", json=card()).json()["token"]
     keys = client.get("/v1/arrival-cards/keys").json()
-    assert verify_token(token, keys["keys"])["nat"] == "DE"  # offline, with the public keys
+    # offline, with the public keys (and the device's clock: tokens expire)
+    assert verify_token(token, keys["keys"], now=clock())["nat"] == "DE"
     assert client.post("/v1/arrival-cards/verify", json={"token": token}).json()["valid"]
     bad = client.post("/v1/arrival-cards/verify", json={"token": token.replace(".", ".x", 1)})
     assert bad.status_code == 400
@@ -157,13 +162,20 @@ def test_openapi_documents_the_routes(client: TestClient) -> None:
     assert "Idempotency-Key" in str(paths["/v1/arrival-cards"]["post"]["parameters"])
 
 
+def _csrf(client: TestClient) -> str:
+    """The browser's CSRF token: set with the first page shown."""
+    client.get("/officer/login")
+    return str(client.cookies["ac_csrf"])
+
+
 def test_pages_in_both_languages(client: TestClient, card: Card) -> None:
     zh = client.get("/arrival-card?lang=zh")
     en = client.get("/arrival-card?lang=en")
     assert zh.status_code == en.status_code == 200
     assert "入境口岸" in zh.text and "Port of entry" in en.text
     form = {k: str(v) for k, v in card().items()} | {"declaration": "on",
-                                                      "idempotency_key": "web-1"}
+                                                      "idempotency_key": "web-1",
+                                                      "csrf_token": _csrf(client)}
     r = client.post("/arrival-card?lang=en", data=form)
     assert r.status_code == 201 and 'id="filing-number"' in r.text and "<svg" in r.text
     again = client.post("/arrival-card?lang=en", data=form)  # a double submit
@@ -191,7 +203,7 @@ def test_503_when_the_database_is_unavailable(card: Card, clock: Any) -> None:
         assert r.status_code == 503 and r.headers["Retry-After"] == "5"
         assert "unavailable" in r.json()["en"]
         page = c.post("/arrival-card", data={k: str(v) for k, v in card().items()}
-                      | {"declaration": "on"})
+                      | {"declaration": "on", "csrf_token": _csrf(c)})
         assert page.status_code == 503
 
 

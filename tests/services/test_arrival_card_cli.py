@@ -55,3 +55,6 @@ def test_operator_commands(env: Settings, card: Callable[..., dict[str, Any]],
                      token["access_token"]]).exit_code == 0
     purged = run(app, ["arrival-card", "purge", "--days", "3650"])
     assert purged.exit_code == 0 and json.loads(purged.stdout)["filings"] == 0
+    chain = run(app, ["arrival-card", "audit", "verify"])
+    assert chain.exit_code == 0, chain.output
+    assert json.loads(chain.stdout)["ok"] is True and json.loads(chain.stdout)["rows"] >= 4

@@ -61,8 +61,12 @@ def test_keyed_hash_depends_on_the_key() -> None:
     assert a.lookup_hash("DE:C01X00T47") in rotated.lookup_hashes("DE:C01X00T47")
 
 
-def _token(ring: KeyRing) -> str:
-    return ring.sign_token({"n": "AC0123456789", "ver": 1, "nat": "DE", "arr": "2025-12-01"})
+EXP = 4102444800  # 2100-01-01
+
+
+def _token(ring: KeyRing, exp: int = EXP) -> str:
+    return ring.sign_token({"n": "AC0123456789", "ver": 1, "nat": "DE", "arr": "2025-12-01",
+                            "exp": exp})
 
 
 def test_a_token_verifies_with_the_public_key_only() -> None:
@@ -102,3 +106,38 @@ def test_old_tokens_verify_after_rotation() -> None:
     ring = KeyRing.generate()
     token = _token(ring)
     assert verify_token(token, ring.rotated().public_keys())["n"] == "AC0123456789"
+
+
+def test_an_expired_token_is_rejected_offline() -> None:
+    from datetime import UTC, datetime
+
+    ring = KeyRing.generate()
+    token = _token(ring, exp=1764633600)  # 2025-12-02 00:00 UTC
+    before = datetime(2025, 12, 1, 23, 59, tzinfo=UTC)
+    assert verify_token(token, ring.public_keys(), now=before)["n"] == "AC0123456789"
+    with pytest.raises(TokenInvalid, match="expired"):
+        verify_token(token, ring.public_keys(), now=datetime(2025, 12, 2, tzinfo=UTC))
+    no_exp = ring.sign_token({"n": "AC0123456789", "ver": 1})
+    with pytest.raises(TokenInvalid):
+        verify_token(no_exp, ring.public_keys())
+
+
+def test_only_the_canonical_encoding_of_a_token_is_accepted() -> None:
+    import base64
+
+    ring = KeyRing.generate()
+    token = _token(ring)
+    prefix, payload, sig = token.split(".")
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    padded = payload + "=" * (-len(payload) % 4)
+    spaced = base64.urlsafe_b64encode(
+        json.dumps(json.loads(raw), indent=1, sort_keys=True).encode()).decode().rstrip("=")
+    variants = [f"{prefix}.{padded}.{sig}" if padded != payload else f"{prefix}.{payload}=.{sig}",
+                f"{prefix}.{payload}.{sig}=", f"{prefix}.{payload[:5]}!{payload[5:]}.{sig}",
+                f"{prefix}.{payload.replace('-', '+')}.{sig}" if "-" in payload
+                else f"{prefix}.{payload}.{sig}+",
+                f"{prefix}.{spaced}.{sig}"]
+    for variant in variants:
+        with pytest.raises(TokenInvalid):
+            verify_token(variant, ring.public_keys())
+    assert verify_token(token, ring.public_keys())["n"] == "AC0123456789"

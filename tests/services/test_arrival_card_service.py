@@ -241,6 +241,21 @@ def test_a_running_service_reads_rows_rotated_by_another_process(
     assert service.view(r.number, r.secret or "").card.family_name == "MUELLER"
 
 
+def test_a_running_service_finds_passports_rehashed_and_signs_with_rotated_keys(
+        service: ArrivalCardService, card: Card, settings: Any, clock: Clock) -> None:
+    """rotate-keys in another process re-hashes every filing under the new key: the
+    running service's passport look-up must still find them, and it files under it."""
+    r = service.file(card())
+    other = ArrivalCardService.from_settings(settings, clock=clock)
+    new = other.rotate_keys()["active"]
+    other.db.dispose()
+    who = _officer(service)
+    found = service.lookup_passport(who, "DE", card()["passport_number"])
+    assert [v.number for v in found] == [r.number]
+    later = service.file(card(passport_number="Q7654321"))
+    assert service.verify(later.token)["kid"] == new
+
+
 def test_purge_after_the_retention(service: ArrivalCardService, card: Card,
                                    clock: Clock) -> None:
     early = service.file(card(arrival_date="2025-11-26"))

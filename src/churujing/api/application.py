@@ -9,6 +9,16 @@ Every response carries the policy data's version (header ``X-Churujing-Data-Vers
 and ``data_version`` in JSON bodies). Invalid input is a 422 whose ``detail`` lists
 ``{"loc", "msg", "type"}`` (FastAPI's shape); a facts error's ``loc`` ends with the fact's
 field. An unknown measure or clause is a 404.
+
+One pure ASGI middleware (:class:`ServiceHeadersMiddleware`) adds the headers every
+response carries: the data version; ``X-Content-Type-Options: nosniff``;
+``Referrer-Policy: no-referrer``; a Content-Security-Policy with no inline script or
+style (``default-src 'self'``, ``frame-ancestors 'none'``); HSTS when the request came
+over https (behind a proxy: ``--proxy-headers`` and ``--forwarded-allow-ips``); and
+``Cache-Control: no-store`` on the routes that carry personal data or secrets (the
+arrival-card service's API and pages) unless the route set its own. Request bodies are
+limited before they are read: ``CHURUJING_MAX_BODY_BYTES`` for any route (256 KiB by
+default), less or more where a route says so (FastAPI's ``max_body_size``); past it, 413.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,9 +43,24 @@ from churujing.api.routes._common import request_lang
 from churujing.errors import AmbiguousName, ChurujingError, FactsError, UnknownMeasureError
 from churujing.policy import load_policy
 
-__all__ = ["SERVICES", "DataVersionMiddleware", "Settings", "create_app"]
+__all__ = [
+    "CSP",
+    "PRIVATE_PREFIXES",
+    "SERVICES",
+    "DataVersionMiddleware",
+    "ServiceHeadersMiddleware",
+    "Settings",
+    "create_app",
+]
 
 DATA_VERSION_HEADER = "X-Churujing-Data-Version"
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+HSTS = "max-age=63072000; includeSubDomains"
+# Paths whose answers carry personal data or secrets: never stored by a cache.
+PRIVATE_PREFIXES = ("/v1/arrival-cards", "/v1/officers", "/v1/operator", "/arrival-card",
+                    "/officer")
 
 # Service packages that bring their own routers: ``router`` (API) and ``web_router`` (pages).
 SERVICES = ("churujing.services.arrival_card.api",)
@@ -48,27 +74,47 @@ class Settings(BaseSettings):
     check_many_limit: int = 1000
     default_lang: Literal["zh", "en"] = "zh"
     services: bool = True  # include the service routers that are installed
+    max_body_bytes: int = Field(256 * 1024, ge=0)  # any route; some routes allow less or more
+    telemetry: bool = False  # FastAPI's OpenTelemetry (off: a per-request check saved)
 
 
-class DataVersionMiddleware:
-    """Adds ``X-Churujing-Data-Version`` to every HTTP response."""
+class ServiceHeadersMiddleware:
+    """Adds the data version and the security headers (module docstring) to every HTTP
+    response, in one pass over the start message; the headers are encoded once."""
 
     def __init__(self, app: ASGIApp, version: str) -> None:
         self.app = app
-        self.header = (DATA_VERSION_HEADER.lower().encode(), version.encode())
+        self.common = [
+            (DATA_VERSION_HEADER.lower().encode(), version.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"content-security-policy", CSP.encode()),
+            (b"x-frame-options", b"DENY"),
+        ]
+        self.hsts = (b"strict-transport-security", HSTS.encode())
+        self.no_store = (b"cache-control", b"no-store")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        extra = list(self.common)
+        if scope.get("scheme") == "https":
+            extra.append(self.hsts)
+        private = str(scope.get("path", "")).startswith(PRIVATE_PREFIXES)
 
-        async def send_with_header(message: Message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], self.header]
+                headers = list(message.get("headers", ()))
+                if private and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append(self.no_store)
+                message["headers"] = headers + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_header)
+        await self.app(scope, receive, send_with_headers)
+
+
+DataVersionMiddleware = ServiceHeadersMiddleware  # the name it had before the headers
 
 
 def _wants_html(request: Request) -> bool:
@@ -169,6 +215,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "as of any date. Every response carries the data version "
             f"(`{DATA_VERSION_HEADER}`)."
         ),
+        max_body_size=settings.max_body_bytes,
+        telemetry=None if settings.telemetry else {"tracing": False, "metrics": False,
+                                                   "logs": False},
     )
     app.state.settings = settings
     app.state.default_lang = settings.default_lang
@@ -182,5 +231,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = _include_services(app) if settings.services else []
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(DataVersionMiddleware, version=policy.version)
+    app.add_middleware(ServiceHeadersMiddleware, version=policy.version)
     return app

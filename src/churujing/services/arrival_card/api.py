@@ -31,21 +31,29 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Form, Header, Query, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from churujing.i18n import T
 
 from .card import Card
-from .errors import ArrivalCardError, CardInvalid, DatabaseUnavailable, FieldError
+from .errors import (
+    ArrivalCardError,
+    CardInvalid,
+    DatabaseUnavailable,
+    FieldError,
+    TooManyAttempts,
+)
 from .qr import qr_png, qr_svg
 from .service import ArrivalCardService, FilingView, OfficerIdentity, Receipt
 
-__all__ = ["ErrorRoute", "get_service", "install", "router", "web_router"]
+__all__ = ["ErrorRoute", "client_address", "get_service", "install", "ready", "router",
+           "web_router"]
 
 _lock = threading.Lock()
 
@@ -67,6 +75,24 @@ def get_service(request: Request) -> ArrivalCardService:
     return svc
 
 
+def ready(app: Any) -> dict[str, str]:
+    """Readiness of the service for ``/readyz``: ``{"arrival_card_database": "writable"}``,
+    or the reason it is not (the service cannot start, the database cannot be reached or
+    written). Blocking: call it in a worker thread."""
+    svc: ArrivalCardService | None = getattr(app.state, "arrival_card", None)
+    try:
+        if svc is None:
+            with _lock:
+                svc = getattr(app.state, "arrival_card", None)
+                if svc is None:
+                    svc = ArrivalCardService.from_settings()
+                    app.state.arrival_card = svc
+        svc.db.check_writable()
+    except ArrivalCardError as exc:
+        return {"arrival_card_database": f"not ready: {exc.text.en}"}
+    return {"arrival_card_database": "writable"}
+
+
 def error_body(exc: ArrivalCardError) -> dict[str, Any]:
     if isinstance(exc, CardInvalid):
         return {"detail": [e.to_dict(("body",)) for e in exc.errors]}
@@ -76,6 +102,8 @@ def error_body(exc: ArrivalCardError) -> dict[str, Any]:
 def error_headers(exc: ArrivalCardError) -> dict[str, str]:
     if isinstance(exc, DatabaseUnavailable):
         return {"Retry-After": "5"}
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
     if exc.status == 401:
         return {"WWW-Authenticate": "Bearer"}
     return {}
@@ -104,7 +132,7 @@ router = APIRouter(tags=["arrival-card"], route_class=ErrorRoute)
 ServiceDep = Annotated[ArrivalCardService, Depends(get_service)]
 _bearer = OAuth2PasswordBearer(tokenUrl="/v1/officers/token", auto_error=False,
                                description="An officer's API token (POST /v1/officers/token)")
-SecretDep = Annotated[str, Header(alias="X-Filing-Secret",
+SecretDep = Annotated[str, Header(alias="X-Filing-Secret", max_length=64,
                                   description="The filer's secret, returned once at filing")]
 IdemDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
                                        description="Retries with the same key return the "
@@ -155,9 +183,18 @@ class GroupOut(BaseModel):
     receipts: list[ReceiptOut]
 
 
-class GroupIn(BaseModel):
-    travellers: list[Card] = Field(min_length=1,
-                                   description="One card per traveller, the filer first")
+# Body limits (bytes), before any parsing: a card is about 1 KB.
+CARD_BODY_LIMIT = 32 * 1024
+GROUP_BODY_LIMIT = 256 * 1024
+SMALL_BODY_LIMIT = 8 * 1024  # log-in, verify, look-up
+
+GROUP_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["travellers"], "additionalProperties": False,
+        "properties": {"travellers": {
+            "type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Card"},
+            "description": "One card per traveller, the filer first (at most "
+                           "CHURUJING_GROUP_MAX, 10 by default)"}}}}}}}
 
 
 class FilingOut(BaseModel):
@@ -182,19 +219,22 @@ class LookupOut(BaseModel):
 
 
 class TokenIn(BaseModel):
-    token: str = Field(description="The text of the receipt's QR code (ACR1.…)")
+    token: str = Field(max_length=2048, description="The text of the receipt's QR code (ACR1.…)")
 
 
 class VerifyOut(BaseModel):
-    valid: bool
+    valid: bool = Field(description="the token is its filing's current version")
+    status: Literal["current", "superseded", "cancelled", "unknown"] = Field(
+        description="current; superseded (a later version or a later filing of the same "
+                    "traveller and arrival date); cancelled; unknown (purged or not filed)")
     claims: dict[str, Any]
 
 
 class LookupIn(BaseModel):
-    number: str | None = None
-    token: str | None = None
-    nationality: str | None = None
-    passport: str | None = None
+    number: str | None = Field(None, max_length=32)
+    token: str | None = Field(None, max_length=2048)
+    nationality: str | None = Field(None, max_length=64)
+    passport: str | None = Field(None, max_length=32)
 
 
 class OfficerTokenOut(BaseModel):
@@ -229,7 +269,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/v1/arrival-cards", status_code=201, response_model=ReceiptOut,
-             summary="File an arrival card", responses=_ERRORS)
+             summary="File an arrival card", responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
 def file_card(card: Card, service: ServiceDep, response: Response,
               idempotency_key: IdemDep = None) -> dict[str, Any]:
     """File one traveller's arrival card. Measure 10 runs first: an exempt traveller gets
@@ -242,12 +282,25 @@ def file_card(card: Card, service: ServiceDep, response: Response,
 
 
 @router.post("/v1/arrival-cards/groups", status_code=201, response_model=GroupOut,
-             summary="File for a group of travellers", responses=_ERRORS)
-def file_group(body: GroupIn, service: ServiceDep, response: Response,
-               idempotency_key: IdemDep = None) -> dict[str, Any]:
+             summary="File for a group of travellers", responses=_ERRORS,
+             openapi_extra=GROUP_BODY, max_body_size=GROUP_BODY_LIMIT)
+async def file_group(request: Request, service: ServiceDep, response: Response,
+                     idempotency_key: IdemDep = None) -> dict[str, Any]:
     """One filer files for accompanying travellers (children, elderly people): one group,
-    each traveller with his own number, QR code and secret."""
-    rs = service.file_group(body.travellers, idempotency_key=idempotency_key, channel="api")
+    each traveller with his own number, QR code and secret. The group's size is checked
+    before any traveller's card is validated; the cards are validated and filed in a
+    worker thread."""
+    from churujing.api.routes._common import read_json
+
+    body = await read_json(request)
+    travellers = body.get("travellers") if isinstance(body, dict) else None
+    if not isinstance(travellers, list) or set(body) != {"travellers"}:
+        raise CardInvalid([FieldError(("travellers",), T("应为旅客入境卡的列表"))])
+    if len(travellers) > service.settings.group_max:  # before validating any member
+        raise CardInvalid([FieldError(("travellers",), T(
+            "一次最多为{n}名旅客填报", n=service.settings.group_max))])
+    rs = await run_in_threadpool(service.file_group, travellers,
+                                 idempotency_key=idempotency_key, channel="api")
     if rs and rs[0].replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -255,7 +308,7 @@ def file_group(body: GroupIn, service: ServiceDep, response: Response,
 
 
 @router.post("/v1/arrival-cards/precheck", summary="Must this traveller file?",
-             responses=_ERRORS)
+             responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
 def precheck(card: Card, service: ServiceDep) -> dict[str, Any]:
     """Validate a card and return the measure-10 decision, without filing."""
     c = service.validate(card)
@@ -263,13 +316,14 @@ def precheck(card: Card, service: ServiceDep) -> dict[str, Any]:
 
 
 @router.post("/v1/arrival-cards/verify", response_model=VerifyOut,
-             summary="Verify a receipt token (offline-capable)",
+             summary="Verify a receipt token (offline-capable)", max_body_size=SMALL_BODY_LIMIT,
              responses={400: {"description": "Malformed, tampered or forged token"}})
 def verify(body: TokenIn, service: ServiceDep) -> dict[str, Any]:
-    """Check a QR token's Ed25519 signature with the public keys only — what an officer's
-    device does offline with ``GET /v1/arrival-cards/keys``. Says nothing about the
-    filing's current state (see the officers' look-up)."""
-    return {"valid": True, "claims": service.verify(body.token)}
+    """Check a QR token's Ed25519 signature and expiry with the public keys only — what an
+    officer's device does offline with ``GET /v1/arrival-cards/keys`` — then say whether
+    it is its filing's current version (``status``). A malformed, forged, tampered or
+    expired token is 400."""
+    return service.token_status(body.token)
 
 
 @router.get("/v1/arrival-cards/keys", summary="Public keys for offline verification")
@@ -283,53 +337,216 @@ def public_keys(service: ServiceDep) -> dict[str, Any]:
 # --------------------------------------------------------------------------- officers
 
 
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's, unless uvicorn trusts its X-Forwarded-For)."""
+    return request.client.host if request.client else ""
+
+
 @router.post("/v1/officers/token", response_model=OfficerTokenOut, tags=["officers"],
-             summary="Officer log-in", responses={401: {"description": "Wrong credentials"}})
-def officer_token(service: ServiceDep, username: Annotated[str, Form()],
-                  password: Annotated[str, Form()]) -> dict[str, Any]:
-    """Exchange an officer's username and password for an API token (Bearer)."""
-    token, expires = service.login(username, password, via="api")
+             summary="Officer log-in", max_body_size=SMALL_BODY_LIMIT,
+             responses={401: {"description": "Wrong credentials"},
+                        429: {"description": "Too many attempts (see Retry-After)"}})
+def officer_token(request: Request, service: ServiceDep,
+                  username: Annotated[str, Form(max_length=64)],
+                  password: Annotated[str, Form(max_length=1024)]) -> dict[str, Any]:
+    """Exchange an officer's username and password for an API token (Bearer). Attempts
+    are limited per client address and per username (429 with ``Retry-After``)."""
+    token, expires = service.login(username, password, via="api",
+                                   address=client_address(request))
     who = service.authenticate(token)
     return {"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat(),
             "role": who.role}
 
 
 def _lookup(service: ArrivalCardService, who: OfficerIdentity, q: LookupIn,
-            via: str) -> dict[str, Any]:
+            via: str, address: str = "") -> dict[str, Any]:
     if q.token:
-        views = service.lookup_token(who, q.token, via=via)
+        views = service.lookup_token(who, q.token, via=via, address=address)
     elif q.number:
-        views = service.lookup_number(who, q.number, via=via)
+        views = service.lookup_number(who, q.number, via=via, address=address)
     elif q.nationality and q.passport:
-        views = service.lookup_passport(who, q.nationality, q.passport, via=via)
+        views = service.lookup_passport(who, q.nationality, q.passport, via=via,
+                                        address=address)
     else:
         raise CardInvalid([FieldError(("query",), T(
             "请提供填报编号、二维码令牌，或国籍和护照号码"))])
     return {"count": len(views), "filings": [filing_out(v) for v in views]}
 
 
+def _what(q: LookupIn | None) -> str:
+    """What a refused look-up asked for, without a passport number (never in the log)."""
+    if q is None:
+        return "query=unreadable"
+    if q.token:
+        return "by=token"
+    if q.number:
+        return f"by=number number={q.number[:32]}"
+    if q.passport:
+        return f"by=passport nationality={(q.nationality or '')[:64]}"
+    return "by=nothing"
+
+
+def audited_lookup(service: ArrivalCardService, bearer: str | None, q: LookupIn | None,
+                   refusal: ArrivalCardError | None, *, via: str,
+                   address: str) -> dict[str, Any]:
+    """A look-up with every attempt audited, the refused ones too (401 no or bad
+    credentials, 403 a role that may not, 400 a forged token, 422 a bad query), each with
+    the client's address."""
+    who: OfficerIdentity | None = None
+    try:
+        who = service.authenticate(bearer)
+        if refusal is not None:
+            raise refusal
+        assert q is not None
+        return _lookup(service, who, q, via, address)
+    except ArrivalCardError as exc:
+        if not isinstance(exc, DatabaseUnavailable):
+            service.audit_refused(who, "lookup", _what(q), exc, via=via, address=address)
+        raise
+
+
 @router.get("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
-            summary="Find filings (officers)",
+            summary="Find filings by number or QR token (officers)",
             responses={401: {"description": "Not authenticated"},
-                       403: {"description": "Role may not look up"}})
-def lookup_get(service: ServiceDep, who: OfficerDep,
-               number: Annotated[str | None, Query()] = None,
-               token: Annotated[str | None, Query()] = None,
-               nationality: Annotated[str | None, Query()] = None,
-               passport: Annotated[str | None, Query()] = None) -> dict[str, Any]:
-    """By filing number, by QR token (its signature is checked first), or by nationality
-    and passport number. Every look-up is written to the audit log. Prefer the POST form
-    for passport numbers: query strings end up in access logs."""
-    return _lookup(service, who, LookupIn(number=number, token=token, nationality=nationality,
-                                          passport=passport), "api")
+                       403: {"description": "Role may not look up"},
+                       422: {"description": "A passport number in the URL (use POST)"}})
+def lookup_get(request: Request, service: ServiceDep,
+               bearer: Annotated[str | None, Depends(_bearer)],
+               number: Annotated[str | None, Query(max_length=32)] = None,
+               token: Annotated[str | None, Query(max_length=2048)] = None) -> dict[str, Any]:
+    """By filing number, or by QR token (its signature is checked first). Every look-up
+    is written to the audit log, refused ones too. A passport number is never accepted
+    in a URL (URLs end up in logs and browser histories): look up by passport with the
+    POST form."""
+    refusal = None
+    if {"passport", "passport_number", "nationality"} & set(request.query_params):
+        refusal = CardInvalid([FieldError(("query", "passport"), T(
+            "护照号码不能出现在网址中：请用 POST 查询"))])
+    q = LookupIn(number=number, token=token, passport="in URL" if refusal else None)
+    return audited_lookup(service, bearer, q, refusal, via="api",
+                          address=client_address(request))
 
 
 @router.post("/v1/arrival-cards/lookup", response_model=LookupOut, tags=["officers"],
-             summary="Find filings (officers; body)",
+             summary="Find filings (officers; body)", max_body_size=SMALL_BODY_LIMIT,
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": LookupIn.model_json_schema()}}}},
              responses={401: {"description": "Not authenticated"},
                         403: {"description": "Role may not look up"}})
-def lookup_post(body: LookupIn, service: ServiceDep, who: OfficerDep) -> dict[str, Any]:
-    return _lookup(service, who, body, "api")
+async def lookup_post(request: Request, service: ServiceDep,
+                      bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    """By number, by QR token, or by nationality and passport number (in the body, never
+    in the URL). Every look-up is written to the audit log, refused ones too."""
+    from pydantic import ValidationError
+
+    from churujing.api.routes._common import read_json
+
+    q: LookupIn | None = None
+    refusal: ArrivalCardError | None = None
+    try:
+        q = LookupIn.model_validate(await read_json(request))
+    except ValidationError as exc:
+        refusal = CardInvalid([FieldError(tuple(e["loc"]), T("格式不正确：{msg}", msg=e["msg"]),
+                                          str(e["type"])) for e in exc.errors()])
+    except Exception as exc:  # the body is not JSON (RequestValidationError): audited too
+        from fastapi.exceptions import RequestValidationError
+
+        if not isinstance(exc, RequestValidationError):
+            raise
+        refusal = CardInvalid([FieldError((), T("格式不正确：{msg}", msg=str(
+            exc.errors()[0].get("msg", "invalid JSON"))), "json_invalid")])
+    return await run_in_threadpool(audited_lookup, service, bearer, q, refusal, via="api",
+                                   address=client_address(request))
+
+
+@router.post("/v1/officers/logout", status_code=204, tags=["officers"],
+             summary="Log out: revoke this API token",
+             responses={401: {"description": "Not authenticated"}})
+def officer_logout(request: Request, service: ServiceDep,
+                   bearer: Annotated[str | None, Depends(_bearer)]) -> Response:
+    service.authenticate(bearer)
+    assert bearer is not None
+    service.logout(bearer, via="api", address=client_address(request))
+    return Response(status_code=204)
+
+
+# --------------------------------------------------------------------------- operators
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(min_length=12, max_length=1024, description="The new password")
+
+
+class OfficerOut(BaseModel):
+    username: str
+    role: str
+    active: bool
+    created_at: str
+
+
+class OfficerChangeOut(BaseModel):
+    username: str
+    active: bool | None = None
+    tokens_revoked: int
+
+
+_OPERATOR: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not authenticated"}, 403: {"description": "Not an operator"},
+    404: {"description": "No such officer"}}
+
+
+def _operator(service: ArrivalCardService, bearer: str | None) -> OfficerIdentity:
+    who = service.authenticate(bearer)
+    service.require(who, "operator")
+    return who
+
+
+@router.get("/v1/operator/officers", response_model=list[OfficerOut], tags=["operators"],
+            summary="Officer accounts (operators)", responses=_OPERATOR)
+def operator_officers(service: ServiceDep,
+                      bearer: Annotated[str | None, Depends(_bearer)]) -> list[dict[str, Any]]:
+    _operator(service, bearer)
+    return service.officers()
+
+
+@router.post("/v1/operator/officers/{username}/disable", response_model=OfficerChangeOut,
+             tags=["operators"], summary="Disable an officer (tokens revoked)",
+             responses=_OPERATOR)
+def operator_disable(request: Request, username: str, service: ServiceDep,
+                     bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.set_active(username, False, by=who.username, via="api",
+                              address=client_address(request))
+
+
+@router.post("/v1/operator/officers/{username}/enable", response_model=OfficerChangeOut,
+             tags=["operators"], summary="Re-enable an officer", responses=_OPERATOR)
+def operator_enable(request: Request, username: str, service: ServiceDep,
+                    bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.set_active(username, True, by=who.username, via="api",
+                              address=client_address(request))
+
+
+@router.post("/v1/operator/officers/{username}/revoke-tokens",
+             response_model=OfficerChangeOut, tags=["operators"],
+             summary="Revoke every token of an officer", responses=_OPERATOR)
+def operator_revoke(request: Request, username: str, service: ServiceDep,
+                    bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.revoke_tokens(username, by=who.username, via="api",
+                                 address=client_address(request))
+
+
+@router.post("/v1/operator/officers/{username}/password", response_model=OfficerChangeOut,
+             tags=["operators"], summary="Reset an officer's password (tokens revoked)",
+             responses=_OPERATOR, max_body_size=SMALL_BODY_LIMIT)
+def operator_password(request: Request, username: str, body: PasswordIn,
+                      service: ServiceDep,
+                      bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+    who = _operator(service, bearer)
+    return service.reset_password(username, body.password, by=who.username, via="api",
+                                  address=client_address(request))
 
 
 @router.get("/v1/arrival-cards/audit", tags=["officers"], summary="Audit log (operators)")
@@ -348,7 +565,7 @@ def view(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
 
 
 @router.patch("/v1/arrival-cards/{number}", response_model=ReceiptOut,
-              summary="Amend a filing", responses=_ERRORS)
+              summary="Amend a filing", responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
 def amend(number: str, secret: SecretDep, service: ServiceDep,
           changes: Annotated[dict[str, Any], Body(
               description="The fields to change (any of the card's but nationality, document "
@@ -372,10 +589,19 @@ def cancel_post(number: str, secret: SecretDep, service: ServiceDep) -> dict[str
     return filing_out(service.cancel(number, secret, channel="api"))
 
 
+def _with_token(v: FilingView) -> FilingView:
+    """A cancelled or superseded filing has no token, hence no QR code: 409."""
+    if not v.token:
+        from .errors import Conflict
+
+        raise Conflict(T("该填报已取消或已被取代，没有有效的回执二维码"))
+    return v
+
+
 @router.get("/v1/arrival-cards/{number}/qr.svg", summary="The receipt's QR code (SVG)",
             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def qr_code_svg(number: str, secret: SecretDep, service: ServiceDep) -> Response:
-    v = service.view(number, secret)
+    v = _with_token(service.view(number, secret))
     return Response(qr_svg(v.token, title=v.number), media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
@@ -383,7 +609,7 @@ def qr_code_svg(number: str, secret: SecretDep, service: ServiceDep) -> Response
 @router.get("/v1/arrival-cards/{number}/qr.png", summary="The receipt's QR code (PNG)",
             response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def qr_code_png(number: str, secret: SecretDep, service: ServiceDep) -> Response:
-    v = service.view(number, secret)
+    v = _with_token(service.view(number, secret))
     return Response(qr_png(v.token), media_type="image/png",
                     headers={"Cache-Control": "no-store"})
 

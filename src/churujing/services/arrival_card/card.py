@@ -233,30 +233,38 @@ class Card(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
-    family_name: str = Field(description="姓 Family name (as in the passport's MRZ)")
-    given_names: str = Field("", description="名 Given names (empty if the passport has none)")
+    family_name: str = Field(max_length=64, description="姓 Family name (as in the passport's MRZ)")
+    given_names: str = Field(
+        "", max_length=64, description="名 Given names (empty if the passport has none)")
     sex: Literal["M", "F"] = Field(description="性别 M or F")
     date_of_birth: date = Field(description="出生日期 Date of birth")
-    nationality: str = Field(description="国籍 Nationality: ISO 3166-1 code or name")
-    document: str = Field("passport", description="证件种类 Travel document (m10 facts)")
-    passport_number: str = Field(description="护照号码 Passport (document) number")
+    nationality: str = Field(max_length=64, description="国籍 Nationality: ISO 3166-1 code or name")
+    document: str = Field(
+        "passport", max_length=40, description="证件种类 Travel document (m10 facts)")
+    passport_number: str = Field(max_length=20, description="护照号码 Passport (document) number")
     passport_expiry: date = Field(description="护照有效期至 Passport expiry date")
-    visa_number: str | None = Field(None, description="签证号码 Visa number, if any")
-    visa_place_of_issue: str | None = Field(None, description="签证签发地 Place of issue")
-    entry_mode: str = Field("individual", description="入境方式 Entry mode (m10 facts)")
+    visa_number: str | None = Field(None, max_length=20, description="签证号码 Visa number, if any")
+    visa_place_of_issue: str | None = Field(
+        None, max_length=60, description="签证签发地 Place of issue")
+    entry_mode: str = Field(
+        "individual", max_length=40, description="入境方式 Entry mode (m10 facts)")
     arrival_date: date = Field(description="入境日期 Date of arrival")
-    arrival_port: str = Field(description="入境口岸 Port of entry: id, IATA code or name")
+    arrival_port: str = Field(
+        max_length=64, description="入境口岸 Port of entry: id, IATA code or name")
     transport_number: str | None = Field(
-        None, description="航班号/船名/车次 Flight No. / ship's name / train No.")
-    address_in_china: str = Field(description="在华住址 Intended address in China")
-    phone: str = Field(description="联系电话 Phone, international format (+country code)")
-    email: str = Field(description="电子邮箱 E-mail")
-    purpose: str = Field(description="入境事由 Purpose of visit: a code of m10.purposes")
+        None, max_length=60, description="航班号/船名/车次 Flight No. / ship's name / train No.")
+    address_in_china: str = Field(max_length=200, description="在华住址 Intended address in China")
+    phone: str = Field(
+        max_length=32, description="联系电话 Phone, international format (+country code)")
+    email: str = Field(max_length=254, description="电子邮箱 E-mail")
+    purpose: str = Field(
+        max_length=40, description="入境事由 Purpose of visit: a code of m10.purposes")
     intended_stay_days: int = Field(description="拟停留天数 Intended stay in days")
     onward_destination: str | None = Field(
-        None, description="前往国家或地区 Onward destination (transit travellers)")
+        None, max_length=60, description="前往国家或地区 Onward destination (transit travellers)")
     onward_transport_number: str | None = Field(
-        None, description="离境航班号/船名/车次 Onward flight / ship / train (transit)")
+        None, max_length=60,
+        description="离境航班号/船名/车次 Onward flight / ship / train (transit)")
     onward_date: date | None = Field(None, description="离境日期 Onward departure date (transit)")
     declaration: bool = Field(description="以上申明真实准确 The statement is true and accurate")
 
@@ -544,6 +552,8 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
         ctx = err.get("ctx") or {}
         if err["type"] == "card":
             text = Text(str(ctx["zh"]), str(ctx["en"]))
+        elif err["type"] == "string_too_long":
+            text = T("最多{n}个字符", n=ctx.get("max_length", ""))
         elif err["type"] in _GENERIC:
             text = _generic(_GENERIC[err["type"]], expected=str(ctx.get("expected", "")))
         else:
@@ -561,6 +571,8 @@ def parse_card(data: Mapping[str, Any] | Card, *, today: date, policy: Policy | 
     pol = policy if policy is not None else load_policy()
     if isinstance(data, Card):
         card = data
+    elif not isinstance(data, Mapping):
+        raise CardInvalid([FieldError((), T("应为一张入境卡（JSON 对象）"))])
     else:
         try:
             card = Card.model_validate(dict(data))

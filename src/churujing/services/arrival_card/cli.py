@@ -2,17 +2,22 @@
 
 =====================================  ======================================================
 ``migrate``                            upgrade the database schema
+``init-keys``                          create the key file (explicit; production needs it)
 ``bootstrap``                          migrate, create the key file, and create an officer
                                        account (password printed once) if there is none
 ``officer add USER [--role]``          add an officer (password asked, or ``--password-stdin``)
 ``officer list``                       list the accounts
-``officer token USER``                 issue an API token for an officer
+``officer token USER [--hours N]``     issue an API token for an officer
+``officer disable|enable USER``        disable (tokens revoked) or re-enable an account
+``officer reset-password USER``        a new password (tokens revoked)
+``officer revoke USER``                revoke every token of an officer
 ``lookup``                             find filings (``--number``, ``--token``, or
                                        ``--nationality`` and ``--passport``), authenticated
                                        by an officer's token (``CHURUJING_OFFICER_TOKEN``)
 ``purge [--days N]``                   delete filings N days after arrival (default
                                        ``CHURUJING_PURGE_DAYS``)
 ``rotate-keys``                        new active key; re-encrypt and re-hash every record
+``audit verify``                       check the audit log's hash chain (exit 1 if broken)
 =====================================  ======================================================
 
 The database and keys are those of the environment (see :mod:`.settings`).
@@ -67,7 +72,21 @@ def register(app: typer.Typer) -> None:
     officers = typer.Typer(name="officer", no_args_is_help=True,
                            help="Officer accounts and API tokens.")
     group.add_typer(officers)
+    audit = typer.Typer(name="audit", no_args_is_help=True, help="The audit log.")
+    group.add_typer(audit)
     app.add_typer(group)
+
+    @audit.command("verify")
+    def audit_verify() -> None:
+        """Check the audit log's hash chain; prints the rows checked and the head hash
+        (record it elsewhere), or the first row that breaks the chain (exit 1)."""
+        try:
+            report = _service().verify_audit()
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        _out(report.to_dict())
+        if not report.ok:
+            raise typer.Exit(EXIT_ERROR)
 
     @group.command()
     def migrate() -> None:
@@ -85,7 +104,7 @@ def register(app: typer.Typer) -> None:
         """Migrate and create the key file; create an officer account (its password is
         printed once) when there is none. Safe to run again."""
         try:
-            service = _service_class().from_settings(migrate=True)
+            service = _service_class().from_settings(migrate=True, create_keys=True)
             if any(o["role"] == "officer" for o in service.officers()):
                 Console(stderr=True).print("arrival card: database ready; officers exist")
                 return
@@ -96,6 +115,22 @@ def register(app: typer.Typer) -> None:
         Console(stderr=True, soft_wrap=True).print(
             f"arrival card: created officer [bold]{username}[/bold] with password "
             f"[bold]{password}[/bold] (shown once; log in at /officer/login)", highlight=False)
+
+    @group.command("init-keys")
+    def init_keys() -> None:
+        """Create the key file (CHURUJING_KEY_FILE, or DATA_DIR/keys.json) with fresh keys,
+        mode 0600; refuses when it exists or when the database already holds data."""
+        from .settings import Settings
+
+        settings = Settings()
+        if settings.key_file.exists():
+            Console(stderr=True).print(f"[red]error:[/red] {settings.key_file} exists")
+            raise typer.Exit(EXIT_ERROR)
+        try:
+            _service_class().from_settings(settings, migrate=True, create_keys=True)
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+        Console(stderr=True).print(f"created {settings.key_file}")
 
     @officers.command("add")
     def officer_add(
@@ -127,13 +162,55 @@ def register(app: typer.Typer) -> None:
     def officer_token(
         username: Annotated[str, typer.Argument()],
         label: Annotated[str, typer.Option(help="what the token is for")] = "cli",
+        hours: Annotated[int | None, typer.Option(
+            min=1, max=2160, help="lifetime (default CHURUJING_OFFICER_TOKEN_HOURS)")] = None,
     ) -> None:
         """Issue an API token for an officer (printed once; stored hashed)."""
         try:
-            token, expires = _service().issue_token(username, label=label)
+            token, expires = _service().issue_token(username, label=label, hours=hours)
         except ArrivalCardError as exc:
             raise _fail(exc) from None
         _out({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat()})
+
+    @officers.command("disable")
+    def officer_disable(username: Annotated[str, typer.Argument()]) -> None:
+        """Disable an account; its tokens and web sessions are revoked at once."""
+        try:
+            _out(_service().set_active(username, False, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @officers.command("enable")
+    def officer_enable(username: Annotated[str, typer.Argument()]) -> None:
+        """Re-enable a disabled account."""
+        try:
+            _out(_service().set_active(username, True, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @officers.command("reset-password")
+    def officer_reset_password(
+        username: Annotated[str, typer.Argument()],
+        password_stdin: Annotated[bool, typer.Option(
+            "--password-stdin", help="read the password from stdin")] = False,
+    ) -> None:
+        """Set a new password (at least 12 characters); every token is revoked."""
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        try:
+            _out(_service().reset_password(username, password, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
+
+    @officers.command("revoke")
+    def officer_revoke(username: Annotated[str, typer.Argument()]) -> None:
+        """Revoke every API token and web session of an officer."""
+        try:
+            _out(_service().revoke_tokens(username, by="cli"))
+        except ArrivalCardError as exc:
+            raise _fail(exc) from None
 
     @group.command()
     def lookup(

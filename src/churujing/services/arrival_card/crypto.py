@@ -22,10 +22,14 @@ Keyed hashes
 Receipt tokens
     ``ACR1.<payload>.<signature>``: ``payload`` the base64url of compact JSON claims
     (``v``, ``kid``, ``n`` number, ``ver`` version, ``nat``, ``arr`` arrival date, ``port``,
-    ``pp`` the last three characters of the passport number, ``iat``), ``signature`` the
-    base64url Ed25519 signature of the ASCII text ``ACR1.<payload>``. :func:`verify_token`
-    needs only the public keys (:meth:`KeyRing.public_keys`): an officer's device verifies a
-    receipt offline.
+    ``pp`` the last three characters of the passport number, ``iat``, ``exp`` the end of
+    its validity in Unix seconds), ``signature`` the base64url Ed25519 signature of the
+    ASCII text ``ACR1.<payload>``. :func:`verify_token` needs only the public keys
+    (:meth:`KeyRing.public_keys`): an officer's device verifies a receipt offline, and
+    refuses it after ``exp``. One encoding only is accepted: unpadded base64url, and a
+    payload that is exactly the compact, key-sorted JSON of its claims (a token
+    re-encoded any other way, padded, with other characters or other JSON spacing, is
+    refused), so that a token has one text and can be compared as text.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ __all__ = [
 
 TOKEN_PREFIX = "ACR1"
 _NONCE = 12
+_B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def b64e(data: bytes) -> str:
@@ -190,28 +195,45 @@ class KeyRing:
 
     def sign_token(self, claims: Mapping[str, Any]) -> str:
         body = {"v": 1, "kid": self.active_kid, **claims}
-        payload = b64e(json.dumps(body, separators=(",", ":"), sort_keys=True,
-                                  ensure_ascii=False).encode("utf-8"))
+        payload = b64e(_claims_json(body))
         signed = f"{TOKEN_PREFIX}.{payload}"
         return f"{signed}.{b64e(self.active.sign.sign(signed.encode('ascii')))}"
 
 
-def verify_token(token: str, public_keys: Mapping[str, str | bytes]) -> dict[str, Any]:
+def _canonical_b64(text: str) -> bytes:
+    """Unpadded base64url only (no ``=``, no other alphabet, no trailing bits set)."""
+    if not text or any(c not in _B64URL for c in text):
+        raise ValueError("not base64url")
+    data = b64d(text)
+    if b64e(data) != text:
+        raise ValueError("not the canonical encoding")
+    return data
+
+
+def _claims_json(claims: Mapping[str, Any]) -> bytes:
+    return json.dumps(claims, separators=(",", ":"), sort_keys=True,
+                      ensure_ascii=False).encode("utf-8")
+
+
+def verify_token(token: str, public_keys: Mapping[str, str | bytes], *,
+                 now: datetime | None = None, check_expiry: bool = True) -> dict[str, Any]:
     """The claims of a receipt token, verified with public keys only (no network, no DB).
 
-    Raises :class:`TokenInvalid` when the token is malformed, signed by an unknown key,
-    or its signature does not match (tampered or forged).
+    Raises :class:`TokenInvalid` when the token is malformed or not in its one canonical
+    encoding, signed by an unknown key, its signature does not match (tampered or
+    forged), or it has expired (``exp`` before ``now``, default the current time; not
+    checked with ``check_expiry=False``, for an officer's look-up, which says so).
     """
     parts = token.strip().split(".")
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise TokenInvalid(T("不是入境卡回执令牌（应为 ACR1.… 格式）"))
     try:
-        payload = b64d(parts[1])
-        signature = b64d(parts[2])
+        payload = _canonical_b64(parts[1])
+        signature = _canonical_b64(parts[2])
         claims = json.loads(payload)
     except (ValueError, UnicodeDecodeError):
         raise TokenInvalid(T("回执令牌格式错误")) from None
-    if not isinstance(claims, dict) or claims.get("v") != 1:
+    if not isinstance(claims, dict) or claims.get("v") != 1 or _claims_json(claims) != payload:
         raise TokenInvalid(T("回执令牌格式错误"))
     raw = public_keys.get(str(claims.get("kid")))
     if raw is None:
@@ -221,6 +243,12 @@ def verify_token(token: str, public_keys: Mapping[str, str | bytes]) -> dict[str
         key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
     except InvalidSignature:
         raise TokenInvalid(T("回执令牌签名无效（已被篡改或伪造）")) from None
+    exp = claims.get("exp")
+    moment = (now or datetime.now(UTC)).timestamp()
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        raise TokenInvalid(T("回执令牌格式错误"))
+    if check_expiry and exp <= moment:
+        raise TokenInvalid(T("回执令牌已过期"))
     return claims
 
 

@@ -11,6 +11,7 @@ Each maps to one HTTP status in :mod:`.api`::
           ├── TokenInvalid         400  a receipt token that is malformed, tampered or forged
           ├── NotAuthenticated     401  no or bad officer credentials
           ├── NotAllowed           403  an officer whose role does not allow the action
+          ├── TooManyAttempts      429  log-ins throttled (``retry_after`` seconds)
           └── DatabaseUnavailable  503  the database cannot be reached (or stays locked)
 """
 
@@ -32,6 +33,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "TokenInvalid",
+    "TooManyAttempts",
 ]
 
 
@@ -97,6 +99,17 @@ class NotAuthenticated(ArrivalCardError):
 
 class NotAllowed(ArrivalCardError):
     status = 403
+
+
+class TooManyAttempts(ArrivalCardError):
+    """Too many log-in attempts for a username or from an address: wait ``retry_after``
+    seconds (the ``Retry-After`` header)."""
+
+    status = 429
+
+    def __init__(self, text: Text, *, retry_after: int) -> None:
+        super().__init__(text)
+        self.retry_after = max(1, int(retry_after))
 
 
 class DatabaseUnavailable(ArrivalCardError):

@@ -10,7 +10,8 @@
                           (encrypted: it holds the filer's secrets).
 ``ac_officers``           officer accounts: argon2 password hash, role.
 ``ac_officer_tokens``     officers' API tokens, stored as SHA-256 hashes, with expiry.
-``ac_audit``              who looked up what, when, and what was found.
+``ac_audit``              who looked up what, when, from which address, and what was
+                          found; every log-in attempt; hash-chained and append-only.
 
 Times are UTC (timezone-aware columns).
 """
@@ -31,6 +32,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -54,7 +56,7 @@ class Filing(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(16), unique=True)
     group_id: Mapped[str | None] = mapped_column(String(16), index=True)
-    status: Mapped[str] = mapped_column(String(12))  # filed | cancelled
+    status: Mapped[str] = mapped_column(String(12))  # filed | cancelled | superseded
     nationality: Mapped[str] = mapped_column(String(2))
     passport_hash: Mapped[str] = mapped_column(String(64))
     hash_kid: Mapped[str] = mapped_column(String(40))
@@ -70,7 +72,13 @@ class Filing(Base):
         back_populates="filing", cascade="all, delete-orphan", passive_deletes=True,
         order_by="FilingVersion.version")
 
-    __table_args__ = (Index("ix_ac_filings_passport_hash", "passport_hash"),)
+    __table_args__ = (
+        Index("ix_ac_filings_passport_hash", "passport_hash"),
+        # one valid filing per traveller and arrival (see ArrivalCardService._supersede)
+        Index("uq_ac_filings_one_valid", "passport_hash", "nationality", "arrival_date",
+              unique=True, sqlite_where=text("status = 'filed'"),
+              postgresql_where=text("status = 'filed'")),
+    )
 
 
 class FilingVersion(Base):
@@ -79,7 +87,7 @@ class FilingVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("ac_filings.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(12))  # filed | amended | cancelled
+    kind: Mapped[str] = mapped_column(String(12))  # filed | amended | cancelled | superseded
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     channel: Mapped[str] = mapped_column(String(40))
     kid: Mapped[str] = mapped_column(String(40))
@@ -135,3 +143,8 @@ class Audit(Base):
     query: Mapped[str] = mapped_column(Text)  # no passport number in clear: its hash
     found: Mapped[str] = mapped_column(Text)  # filing numbers, comma-separated
     via: Mapped[str] = mapped_column(String(20))  # api | web | cli
+    address: Mapped[str] = mapped_column(String(64), default="")  # the client's address
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")  # see audit.py
+    row_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (Index("ix_ac_audit_username_at", "username", "at"),)

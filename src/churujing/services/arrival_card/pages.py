@@ -23,13 +23,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from starlette.concurrency import run_in_threadpool
 
 from churujing.decision import Text
 from churujing.i18n import T, translate
 
-from .api import ServiceDep, get_service
+from . import csrf
+from .api import ServiceDep, client_address, get_service
 from .card import FIELDS, field_label, purposes
-from .errors import ArrivalCardError, CardInvalid, NotAuthenticated
+from .errors import ArrivalCardError, CardInvalid, NotAuthenticated, TooManyAttempts
 from .qr import qr_svg
 from .service import ArrivalCardService, OfficerIdentity
 
@@ -79,6 +81,8 @@ def request_lang(request: Request) -> str:
 
 def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200) -> HTMLResponse:
+    token, new = csrf.token_for(request)
+    context = {**context, "csrf_token": token}
     if _HAVE_WEB:
         response = _web_render(request, template, context, status_code=status_code)
     else:  # pragma: no cover - only without churujing.web
@@ -90,7 +94,16 @@ def render(request: Request, template: str, context: dict[str, Any], *,
         response = HTMLResponse(html, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if new:
+        csrf.remember(request, response, token)
     return response
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The posted form, its CSRF token checked (:mod:`.csrf`: 403 when it does not match)."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    csrf.check(request, form)
+    return form
 
 
 def _lang(request: Request) -> str:
@@ -262,14 +275,12 @@ def form_page(request: Request) -> Response:
 
 @web_router.post("/arrival-card", response_class=HTMLResponse)
 async def file_page(request: Request) -> Response:
-    form = dict(await request.form())
+    form = await _form(request)
     lang = _lang(request)
     try:
         service = get_service(request)
         data = _card_data(form)
         key = str(form.get("idempotency_key") or "") or None
-        from starlette.concurrency import run_in_threadpool
-
         receipt = await run_in_threadpool(service.file, data, idempotency_key=key,
                                           channel="web")
     except CardInvalid as exc:
@@ -293,10 +304,10 @@ def manage_form(request: Request) -> Response:
 
 @web_router.post("/arrival-card/manage", response_class=HTMLResponse)
 async def manage_page(request: Request) -> Response:
-    form = dict(await request.form())
+    form = await _form(request)
     number, secret = str(form.get("number", "")), str(form.get("secret", ""))
     try:
-        view = get_service(request).view(number, secret)
+        view = await run_in_threadpool(get_service(request).view, number, secret)
     except ArrivalCardError as exc:
         if exc.status == 404:
             return render(request, "arrival_card/manage_login.html",
@@ -305,19 +316,19 @@ async def manage_page(request: Request) -> Response:
         return _error_page(request, exc)
     return render(request, "arrival_card/manage.html",
                   {"filing": view.to_dict(), "secret": secret,
-                   "qr": qr_svg(view.token, title=view.number)})
+                   "qr": qr_svg(view.token, title=view.number) if view.token else ""})
 
 
 @web_router.post("/arrival-card/amend", response_class=HTMLResponse)
 async def amend_page(request: Request) -> Response:
-    form = dict(await request.form())
+    form = await _form(request)
     lang = _lang(request)
     number, secret = str(form.get("number", "")), str(form.get("secret", ""))
     try:
         service = get_service(request)
         ctx = _choices(service, lang)
         if form.get("action") != "save":
-            view = service.view(number, secret)
+            view = await run_in_threadpool(service.view, number, secret)
             return render(request, "arrival_card/form.html",
                           {**ctx, "values": view.card.public(), "errors": {},
                            "general_errors": [], "mode": "amend", "number": view.number,
@@ -325,7 +336,8 @@ async def amend_page(request: Request) -> Response:
         changes = _card_data(form, partial=True)
         for immutable in ("nationality", "document", "passport_number"):
             changes.pop(immutable, None)
-        receipt = service.amend(number, secret, changes, channel="web")
+        receipt = await run_in_threadpool(service.amend, number, secret, changes,
+                                          channel="web")
     except CardInvalid as exc:
         return render(request, "arrival_card/form.html",
                       {**_choices(get_service(request), lang), "values": form,
@@ -340,15 +352,15 @@ async def amend_page(request: Request) -> Response:
 
 @web_router.post("/arrival-card/cancel", response_class=HTMLResponse)
 async def cancel_page(request: Request) -> Response:
-    form = dict(await request.form())
+    form = await _form(request)
     number, secret = str(form.get("number", "")), str(form.get("secret", ""))
     try:
         service = get_service(request)
         if form.get("confirm") != "yes":
-            view = service.view(number, secret)
+            view = await run_in_threadpool(service.view, number, secret)
             return render(request, "arrival_card/cancel.html",
                           {"filing": view.to_dict(), "secret": secret})
-        view = service.cancel(number, secret, channel="web")
+        view = await run_in_threadpool(service.cancel, number, secret, channel="web")
     except ArrivalCardError as exc:
         return _error_page(request, exc)
     return render(request, "arrival_card/manage.html",
@@ -376,14 +388,20 @@ def officer_login_form(request: Request) -> Response:
 
 @web_router.post("/officer/login", response_class=HTMLResponse)
 async def officer_login(request: Request) -> Response:
-    form = dict(await request.form())
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    form = await _form(request)
+    username, password = form.get("username", "")[:64], form.get("password", "")[:1024]
     try:
-        token, expires = get_service(request).login(username, password, via="web")
-    except NotAuthenticated as exc:
-        return render(request, "arrival_card/officer_login.html",
+        # argon2 takes tens of milliseconds: in a worker thread, not on the event loop
+        token, expires = await run_in_threadpool(
+            get_service(request).login, username, password, via="web",
+            address=client_address(request))
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        page = render(request, "arrival_card/officer_login.html",
                       {"error": _pick(exc.text, _lang(request)), "username": username},
-                      status_code=401)
+                      status_code=exc.status)
+        if isinstance(exc, TooManyAttempts):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except ArrivalCardError as exc:
         return _error_page(request, exc)
     response = RedirectResponse(f"/officer/lookup?lang={_lang(request)}", status_code=303)
@@ -394,10 +412,12 @@ async def officer_login(request: Request) -> Response:
 
 
 @web_router.post("/officer/logout")
-def officer_logout(request: Request, service: ServiceDep) -> Response:
+async def officer_logout(request: Request, service: ServiceDep) -> Response:
+    await _form(request)
     token = request.cookies.get(OFFICER_COOKIE)
     if token:
-        service.logout(token)
+        await run_in_threadpool(service.logout, token, via="web",
+                                address=client_address(request))
     response = RedirectResponse(f"/officer/login?lang={_lang(request)}", status_code=303)
     response.delete_cookie(OFFICER_COOKIE, path="/")
     return response
@@ -421,19 +441,22 @@ def officer_lookup_form(request: Request,
 @web_router.post("/officer/lookup", response_class=HTMLResponse)
 async def officer_lookup(request: Request,
                          who: OfficerIdentity | None = Depends(_officer)) -> Response:  # noqa: B008
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await _form(request)
     if who is None:
         return _lookup_page(request, None, {})
     service = get_service(request)
     by = form.get("by", "")
     try:
         if by == "token":
-            views = service.lookup_token(who, form.get("token", ""), via="web")
+            views = await run_in_threadpool(service.lookup_token, who, form.get("token", ""),
+                                            via="web")
         elif by == "passport":
-            views = service.lookup_passport(who, form.get("nationality", ""),
+            views = await run_in_threadpool(service.lookup_passport, who,
+                                            form.get("nationality", ""),
                                             form.get("passport", ""), via="web")
         else:
-            views = service.lookup_number(who, form.get("number", ""), via="web")
+            views = await run_in_threadpool(service.lookup_number, who,
+                                            form.get("number", ""), via="web")
     except ArrivalCardError as exc:
         status = exc.status if exc.status in (400, 403, 422, 503) else 400
         return _lookup_page(request, who, {"error": _pick(exc.text, _lang(request)),

@@ -34,9 +34,11 @@ from sqlalchemy.orm import Session
 
 from churujing.decision import Decision, Text
 from churujing.errors import FactsError
+from churujing.facts import BEIJING
 from churujing.i18n import T
 from churujing.policy import Policy, load_policy
 
+from . import audit as audit_mod
 from . import card as card_mod
 from .card import Card, Clock, parse_card, system_clock
 from .crypto import KeyRing, load_keyring, save_keyring, sha256_hex, verify_token
@@ -49,10 +51,12 @@ from .errors import (
     NotAllowed,
     NotAuthenticated,
     NotFound,
+    TooManyAttempts,
 )
 from .models import Audit, Filing, FilingVersion, Idempotency, Officer, OfficerToken
 from .roles import ROLES
 from .settings import Settings
+from .throttle import LoginThrottle
 
 __all__ = [
     "ROLES",
@@ -210,18 +214,50 @@ class ArrivalCardService:
     policy: Policy = field(default_factory=load_policy)
     key_file: Path | None = None
     _keys_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    throttle: LoginThrottle = field(init=False, repr=False)
+    _key_file_seen: tuple[int, int, int] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.refresh_keys()  # remember the file as loaded
+        self.throttle = LoginThrottle(self.settings.login_user_limit,
+                                      self.settings.login_address_limit)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, clock: Clock = system_clock,
-                      migrate: bool | None = None) -> ArrivalCardService:
+                      migrate: bool | None = None,
+                      create_keys: bool | None = None) -> ArrivalCardService:
         """The service as configured by the environment (database, keys); migrates the
-        schema when ``CHURUJING_AUTO_MIGRATE`` is on (or ``migrate`` says so)."""
+        schema when ``CHURUJING_AUTO_MIGRATE`` is on (or ``migrate`` says so).
+
+        Refuses (:class:`ArrivalCardError`) to start over a database holding data under
+        key ids that the ring lacks (another key file than the one they were written
+        with), in production mode without keys given explicitly, and to create a key file
+        when the database already holds encrypted data. Keys are created only when
+        ``create_keys`` (``init-keys``, ``bootstrap``) or, outside production, when the
+        database holds nothing yet."""
         s = settings or Settings()
         env = s.keys.get_secret_value() if s.keys is not None else None
-        keys = load_keyring(env_json=env, key_file=s.key_file)
+        if s.production and not env and not s.key_file_explicit:
+            raise ArrivalCardError(T(
+                "生产模式下须明确指定密钥（CHURUJING_KEYS 或 CHURUJING_KEY_FILE）"))
         db = Database(s.database_url, busy_timeout_ms=s.busy_timeout_ms)
         if s.auto_migrate if migrate is None else migrate:
             db.migrate()
+        stored = stored_key_ids(db)
+        if not env and not s.key_file.exists():
+            allowed = create_keys if create_keys is not None else not s.production
+            if stored or not allowed:
+                db.dispose()
+                raise ArrivalCardError(T(
+                    "密钥文件 {path} 不存在：{why}", path=str(s.key_file),
+                    why=T("数据库中已有用其他密钥加密的数据，请指向原来的密钥文件") if stored
+                    else T("请先运行 churujing arrival-card init-keys")))
+        keys = load_keyring(env_json=env, key_file=s.key_file)
+        missing = sorted(stored - set(keys.keys))
+        if missing:
+            db.dispose()
+            raise ArrivalCardError(T("密钥环缺少数据库中数据所用的密钥：{kids}",
+                                     kids=", ".join(missing)))
         return cls(db, keys, s, clock, key_file=None if env else s.key_file)
 
     # ------------------------------------------------------------------ helpers
@@ -229,10 +265,28 @@ class ArrivalCardService:
     def today(self) -> date:
         return card_mod.today(self.clock)
 
+    def refresh_keys(self) -> KeyRing:
+        """The ring, reloaded when its file changed since it was read (``rotate-keys`` run
+        by another process): a running server decrypts, hashes and signs with the new
+        keys without a restart. One ``stat`` per call."""
+        if self.key_file is None:
+            return self.keys
+        try:
+            st = self.key_file.stat()
+        except FileNotFoundError:
+            return self.keys
+        seen = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if seen != self._key_file_seen:
+            with self._keys_lock:
+                if seen != self._key_file_seen:
+                    if self._key_file_seen is not None:
+                        self.keys = load_keyring(env_json=None, key_file=self.key_file)
+                    self._key_file_seen = seen
+        return self.keys
+
     def _decrypt(self, kid: str, blob: bytes, aad: bytes) -> Any:
-        if kid not in self.keys.keys and self.key_file is not None and self.key_file.exists():
-            with self._keys_lock:  # rotated by another process: reload the ring
-                self.keys = load_keyring(env_json=None, key_file=self.key_file)
+        if kid not in self.keys.keys:
+            self.refresh_keys()
         return self.keys.decrypt_json(kid, blob, aad)
 
     def validate(self, data: Mapping[str, Any] | Card) -> Card:
@@ -278,11 +332,21 @@ class ArrivalCardService:
         return required, {"code": code, "clause": clause, "zh": zh, "en": en,
                           "note": note.to_dict()}
 
+    def token_expiry(self, arrival_date: date) -> datetime:
+        """When a receipt token stops being valid: the end of the arrival day, Beijing
+        time, plus ``CHURUJING_TOKEN_GRACE_HOURS`` (a flight delayed past midnight)."""
+        end_of_day = datetime.combine(arrival_date + timedelta(days=1), datetime.min.time(),
+                                      BEIJING)
+        return (end_of_day + timedelta(hours=self.settings.token_grace_hours)).astimezone(UTC)
+
     def _token(self, number: str, version: int, card: Card, group_id: str | None) -> str:
+        """The signed receipt token of one version of a filing (never of a cancelled or
+        superseded one: the callers give ``""`` then)."""
         claims: dict[str, Any] = {
             "n": number, "ver": version, "nat": card.nationality,
             "arr": card.arrival_date.isoformat(), "port": card.arrival_port,
             "pp": card.passport_number[-3:], "iat": int(_now(self.clock).timestamp()),
+            "exp": int(self.token_expiry(card.arrival_date).timestamp()),
         }
         if group_id:
             claims["g"] = group_id
@@ -296,6 +360,7 @@ class ArrivalCardService:
         same card) returns the first receipt; with another card, :class:`Conflict`."""
         card = self.validate(data)
         decision = self.precheck(card)
+        self.refresh_keys()
         receipts = self._file_many([(card, decision)], idempotency_key, "file", channel,
                                    group=False)
         return receipts[0]
@@ -318,8 +383,16 @@ class ArrivalCardService:
                 checked.append((c, self.precheck(c)))
             except CardInvalid as exc:
                 errors.extend(exc.prefixed("travellers", i).errors)
+        seen: dict[tuple[str, str, date], int] = {}
+        for i, (c, _) in enumerate(checked):
+            key = (c.nationality, c.passport_number, c.arrival_date)
+            if key in seen:
+                errors.append(FieldError(("travellers", i, "passport_number"), T(
+                    "与第{n}名旅客的护照相同", n=seen[key] + 1)))
+            seen.setdefault(key, i)
         if errors:
             raise CardInvalid(errors)
+        self.refresh_keys()
         return self._file_many(checked, idempotency_key, "group", channel, group=True)
 
     def _file_many(self, cards: Sequence[tuple[Card, Decision]], idempotency_key: str | None,
@@ -355,6 +428,7 @@ class ArrivalCardService:
         with self.db.session() as s:
             for card, decision in cards:
                 required, exemption = self._exemption(decision)
+                self._supersede(s, card, now)
                 number = new_number()
                 secret = secrets.token_urlsafe(16)
                 kid, blob = self.keys.encrypt_json(card.public(), _aad(number, 1))
@@ -382,6 +456,59 @@ class ArrivalCardService:
                 s.add(Idempotency(key_hash=key_hash, request_hash=request_hash, created_at=now,
                                   kid=kid, response=blob))
         return receipts
+
+    def _supersede(self, s: Session, card: Card, now: datetime) -> None:
+        """Mark superseded the valid filing of the same passport, nationality and arrival
+        date, if any: one valid filing per traveller and arrival (a last version of kind
+        ``superseded``; its token stops being valid). A partial unique index makes two
+        concurrent filings of the same traveller collide: the loser retries and supersedes
+        the winner. On PostgreSQL they first queue on an advisory lock of the traveller
+        and arrival date, so that many at once do not exhaust the retries."""
+        hashes = self.keys.lookup_hashes(_passport_key(card.nationality, card.passport_number))
+        if self.db.backend == "postgresql":  # filings of one traveller queue, not collide
+            from sqlalchemy import text
+
+            lock = int(sha256_hex(f"{hashes[0]}:{card.arrival_date}")[:15], 16)
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
+        # the ids first (an index look-up, a cached statement); the rows only when found
+        ids = list(s.scalars(select(Filing.id).where(
+            Filing.passport_hash.in_(hashes), Filing.nationality == card.nationality,
+            Filing.arrival_date == card.arrival_date, Filing.status == "filed")))
+        if not ids:
+            return
+        stmt = select(Filing).where(Filing.id.in_(ids))
+        if self.db.backend != "sqlite":
+            stmt = stmt.with_for_update()
+        for old in s.scalars(stmt):
+            _, current = self._current(old)
+            version = old.version + 1
+            kid, blob = self.keys.encrypt_json(current.public(), _aad(old.number, version))
+            old.versions.append(FilingVersion(version=version, kind="superseded",
+                                              created_at=now, channel="system", kid=kid,
+                                              payload=blob))
+            old.version = version
+            old.status = "superseded"
+            old.updated_at = now
+        s.flush()
+
+    def token_status(self, token: str) -> dict[str, Any]:
+        """What ``/verify`` says of a token: its claims (signature and expiry checked
+        offline first) and the state of its filing now: ``current``, ``superseded`` (a
+        later version or a later filing replaced it), ``cancelled``, or ``unknown``
+        (purged, or never filed here)."""
+        claims = self.verify(token)
+        with self.db.read() as s:
+            filing = s.scalars(select(Filing).where(
+                Filing.number == str(claims.get("n", "")))).first()
+            if filing is None:
+                status = "unknown"
+            elif filing.status == "cancelled":
+                status = "cancelled"
+            elif filing.status == "superseded" or filing.version != claims.get("ver"):
+                status = "superseded"
+            else:
+                status = "current"
+        return {"valid": status == "current", "status": status, "claims": claims}
 
     # ------------------------------------------------------------------ the filer's own
 
@@ -418,7 +545,8 @@ class ArrivalCardService:
         return FilingView(
             number=filing.number, group_id=filing.group_id, status=filing.status,
             version=filing.version, card=card,
-            token=self._token(filing.number, filing.version, card, filing.group_id),
+            token=(self._token(filing.number, filing.version, card, filing.group_id)
+                   if filing.status == "filed" else ""),
             required=filing.exemption is None, exemption=exemption,
             history=tuple({"version": v.version, "kind": v.kind,
                            "at": _utc(v.created_at).isoformat(), "channel": v.channel}
@@ -435,6 +563,8 @@ class ArrivalCardService:
     def _open_for_change(self, filing: Filing) -> None:
         if filing.status == "cancelled":
             raise Conflict(T("该填报已取消"))
+        if filing.status == "superseded":
+            raise Conflict(T("该填报已被同一旅客同一入境日期的新填报取代"))
         if self.today() > filing.arrival_date:
             raise Conflict(T("入境日期（{day}）已过，不能再修改或取消",
                              day=filing.arrival_date.isoformat()))
@@ -519,10 +649,13 @@ class ArrivalCardService:
             raise ArrivalCardError(T("角色应为以下之一：{roles}", roles=", ".join(ROLES)))
         if len(password) < 12:
             raise ArrivalCardError(T("密码至少12个字符"))
+        if not 1 <= len(username) <= 64:
+            raise ArrivalCardError(T("用户名应为1至64个字符"))
+        hashed = PasswordHasher().hash(password)  # outside the transaction
         with self.db.session() as s:
             if s.scalars(select(Officer).where(Officer.username == username)).first():
                 raise Conflict(T("用户名 {name} 已存在", name=username))
-            s.add(Officer(username=username, password_hash=PasswordHasher().hash(password),
+            s.add(Officer(username=username, password_hash=hashed,
                           role=role, active=True, created_at=_now(self.clock)))
 
     def officers(self) -> list[dict[str, Any]]:
@@ -531,55 +664,156 @@ class ArrivalCardService:
                      "created_at": _utc(o.created_at).isoformat()}
                     for o in s.scalars(select(Officer).order_by(Officer.username))]
 
-    def _issue(self, s: Session, officer: Officer, label: str) -> tuple[str, datetime]:
+    # ------------------------------------------------------------------ administration
+
+    def _officer_row(self, s: Session, username: str) -> Officer:
+        officer = s.scalars(select(Officer).where(Officer.username == username)).first()
+        if officer is None:
+            raise NotFound(T("没有名为 {name} 的官员账户", name=username))
+        return officer
+
+    def _revoke(self, s: Session, officer: Officer) -> int:
+        return _rowcount(s.execute(delete(OfficerToken).where(
+            OfficerToken.officer_id == officer.id)))
+
+    def set_active(self, username: str, active: bool, *, by: str = "cli",
+                   via: str = "cli", address: str = "") -> dict[str, Any]:
+        """Disable (every token revoked: the officer is out at once) or re-enable an
+        account; audited with who did it."""
+        with self.db.session() as s:
+            officer = self._officer_row(s, username)
+            officer.active = active
+            revoked = 0 if active else self._revoke(s, officer)
+            self._audit(s, None, by, "officer_enabled" if active else "officer_disabled",
+                        f"officer={username}", [], via, address)
+        return {"username": username, "active": active, "tokens_revoked": revoked}
+
+    def reset_password(self, username: str, password: str, *, by: str = "cli",
+                       via: str = "cli", address: str = "") -> dict[str, Any]:
+        """A new password (argon2, hashed outside the transaction); every token revoked."""
+        from argon2 import PasswordHasher
+
+        if len(password) < 12:
+            raise ArrivalCardError(T("密码至少12个字符"))
+        hashed = PasswordHasher().hash(password)
+        with self.db.session() as s:
+            officer = self._officer_row(s, username)
+            officer.password_hash = hashed
+            revoked = self._revoke(s, officer)
+            self._audit(s, None, by, "password_reset", f"officer={username}", [], via,
+                        address)
+        self.throttle.succeeded(username)  # the lockout ends with a new password
+        return {"username": username, "tokens_revoked": revoked}
+
+    def revoke_tokens(self, username: str, *, by: str = "cli", via: str = "cli",
+                      address: str = "") -> dict[str, Any]:
+        """Revoke every API token (and web session) of an officer."""
+        with self.db.session() as s:
+            officer = self._officer_row(s, username)
+            revoked = self._revoke(s, officer)
+            self._audit(s, None, by, "tokens_revoked", f"officer={username}", [], via,
+                        address)
+        return {"username": username, "tokens_revoked": revoked}
+
+    def _issue(self, s: Session, officer: Officer, label: str,
+               hours: int | None = None) -> tuple[str, datetime]:
         token = "aco_" + secrets.token_urlsafe(32)
         now = _now(self.clock)
-        expires = now + timedelta(hours=self.settings.officer_token_hours)
+        lifetime = self.settings.officer_token_hours if hours is None else hours
+        if not 1 <= lifetime <= 24 * 90:
+            raise ArrivalCardError(T("令牌有效期应为1至2160小时"))
+        expires = now + timedelta(hours=lifetime)
         s.add(OfficerToken(officer_id=officer.id, token_hash=sha256_hex(token), created_at=now,
                            expires_at=expires, label=label[:60]))
         return token, expires
 
-    def login(self, username: str, password: str, *, via: str = "api") -> tuple[str, datetime]:
-        """An API token for an officer whose password matches; failures are audited too."""
+    def login(self, username: str, password: str, *, via: str = "api",
+              address: str = "") -> tuple[str, datetime]:
+        """An API token for an officer whose password matches. Throttled per address and
+        per username (:mod:`.throttle`: 429 past the limits); the password is checked
+        outside any transaction (argon2 takes tens of milliseconds: no write lock is held
+        meanwhile); every attempt, refused or throttled too, is audited with ``address``."""
         from argon2 import PasswordHasher
         from argon2.exceptions import InvalidHashError, VerificationError
 
+        username = username[:64]
+        try:
+            self.throttle.check(username, address or "-")
+        except TooManyAttempts:
+            with self.db.session() as s:
+                self._audit(s, None, username, "login_throttled", "", [], via, address)
+            raise
+        with self.db.read() as s:
+            locked_for = self._locked_for(s, username)
+            found = s.scalars(select(Officer).where(Officer.username == username)).first()
+            officer = (found.id, found.password_hash, found.active) if found else None
+        if locked_for:
+            with self.db.session() as s:
+                self._audit(s, None, username, "login_throttled", "", [], via, address)
+            raise TooManyAttempts(T("登录失败次数过多，账户已暂时锁定，请稍后再试"),
+                                  retry_after=locked_for)
         hasher = PasswordHasher()
+        ok = False
+        if officer is not None and officer[2]:
+            try:
+                ok = hasher.verify(officer[1], password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        else:  # spend the same time as a real verification
+            with contextlib.suppress(VerificationError, InvalidHashError):
+                hasher.verify(_DUMMY_HASH.get(hasher), password)
         with self.db.session() as s:
-            officer = s.scalars(select(Officer).where(Officer.username == username)).first()
-            ok = False
-            if officer is not None and officer.active:
-                try:
-                    ok = hasher.verify(officer.password_hash, password)
-                except (VerificationError, InvalidHashError):
+            self._audit(s, officer[0] if officer and ok else None, username,
+                        "login" if ok else "login_failed", "", [], via, address)
+            if ok and officer is not None:
+                row = s.get(Officer, officer[0])
+                if row is None or not row.active:  # disabled meanwhile
                     ok = False
-            else:  # spend the same time as a real verification
-                with contextlib.suppress(VerificationError, InvalidHashError):
-                    hasher.verify(_DUMMY_HASH.get(hasher), password)
-            self._audit(s, officer.id if officer and ok else None, username,
-                        "login" if ok else "login_failed", "", [], via)
-            if not ok or officer is None:
-                failed = True
-            else:
-                failed = False
-                token, expires = self._issue(s, officer, f"login via {via}")
-        if failed:
+                else:
+                    token, expires = self._issue(s, row, f"login via {via}")
+        if not ok:
+            self.throttle.failed(username)
             raise NotAuthenticated(T("用户名或密码不正确"))
+        self.throttle.succeeded(username)
         return token, expires
 
-    def issue_token(self, username: str, *, label: str = "cli") -> tuple[str, datetime]:
-        """An API token for an officer, issued by an operator at the command line."""
+    def _locked_for(self, s: Session, username: str) -> int:
+        """Seconds the username stays locked, from the audit log (0: not locked): the
+        failures since the window began and since the last success, against the limit
+        (``CHURUJING_LOGIN_USER_LIMIT``). Read from the database, the lockout holds
+        across every worker process, unlike the in-memory windows of :mod:`.throttle`."""
+        from sqlalchemy import func
+
+        limit = self.throttle.user_item
+        window = timedelta(seconds=limit.get_expiry())
+        now = _now(self.clock)
+        since = now - window
+        last_ok = s.scalar(select(func.max(Audit.at)).where(
+            Audit.username == username, Audit.action == "login"))
+        if last_ok is not None and _utc(last_ok) > since:
+            since = _utc(last_ok)
+        failures = list(s.scalars(select(Audit.at).where(
+            Audit.username == username, Audit.action == "login_failed", Audit.at > since)
+            .order_by(Audit.at.desc()).limit(limit.amount)))
+        if len(failures) < limit.amount:
+            return 0
+        return max(1, int((_utc(failures[-1]) + window - now).total_seconds()) + 1)
+
+    def issue_token(self, username: str, *, label: str = "cli",
+                    hours: int | None = None) -> tuple[str, datetime]:
+        """An API token for an officer, issued by an operator at the command line, valid
+        ``hours`` (default ``CHURUJING_OFFICER_TOKEN_HOURS``)."""
         with self.db.session() as s:
             officer = s.scalars(select(Officer).where(Officer.username == username)).first()
             if officer is None or not officer.active:
                 raise NotFound(T("没有名为 {name} 的在职官员", name=username))
             self._audit(s, officer.id, username, "token_issued", label, [], "cli")
-            return self._issue(s, officer, label)
+            return self._issue(s, officer, label, hours)
 
     def authenticate(self, token: str | None) -> OfficerIdentity:
         if not token:
             raise NotAuthenticated(T("需要边检官员身份认证"))
-        with self.db.session() as s:
+        with self.db.read() as s:
             row = s.execute(
                 select(OfficerToken, Officer).join(Officer, Officer.id == OfficerToken.officer_id)
                 .where(OfficerToken.token_hash == sha256_hex(token))).first()
@@ -590,9 +824,18 @@ class ArrivalCardService:
                 raise NotAuthenticated(T("令牌已过期，请重新登录"))
             return OfficerIdentity(officer.id, officer.username, officer.role)
 
-    def logout(self, token: str) -> None:
+    def logout(self, token: str, *, via: str = "web", address: str = "") -> bool:
+        """Revoke one token (log out); audited. False when it was not a live token."""
         with self.db.session() as s:
-            s.execute(delete(OfficerToken).where(OfficerToken.token_hash == sha256_hex(token)))
+            row = s.execute(select(OfficerToken, Officer).join(
+                Officer, Officer.id == OfficerToken.officer_id).where(
+                OfficerToken.token_hash == sha256_hex(token))).first()
+            if row is None:
+                return False
+            tok, officer = row
+            s.delete(tok)
+            self._audit(s, officer.id, officer.username, "logout", "", [], via, address)
+            return True
 
     @staticmethod
     def require(who: OfficerIdentity, role: str) -> None:
@@ -601,9 +844,35 @@ class ArrivalCardService:
                                need=role))
 
     def _audit(self, s: Session, officer_id: int | None, username: str, action: str,
-               query: str, found: Sequence[str], via: str) -> None:
-        s.add(Audit(at=_now(self.clock), officer_id=officer_id, username=username[:64],
-                    action=action, query=query, found=",".join(found), via=via[:20]))
+               query: str, found: Sequence[str], via: str, address: str = "") -> None:
+        """Append one row to the audit log, chained to the last one (:mod:`.audit`)."""
+        from sqlalchemy import text
+
+        if self.db.backend == "postgresql":  # one appender at a time: no fork in the chain
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit_mod.LOCK_ID})
+        prev = s.scalar(select(Audit.row_hash).order_by(Audit.id.desc()).limit(1))
+        row = Audit(at=_now(self.clock), officer_id=officer_id, username=username[:64],
+                    action=action[:40], query=query[:500], found=",".join(found),
+                    via=via[:20], address=address[:64], prev_hash=prev or audit_mod.GENESIS)
+        row.row_hash = audit_mod.row_hash(
+            row.prev_hash, at=row.at, officer_id=row.officer_id, username=row.username,
+            action=row.action, query=row.query, found=row.found, via=row.via,
+            address=row.address)
+        s.add(row)
+        s.flush()
+
+    def audit_refused(self, who: OfficerIdentity | None, action: str, query: str,
+                      exc: ArrivalCardError, *, via: str, address: str = "") -> None:
+        """Audit an attempt that was refused (401, 403, 400, 422…), with its reason."""
+        with contextlib.suppress(ArrivalCardError), self.db.session() as s:
+            self._audit(s, who.id if who else None, who.username if who else "",
+                        f"{action}_refused", f"{query} status={exc.status} {exc.text.en}"[:500],
+                        [], via, address)
+
+    def verify_audit(self) -> audit_mod.ChainReport:
+        """Walk the audit log's hash chain (:func:`.audit.verify_chain`)."""
+        with self.db.read() as s:
+            return audit_mod.verify_chain(s.scalars(select(Audit).order_by(Audit.id)))
 
     def audit_log(self, who: OfficerIdentity, limit: int = 100) -> list[dict[str, Any]]:
         self.require(who, "operator")
@@ -616,37 +885,39 @@ class ArrivalCardService:
     # ------------------------------------------------------------------ look-ups
 
     def lookup_number(self, who: OfficerIdentity, number: str, *,
-                      via: str = "api") -> list[FilingView]:
+                     via: str = "api", address: str = "") -> list[FilingView]:
         self.require(who, "officer")
         n = normalise_number(number)
         with self.db.session() as s:
             filings = list(s.scalars(select(Filing).where(Filing.number == n)))
             views = [self._view(s, f) for f in filings]
             self._audit(s, who.id, who.username, "lookup_number", f"number={n}",
-                        [v.number for v in views], via)
+                        [v.number for v in views], via, address)
             return views
 
-    def verify(self, token: str) -> dict[str, Any]:
+    def verify(self, token: str, *, check_expiry: bool = True) -> dict[str, Any]:
         """The claims of a receipt token, checked offline (public keys only)."""
-        return verify_token(token, self.keys.public_keys())
+        return verify_token(token, self.refresh_keys().public_keys(), now=_now(self.clock),
+                            check_expiry=check_expiry)
 
     def lookup_token(self, who: OfficerIdentity, token: str, *,
-                     via: str = "api") -> list[FilingView]:
+                     via: str = "api", address: str = "") -> list[FilingView]:
         """Verify the QR token's signature (a forged or tampered one is refused before the
         database is read), then find its filing; ``token_claims`` says which version the
         traveller's QR code shows."""
         self.require(who, "officer")
-        claims = self.verify(token)
+        claims = self.verify(token, check_expiry=False)
+        claims["expired"] = claims["exp"] <= int(_now(self.clock).timestamp())
         n = str(claims.get("n", ""))
         with self.db.session() as s:
             filings = list(s.scalars(select(Filing).where(Filing.number == n)))
             views = [self._view(s, f, claims=claims) for f in filings]
             self._audit(s, who.id, who.username, "lookup_token", f"number={n}",
-                        [v.number for v in views], via)
+                        [v.number for v in views], via, address)
             return views
 
     def lookup_passport(self, who: OfficerIdentity, nationality: str, passport_number: str,
-                        *, via: str = "api") -> list[FilingView]:
+                        *, via: str = "api", address: str = "") -> list[FilingView]:
         """Filings of a nationality + passport number (exact, through the keyed hash)."""
         self.require(who, "officer")
         try:
@@ -656,7 +927,7 @@ class ArrivalCardService:
             ctx = exc.context or {}
             raise CardInvalid([FieldError((), Text(str(ctx.get("zh", exc)),
                                                    str(ctx.get("en", exc))))]) from None
-        hashes = self.keys.lookup_hashes(_passport_key(nat, pp))
+        hashes = self.refresh_keys().lookup_hashes(_passport_key(nat, pp))  # every key
         with self.db.session() as s:
             filings = list(s.scalars(select(Filing).where(
                 or_(*(Filing.passport_hash == h for h in hashes)),
@@ -664,7 +935,7 @@ class ArrivalCardService:
             views = [self._view(s, f) for f in filings]
             self._audit(s, who.id, who.username, "lookup_passport",
                         f"nationality={nat} passport_hmac={hashes[0][:16]}",
-                        [v.number for v in views], via)
+                        [v.number for v in views], via, address)
             return views
 
     # ------------------------------------------------------------------ operations
@@ -696,6 +967,7 @@ class ArrivalCardService:
         if self.key_file is None:
             raise ArrivalCardError(T(
                 "密钥来自环境变量 CHURUJING_KEYS：请用 KeyRing.rotated() 生成新密钥环并更新该变量"))
+        self.refresh_keys()  # rotate the newest ring, never drop a key another process added
         with self._keys_lock:
             self.keys = self.keys.rotated()
             save_keyring(self.keys, self.key_file)
@@ -742,6 +1014,17 @@ class ArrivalCardService:
                 "versions": s.scalar(select(func.count()).select_from(FilingVersion)) or 0,
                 "officers": s.scalar(select(func.count()).select_from(Officer)) or 0,
             }
+
+
+def stored_key_ids(db: Database) -> set[str]:
+    """The key ids under which the database holds data (empty before the first migration)."""
+    from sqlalchemy import inspect, union
+
+    with db.read() as s:
+        if not inspect(s.connection()).has_table(Filing.__tablename__):
+            return set()
+        q = union(select(FilingVersion.kid), select(Filing.hash_kid), select(Idempotency.kid))
+        return {str(k) for k in s.scalars(q)}
 
 
 def _rowcount(result: Any) -> int:

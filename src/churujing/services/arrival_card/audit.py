@@ -1,0 +1,83 @@
+"""The audit log's hash chain: each row carries the hash of the one before.
+
+``row_hash = SHA-256(prev_hash || canonical JSON of the row's fields)`` where the
+fields are the time (UTC, ISO 8601 with microseconds), the officer's id and username,
+the action, the query (no passport number in clear: its keyed hash), the filings found,
+the channel and the client's address; the first row's ``prev_hash`` is 64 zeros.
+:func:`verify_chain` walks the log in order and names the first row whose hash does not
+follow: a row changed, removed or inserted out of order breaks the chain from there on.
+
+Appends are serialised: on SQLite by its single writer (every writing transaction is
+``BEGIN IMMEDIATE``), on PostgreSQL by a transaction-level advisory lock taken before
+the last hash is read. Rows cannot be changed: triggers refuse ``UPDATE`` and
+``DELETE`` on ``ac_audit`` (and ``TRUNCATE`` on PostgreSQL, where ``UPDATE``,
+``DELETE`` and ``TRUNCATE`` are also revoked from ``PUBLIC``); see migration 0004.
+
+Limitations:
+    A superuser of the database can drop the triggers and rewrite the whole chain
+    consistently; the chain proves the log unchanged only against a head hash kept
+    elsewhere (``audit verify`` prints it, for an operator to record).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["GENESIS", "LOCK_ID", "ChainReport", "row_hash", "verify_chain"]
+
+GENESIS = "0" * 64
+LOCK_ID = 0x61635F6175646974  # "ac_audit": the PostgreSQL advisory lock of appends
+
+
+def _iso(moment: datetime) -> str:
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def row_hash(prev_hash: str, *, at: datetime, officer_id: int | None, username: str,
+             action: str, query: str, found: str, via: str, address: str) -> str:
+    fields = {"at": _iso(at), "officer_id": officer_id, "username": username,
+              "action": action, "query": query, "found": found, "via": via,
+              "address": address}
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int
+    head: str
+    broken_at: int | None = None  # the id of the first row that does not follow
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "rows": self.rows, "head": self.head,
+                "broken_at": self.broken_at, "reason": self.reason}
+
+
+def verify_chain(rows: Iterable[Any]) -> ChainReport:
+    """Check rows (in id order, each with the audit columns) against the chain."""
+    prev = GENESIS
+    n = 0
+    for row in rows:
+        n += 1
+        if row.prev_hash != prev:
+            return ChainReport(n, prev, row.id, "prev_hash is not the previous row's hash "
+                                                "(a row removed or inserted)")
+        expected = row_hash(prev, at=row.at, officer_id=row.officer_id,
+                            username=row.username, action=row.action, query=row.query,
+                            found=row.found, via=row.via, address=row.address)
+        if row.row_hash != expected:
+            return ChainReport(n, prev, row.id, "row_hash does not match the row "
+                                                "(the row was changed)")
+        prev = row.row_hash
+    return ChainReport(n, prev)

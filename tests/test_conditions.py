@@ -80,3 +80,22 @@ def test_each_condition_code_is_in_the_vocabulary_of_the_architecture(measure: s
     for code in DECLARED[measure].codes:
         assert code in rows, f"{code} ({measure}) is not in docs/ARCHITECTURE.md's codes"
         assert clause_id in rows[code].split(", "), (code, clause_id, rows[code])
+
+
+def test_a_fallback_names_what_was_not_recognised() -> None:
+    from churujing.i18n import T
+
+    unknown = T("未能识别机场“{query}”，无法判断是否实施24小时直接过境免办查验手续")
+    spec = Spec("airport", "M05.1", "x", unknown=unknown)
+    c = spec.unrecognised(query="XYZ")
+    assert (c.code, c.clause, c.met) == ("airport", "M05.1", False)
+    assert "XYZ" in c.text.zh and "XYZ" in c.text.en and c.text.en != c.text.zh
+
+
+def test_a_bound_maker_builds_what_the_spec_builds() -> None:
+    from churujing.decision import Text
+
+    spec = Spec("within_stay", "A1.4", "x")
+    text = Text("a", "b")
+    assert spec.make(True, text) == spec(True, text)
+    assert spec(False, text, "A1.4.1").clause == "A1.4.1"

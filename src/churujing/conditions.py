@@ -21,8 +21,9 @@ each ``law`` is the clause's own words (a substring of its Chinese text in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from churujing.decision import Condition, Text
@@ -46,6 +47,12 @@ class Spec:
         """The condition, met or not, with its text; ``clause`` when a finer clause than the
         declared one applies (a listed port's own row of annex 2)."""
         return Condition(self.code, clause or self.clause, met, text)
+
+    @property
+    def make(self) -> Callable[[bool, Text], Condition]:
+        """``self(met, text)`` as a compiled callable (:func:`functools.partial`) that a
+        measure's hot path binds once: it saves a Python call per condition built."""
+        return partial(Condition, self.code, self.clause)
 
     def unrecognised(self, **params: Any) -> Condition:
         """The condition unmet because a name it reads matched nothing (its fallback);

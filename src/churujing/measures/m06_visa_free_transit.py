@@ -437,12 +437,13 @@ class _Minute:
 
 
 _NATIONALITY = CONDITIONS["nationality"]
-_PASSPORT = CONDITIONS["passport_validity"]
 _ENTRY_PORT = CONDITIONS["entry_port"]
 _THIRD_COUNTRY = CONDITIONS["third_country"]
-_WITHIN_STAY = CONDITIONS["within_stay"]
-_VISIT_AREAS = CONDITIONS["visit_areas"]
 _EXIT_PORT = CONDITIONS["exit_port"]
+# built on every answer: bound once (``CONDITIONS[code](met, text)`` without a call of its own)
+_PASSPORT = CONDITIONS["passport_validity"].make
+_WITHIN_STAY = CONDITIONS["within_stay"].make
+_VISIT_AREAS = CONDITIONS["visit_areas"].make
 _TICKET = {
     True: CONDITIONS["onward_ticket"](
         True, T("持有入境前已确定日期及行程、前往第三国（地区）的联程客票。")),
@@ -660,16 +661,17 @@ class DayRules:
         return [{**a, "ref": dict(a["ref"])} for a in found]
 
 
-_DAY_RULES: weakref.WeakKeyDictionary[Policy, dict[date, DayRules]] = (
-    weakref.WeakKeyDictionary()
-)
+#: per policy, by its id (the entry is dropped with the policy), its rules per day; a
+#: plain dictionary: a weak-keyed one makes a reference per look-up
+_DAY_RULES: dict[int, dict[date, DayRules]] = {}
 
 
 def rules_on(policy: Policy, day: date) -> DayRules:
     """Measure 6's rules on ``day`` (memoised per policy and day)."""
-    by_day = _DAY_RULES.get(policy)
+    by_day = _DAY_RULES.get(id(policy))
     if by_day is None:
-        by_day = _DAY_RULES.setdefault(policy, {})
+        by_day = _DAY_RULES.setdefault(id(policy), {})
+        weakref.finalize(policy, _DAY_RULES.pop, id(policy), None)
     rules = by_day.get(day)
     if rules is None:
         rules = DayRules(policy, day)

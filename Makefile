@@ -31,6 +31,8 @@ system-deps:
 	  || echo "note: could not install apache2-utils and wrk; bench/service.py needs ab and wrk"
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; } \
 	  || echo "note: could not install PostgreSQL; PostgreSQL tests will say they are skipped"
+	@command -v pdftotext >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } \
+	  || echo "note: could not install poppler-utils; the decision letters' text tests will say they are skipped"
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests bench

@@ -259,6 +259,7 @@ _PLUGINS = (
     "churujing.api.cli",
     "churujing.batch.cli",
     "churujing.services.arrival_card.cli",
+    "churujing.services.applications.cli",
 )
 
 

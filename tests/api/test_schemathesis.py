@@ -33,6 +33,11 @@ try:  # the service's data in a folder of this run, never the user's data folder
 
     _data = Path(tempfile.mkdtemp(prefix="churujing-schemathesis-"))
     install(whole_app, ArrivalCardService.from_settings(ServiceSettings(data_dir=_data)))
+    from churujing.services.applications.api import install as install_applications
+    from churujing.services.applications.service import ApplicationService
+
+    install_applications(whole_app,
+                         ApplicationService.from_settings(ServiceSettings(data_dir=_data)))
 except ModuleNotFoundError:  # pragma: no cover - the service is not part of this build
     pass
 services = schemathesis.openapi.from_asgi("/openapi.json", whole_app).exclude(

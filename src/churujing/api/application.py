@@ -63,7 +63,7 @@ PRIVATE_PREFIXES = ("/v1/arrival-cards", "/v1/officers", "/v1/operator", "/arriv
                     "/officer")
 
 # Service packages that bring their own routers: ``router`` (API) and ``web_router`` (pages).
-SERVICES = ("churujing.services.arrival_card.api",)
+SERVICES = ("churujing.services.arrival_card.api", "churujing.services.applications.api")
 
 
 class Settings(BaseSettings):

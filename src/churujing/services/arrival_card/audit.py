@@ -21,31 +21,26 @@ Limitations:
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from churujing.services.common import chain
 
 __all__ = ["GENESIS", "LOCK_ID", "ChainReport", "row_hash", "verify_chain"]
 
-GENESIS = "0" * 64
+GENESIS = chain.GENESIS
 LOCK_ID = 0x61635F6175646974  # "ac_audit": the PostgreSQL advisory lock of appends
-
-
-def _iso(moment: datetime) -> str:
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.isoformat(timespec="microseconds")
 
 
 def row_hash(prev_hash: str, *, at: datetime, officer_id: int | None, username: str,
              action: str, query: str, found: str, via: str, address: str) -> str:
-    fields = {"at": _iso(at), "officer_id": officer_id, "username": username,
-              "action": action, "query": query, "found": found, "via": via,
-              "address": address}
-    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+    """The row's hash: :func:`churujing.services.common.chain.link` over its fields (the
+    shared chain, byte for byte the arrival card's scheme)."""
+    return chain.link(prev_hash, {"at": chain.iso(at), "officer_id": officer_id,
+                                  "username": username, "action": action, "query": query,
+                                  "found": found, "via": via, "address": address})
 
 
 @dataclass(frozen=True)

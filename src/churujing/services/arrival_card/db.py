@@ -1,205 +1,44 @@
-"""The database: engine, sessions, migrations, and the "database unavailable" error.
+"""The arrival card's database: the services' shared :class:`~churujing.services.common.db.Database`
+with the arrival card's migrations, version table (``ac_alembic_version``) and its
+:class:`~.errors.DatabaseUnavailable` (503).
 
-SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` (a committed
-filing survives a killed process and a power loss), a busy timeout, foreign keys on, and
-every writing transaction ``BEGIN IMMEDIATE`` so that concurrent writers queue on the
-busy timeout instead of failing on a lock upgrade; reading ones (:meth:`Database.read`)
-a deferred ``BEGIN``, so that they never hold the write lock; within one process the
-writers queue on a lock first (in order, instead of SQLite's sleeping busy handler: the
-tail latency of concurrent filings fell from seconds). PostgreSQL is reached
-through psycopg 3 (``postgresql+psycopg://…``; a plain ``postgresql://`` URL is read the
-same way).
-
-Migrations are Alembic's, run programmatically (no ``alembic.ini``): :meth:`Database.migrate`.
-Their version table is ``ac_alembic_version`` so that other parts of the project may
-share the database.
+The engine's settings (SQLite WAL, ``synchronous=FULL``, ``BEGIN IMMEDIATE`` for writers and
+a deferred ``BEGIN`` for readers, the in-process writer queue, private files, recovery from
+a read-only database; PostgreSQL through psycopg 3) live in the shared layer.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session, sessionmaker
 
 from churujing.i18n import T
+from churujing.services.common.db import Database as _SharedDatabase
+from churujing.services.common.db import normalise_url, private_file
 
 from .errors import DatabaseUnavailable
 
-__all__ = ["MIGRATIONS", "VERSION_TABLE", "Database", "normalise_url", "private_file"]
-
-_log = logging.getLogger("churujing.arrival_card")
+__all__ = ["MIGRATIONS", "VERSION_TABLE", "Database", "normalise_url", "private_file",
+           "unavailable"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "ac_alembic_version"
 
 
-def normalise_url(url: str) -> str:
-    """``postgresql://`` and ``postgres://`` mean psycopg 3; a SQLite file's folder is created
-    (mode 0700) and the file itself with mode 0600 (SQLite gives its WAL and shared-memory
-    files the database file's mode): the data are readable by the service's user only."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        private_file(Path(parsed.database))
-    return url
-
-
-def private_file(path: Path) -> None:
-    """Create ``path`` (and its folder) readable by this user only, or make it so."""
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            if p.stat().st_mode & 0o077:
-                p.chmod(0o600)
-
-
-class Database:
-    """An engine and a session factory for one URL."""
-
-    def __init__(self, url: str, *, busy_timeout_ms: int = 10000, echo: bool = False) -> None:
-        self.url = normalise_url(url)
-        self.backend = make_url(self.url).get_backend_name()
-        kwargs: dict[str, Any] = {"echo": echo}
-        if self.backend == "sqlite":
-            kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000,
-                                      "check_same_thread": False}
-        else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10,
-                          connect_args={"connect_timeout": 5})
-        self.engine: Engine = create_engine(self.url, **kwargs)
-        if self.backend == "sqlite":
-            _sqlite_pragmas(self.engine, busy_timeout_ms)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = threading.Lock() if self.backend == "sqlite" else None
-        self._busy_timeout_s = busy_timeout_ms / 1000
-        self.read_sessions = sessionmaker(
-            self.engine.execution_options(ac_read_only=True), expire_on_commit=False)
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on error;
-        a database that cannot be reached, or that refuses writes, raises
-        :class:`DatabaseUnavailable` (and the pool is emptied when the storage was
-        read-only, so that the next session opens connections anew and recovers)."""
-        locked = False
-        if self._writer is not None:  # SQLite: this process's writers queue here, in order,
-            # rather than in SQLite's busy handler, which sleeps and retries (long tails)
-            locked = self._writer.acquire(timeout=self._busy_timeout_s)
-            if not locked:
-                raise unavailable(OperationalError("writer queue", {}, Exception(
-                    "database is locked (waited for this process's writers)")))
-        try:
-            with self.sessions.begin() as s:
-                yield s
-        except (OperationalError, PoolTimeout) as exc:
-            self._recover(exc)
-            raise unavailable(exc) from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated or _read_only(exc):
-                self._recover(exc)
-                raise unavailable(exc) from exc
-            raise
-        finally:
-            if locked and self._writer is not None:
-                self._writer.release()
-
-    def _recover(self, exc: Exception) -> None:
-        """Drop pooled connections that may stay broken: a SQLite connection opened while
-        its file was read-only stays read-only; so does a PostgreSQL session opened while
-        ``default_transaction_read_only`` was on."""
-        if _read_only(exc) or isinstance(exc, OperationalError):
-            self.engine.dispose()
-
-    def check_writable(self) -> None:
-        """Commit a write that changes nothing (the schema version set to itself):
-        :class:`DatabaseUnavailable` when the database cannot be reached or written."""
-        with self.session() as s:
-            s.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = version_num"))
-
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading only: on SQLite a deferred ``BEGIN`` (WAL readers do not
-        wait for the writer, and take no write lock), elsewhere as :meth:`session`."""
-        try:
-            with self.read_sessions.begin() as s:
-                yield s
-        except (OperationalError, PoolTimeout) as exc:
-            raise unavailable(exc) from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise unavailable(exc) from exc
-            raise
-
-    def migrate(self) -> None:
-        """Upgrade the schema to the latest migration."""
-        from alembic import command
-
-        try:
-            with self.engine.begin() as conn:
-                command.upgrade(self.alembic_config(conn), "head")
-        except OperationalError as exc:
-            raise unavailable(exc) from exc
-
-    def alembic_config(self, connection: Any = None) -> Any:
-        from alembic.config import Config
-
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        cfg.set_main_option("version_table", VERSION_TABLE)
-        cfg.attributes["connection"] = connection
-        return cfg
-
-    def ping(self) -> None:
-        with self.session() as s:
-            s.execute(text("SELECT 1"))
-
-    def dispose(self) -> None:
-        self.engine.dispose()
-
-
-def _read_only(exc: Exception) -> bool:
-    text_ = str(getattr(exc, "orig", exc)).lower()
-    return "readonly" in text_ or "read-only" in text_ or "read only" in text_
-
-
-def unavailable(exc: Exception) -> DatabaseUnavailable:
-    """The public error (no host, port or driver text in it); the cause goes to the log."""
-    detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0][:300]
-    _log.warning("arrival-card database unavailable: %s", detail)
+def _error(detail: str) -> DatabaseUnavailable:
     error = DatabaseUnavailable(T("数据库暂时不可用，请稍后重试"))
     error.detail = detail
     return error
 
 
-def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
+class Database(_SharedDatabase):
+    """The shared database with the arrival card's migrations and error."""
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        read_only = conn.get_execution_options().get("ac_read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    def __init__(self, url: str, *, busy_timeout_ms: int = 10000, echo: bool = False) -> None:
+        super().__init__(url, migrations=MIGRATIONS, version_table=VERSION_TABLE,
+                         unavailable=_error, busy_timeout_ms=busy_timeout_ms, echo=echo)
+
+
+def unavailable(exc: Exception) -> DatabaseUnavailable:
+    """The public error (no host, port or driver text in it); the cause goes to the log."""
+    detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0][:300]
+    return _error(detail)

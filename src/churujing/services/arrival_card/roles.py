@@ -4,6 +4,8 @@ from __future__ import annotations
 
 __all__ = ["ROLES"]
 
-ROLES = ("officer", "operator")
+ROLES = ("officer", "operator", "reviewer")
 """``officer``: looks filings up at the port. ``operator``: runs the service (officer
-accounts, audit log) but sees no filing."""
+accounts, audit log) but sees no filing. ``reviewer``: decides on online applications
+(``churujing.services.applications``); the platform's production and hand-over are for
+``officer`` and ``operator``."""

@@ -33,25 +33,18 @@ variable                           meaning                                      
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any
+from pydantic import Field
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from churujing.services.common.settings import ServiceSettings
 
 __all__ = ["Settings"]
 
 
-class Settings(BaseSettings):
-    """The service's settings; every field has an environment variable ``CHURUJING_<NAME>``."""
+class Settings(ServiceSettings):
+    """The arrival card's settings: the services' shared ones (data folder, database, keys,
+    busy timeout, migrations, production mode: :class:`ServiceSettings`) and its own; every
+    field has an environment variable ``CHURUJING_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="CHURUJING_", extra="ignore")
-
-    data_dir: Path = Field(default_factory=lambda: _default_data_dir())
-    database_url: str = ""
-    keys: SecretStr | None = None
-    key_file: Path = Path()
     purge_days: int = Field(30, ge=0)
     arrival_window_days: int = Field(30, ge=0)
     group_max: int = Field(10, ge=1)
@@ -59,29 +52,3 @@ class Settings(BaseSettings):
     token_grace_hours: int = Field(12, ge=0, le=72)
     login_user_limit: str = "5 per 15 minutes"
     login_address_limit: str = "30 per minute"
-    busy_timeout_ms: int = Field(10000, ge=0)
-    auto_migrate: bool = True
-    production: bool = False  # keys must then be given explicitly and never made here
-    key_file_explicit: bool = Field(False, exclude=True)  # set by the validator
-
-    @model_validator(mode="before")
-    @classmethod
-    def _derive(cls, values: Any) -> Any:
-        """The data folder made absolute once; the database and key file in it by default
-        (no path is left relative to the working directory)."""
-        if not isinstance(values, dict):
-            return values
-        data = Path(values.get("data_dir") or _default_data_dir()).expanduser().resolve()
-        values["data_dir"] = data
-        if not values.get("database_url"):
-            values["database_url"] = f"sqlite:///{data / 'churujing.sqlite3'}"
-        key_file = values.get("key_file")
-        values["key_file_explicit"] = bool(key_file)
-        values["key_file"] = (Path(key_file).expanduser().resolve() if key_file
-                              else data / "keys.json")
-        return values
-
-
-def _default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "churujing"

@@ -1,0 +1,174 @@
+"""Errors of the applications platform.
+
+Each maps to one HTTP status::
+
+    ChurujingError
+     └── ApplicationError
+          ├── ApplicationInvalid     422  fields that do not validate (each named);
+          │                               also a FactsError
+          ├── Refused                422  the rule refuses: the unmet conditions, with clauses
+          ├── DocumentsMissing       422  required documents not uploaded yet
+          ├── DocumentRejected       422  an upload of a type or size that is not accepted
+          ├── NotFound               404  no such application, or a wrong secret
+          ├── NotAuthenticated       401  no or bad officer credentials
+          ├── NotAllowed             403  an officer whose role does not allow the action
+          ├── Conflict               409  a change the state forbids; an idempotency key reused
+          ├── TransitionNotAllowed   409  the workflow does not allow this step from this state
+          ├── SignatureInvalid       400  a payment callback whose HMAC does not verify
+          ├── TooManyAttempts        429  recovery codes asked or tried too often (Retry-After)
+          ├── ProviderUnknown        404  a provider name that names no provider
+          └── DatabaseUnavailable    503  the database cannot be reached (Retry-After)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from churujing.decision import Condition, Text
+from churujing.errors import ChurujingError, FactsError
+from churujing.i18n import T
+
+__all__ = [
+    "ApplicationError",
+    "ApplicationInvalid",
+    "Conflict",
+    "DatabaseUnavailable",
+    "DocumentRejected",
+    "DocumentsMissing",
+    "NotAllowed",
+    "NotAuthenticated",
+    "NotFound",
+    "ProviderUnknown",
+    "Refused",
+    "SignatureInvalid",
+    "TooManyAttempts",
+    "TransitionNotAllowed",
+]
+
+
+class ApplicationError(ChurujingError):
+    """Root of the platform's errors; ``text`` says it in zh and en, ``status`` is HTTP's."""
+
+    status = 400
+    code = "application_error"
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+class ApplicationInvalid(ApplicationError, FactsError):
+    """Fields that do not validate: ``errors`` holds each, with its dotted field path."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, errors: Sequence[FactsError]) -> None:
+        first = errors[0]
+        ApplicationError.__init__(self, T("申请内容有误：{field}", field=first.field))
+        FactsError.__init__(self, first.message, field=first.field, text=first.message_text,
+                            errors=tuple(errors))
+
+
+class Refused(ApplicationError):
+    """The measure's rule refuses: ``unmet`` lists the conditions, each with its clause."""
+
+    status = 422
+    code = "refused"
+
+    def __init__(self, measure: str, unmet: Sequence[Condition]) -> None:
+        super().__init__(T("不符合网上申请条件：{conditions}",
+                           conditions=Text.join([c.text for c in unmet], zh_sep="；",
+                                                en_sep="; ")))
+        self.measure = measure
+        self.unmet = tuple(unmet)
+
+
+class DocumentsMissing(ApplicationError):
+    """Required documents that were not uploaded, or whose upload was not accepted."""
+
+    status = 422
+    code = "documents_missing"
+
+    def __init__(self, kinds: Sequence[str]) -> None:
+        super().__init__(T("缺少材料：{kinds}", kinds=", ".join(kinds)))
+        self.kinds = tuple(kinds)
+
+
+class DocumentRejected(ApplicationError):
+    """An upload refused outright (type or size); ``field`` names the document kind."""
+
+    status = 422
+    code = "document_rejected"
+
+    def __init__(self, text: Text, *, field: str) -> None:
+        super().__init__(text)
+        self.field = field
+
+
+class NotFound(ApplicationError):
+    status = 404
+    code = "not_found"
+
+
+class TransitionNotAllowed(ApplicationError):
+    """The workflow allows no ``event`` from ``state``; ``allowed`` lists what it does allow."""
+
+    status = 409
+    code = "transition_not_allowed"
+
+    def __init__(self, event: str, state: str, allowed: Sequence[str]) -> None:
+        super().__init__(T("申请处于“{state}”状态，不能“{event}”", state=state, event=event))
+        self.event = event
+        self.state = state
+        self.allowed = tuple(allowed)
+
+
+class SignatureInvalid(ApplicationError):
+    status = 400
+    code = "signature_invalid"
+
+
+class ProviderUnknown(ApplicationError):
+    status = 404
+    code = "provider_unknown"
+
+
+class Conflict(ApplicationError):
+    """A change that the application's state forbids (not a workflow step), or an
+    ``Idempotency-Key`` reused for another request."""
+
+    status = 409
+    code = "conflict"
+
+
+class NotAllowed(ApplicationError):
+    """An officer whose role does not allow the action."""
+
+    status = 403
+    code = "not_allowed"
+
+
+class DatabaseUnavailable(ApplicationError):
+    """The database cannot be reached: 503 with ``Retry-After``."""
+
+    status = 503
+    code = "database_unavailable"
+
+
+class NotAuthenticated(ApplicationError):
+    """No or bad officer credentials."""
+
+    status = 401
+    code = "not_authenticated"
+
+
+class TooManyAttempts(ApplicationError):
+    """Recovery codes asked for, or tried, too often; ``retry_after`` in seconds."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, text: Text, *, retry_after: int) -> None:
+        super().__init__(text)
+        self.retry_after = retry_after

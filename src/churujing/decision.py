@@ -7,77 +7,15 @@ English (STYLE.md, conventions 5 and 6).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Protocol
 
-__all__ = ["Condition", "Decision", "Lang", "Notice", "Text", "freeze", "jsonable"]
+from churujing.text import Lang, T, Text
 
-Lang = Literal["zh", "en"]
-
-
-class Text:
-    """A text in Chinese (the source language) and English.
-
-    ``Text(zh, en)`` holds both; :func:`churujing.i18n.T` makes one that renders its
-    translation and placeholders only when first read, so that deciding stays cheap and
-    the texts cost only when an answer is shown.
-    """
-
-    __slots__ = ("_en", "_params", "_zh")
-
-    def __init__(self, zh: str, en: str | None = None, *, params: Mapping[str, Any] | None = None):
-        self._zh: str | None = None if params else zh
-        self._en: str | None = en if not params else None
-        self._params: tuple[str, Mapping[str, Any]] | None = (zh, params) if params else None
-        if en is None and not params:
-            self._en = zh
-
-    def _render(self) -> None:
-        from churujing.i18n import render
-
-        assert self._params is not None
-        msgid, params = self._params
-        self._zh, self._en = render(msgid, params)
-        self._params = None
-
-    @property
-    def zh(self) -> str:
-        if self._zh is None:
-            self._render()
-        assert self._zh is not None
-        return self._zh
-
-    @property
-    def en(self) -> str:
-        if self._en is None:
-            self._render()
-        assert self._en is not None
-        return self._en
-
-    def get(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-    def to_dict(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en}
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Text):
-            return NotImplemented
-        return (self.zh, self.en) == (other.zh, other.en)
-
-    def __hash__(self) -> int:
-        return hash((self.zh, self.en))
-
-    def __repr__(self) -> str:
-        return f"Text(zh={self.zh!r}, en={self.en!r})"
-
-    @staticmethod
-    def join(texts: Iterable[Text], *, zh_sep: str = "、", en_sep: str = ", ") -> Text:
-        items = list(texts)
-        return Text(zh_sep.join(t.zh for t in items), en_sep.join(t.en for t in items))
+__all__ = ["Condition", "Decision", "Lang", "Notice", "Plain", "Text", "freeze", "jsonable"]
 
 
 class Notice(Text):
@@ -173,8 +111,6 @@ class Decision:
 
     def explain(self, lang: Lang = "zh") -> str:
         """A human explanation: the verdict, each condition with its clause, the details."""
-        from churujing.i18n import T
-
         verdict = T("符合条件") if self.eligible else T("不符合条件")
         as_of = T("截至{day}", day=self.as_of.isoformat())
         lines = [f"{self.measure} · {verdict.get(lang)} · {as_of.get(lang)}"]
@@ -197,7 +133,11 @@ def _warning(w: Text) -> dict[str, str]:
 
 def freeze(value: Any) -> Any:
     """``value`` made immutable all the way down (mappings read-only, lists as tuples), for
-    what a cache shares between answers: no caller can change it for another."""
+    what a cache shares between answers: no caller can change it for another. A value of a
+    measure's own detail type (one that says itself, :class:`Plain`) is kept as it is: such
+    a type is read-only and freezes what it holds (m06's ``StayArea``)."""
+    if getattr(type(value), "plain", None) is not None:
+        return value
     if isinstance(value, Mapping):
         return MappingProxyType({k: freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
@@ -223,28 +163,34 @@ def jsonable(value: Any) -> Any:
         return value.to_dict()
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if hasattr(kind, "to_dict"):  # a value that says its JSON (a measure's own detail type)
+        return value.to_dict()
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
     return value
+
+
+class Plain(Protocol):
+    """A detail value that says itself in one line of an explanation (a measure's own
+    presentation of its details: :meth:`Decision.explain` knows no measure's keys)."""
+
+    def plain(self, lang: Lang) -> str: ...
 
 
 def _plain(value: Any, lang: Lang) -> str:
     if isinstance(value, Text):
         return value.get(lang)
+    if getattr(type(value), "plain", None) is not None:  # a Plain value (cheaper than isinstance)
+        return str(value.plain(lang))
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Mapping):
         if lang in value and isinstance(value[lang], str):
             return str(value[lang])  # a bilingual item: its text in that language
-        if "name" in value:  # a named item, with its sub-areas when only some are open
-            name = _plain(value["name"], lang)
-            if value.get("areas") and not value.get("whole_province", True):
-                return f"{name} ({_plain(value['areas'], lang)})"
-            return name
+        if "name" in value:  # a named item
+            return _plain(value["name"], lang)
         return "; ".join(f"{k}={_plain(v, lang)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(_plain(v, lang) for v in value) or "—"

@@ -16,7 +16,7 @@ from churujing._yaml import load_yaml
 from churujing.decision import Text
 from churujing.errors import DataError
 
-__all__ = ["Clause", "clause", "clauses", "document"]
+__all__ = ["Clause", "children", "clause", "clauses", "document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,20 @@ def clause(cid: str) -> Clause:
 def clauses() -> tuple[Clause, ...]:
     """Every clause, in document order."""
     return tuple(_load()[1].values())
+
+
+@cache
+def _children() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for c in clauses():
+        if c.parent:
+            out.setdefault(c.parent, []).append(c.id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def children(cid: str) -> tuple[str, ...]:
+    """The IDs of the clauses whose parent is ``cid``, in document order."""
+    return _children().get(cid, ())
 
 
 def document() -> dict[str, Any]:

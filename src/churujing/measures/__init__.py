@@ -1,7 +1,9 @@
 """The ten measures, one pure module each, and their registry.
 
 Each module exposes ``ID`` (the public measure id), ``CLAUSE``, ``TITLE``, a ``Facts``
-model and ``decide(facts, as_of=None, *, policy=None) -> Decision``.
+model and ``decide(facts, as_of=None, *, policy=None) -> Decision``; a measure whose
+facts take enumerated values names them in ``VALUE_LABELS`` (fact path -> value ->
+Text), or, where the data holds the names, in ``value_labels(policy, day)``.
 """
 
 from __future__ import annotations
@@ -62,6 +64,18 @@ class Measure:
 
     def schema(self) -> dict[str, Any]:
         return self.facts.model_json_schema()
+
+    def value_labels(self, policy: Policy | None = None, day: date | None = None,
+                     ) -> Mapping[str, Mapping[str, Text]]:
+        """What each value of an enumerated fact is called (fact path, dotted inside a
+        nested fact, -> value -> Text): the module's own table ``VALUE_LABELS``, or, where
+        the names are data, what its ``value_labels(policy, day)`` reads."""
+        read = getattr(self.module, "value_labels", None)
+        if read is not None:
+            found: Mapping[str, Mapping[str, Text]] = read(policy, day)
+            return found
+        table: Mapping[str, Mapping[str, Text]] = getattr(self.module, "VALUE_LABELS", {})
+        return table
 
 
 def _load() -> dict[str, Measure]:

@@ -34,7 +34,7 @@ from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
 from churujing.refs import CityName
 
-__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide", "value_labels"]
 
 ID = "talent-endorsement"
 CLAUSE = "M01"
@@ -68,6 +68,15 @@ _WORK_PLACE, _CATEGORY, _HETAO, _CERTIFICATE = (
 
 Day = date
 Category = Literal["outstanding", "research", "education", "health", "legal", "other"]
+
+
+def value_labels(policy: Policy | None = None, day: Day | None = None,
+                 ) -> Mapping[str, Mapping[str, Text]]:
+    """The names of the talent categories (M01.2) on ``day`` (default: the latest), from
+    the data (``m01.categories``), as the answers name them."""
+    param = policy_or_default(policy).param("m01.categories")
+    value = (param.at(day) if day is not None else None) or param.values[-1]
+    return {"talent_category": {k: Text(v["zh"], v["en"]) for k, v in value.value.items()}}
 
 
 class Facts(FactsModel):

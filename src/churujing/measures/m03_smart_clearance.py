@@ -31,7 +31,7 @@ from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
 
-__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Endorsement", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Endorsement", "Facts", "decide"]
 
 ID = "smart-clearance"
 CLAUSE = "M03"
@@ -85,6 +85,13 @@ _ENDORSEMENTS: Mapping[str, Text] = {
     "other": T("其他类签注"),
     "tourism": T("个人旅游签注"),
     "group_tour": T("团队旅游签注"),
+}
+VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {
+    "traveller": _TRAVELLERS,
+    # hk_macau_resident_permit: another name of the home-return permit (facts.DOCUMENT_ALIASES)
+    "document": {**_DOCUMENTS,
+                 "hk_macau_resident_permit": _DOCUMENTS["hk_macau_home_return_permit"]},
+    "endorsement.type": _ENDORSEMENTS,
 }
 
 

@@ -27,7 +27,7 @@ from churujing.measures._common import policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Item
 
-__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
 
 ID = "hetao-zone"
 CLAUSE = "M04"
@@ -61,6 +61,7 @@ _SUBJECTS: Mapping[str, Text] = {
     "enterprise": T("企业机构"),
     "vehicle": T("车辆"),
 }
+VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {"subject": _SUBJECTS}
 
 # The facts, by subject, and how each reads in an answer.
 _FACTS: Mapping[str, Mapping[str, Text]] = {

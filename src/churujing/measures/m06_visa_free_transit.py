@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import weakref
-from collections.abc import Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -14,7 +14,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from churujing import places, predicates
 from churujing.conditions import Conditions, Spec
-from churujing.decision import Condition, Decision, Text, freeze
+from churujing.decision import Condition, Decision, Lang, Text, freeze, jsonable
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
 from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
@@ -27,8 +27,10 @@ __all__ = [
     "CONDITIONS",
     "ID",
     "TITLE",
+    "VALUE_LABELS",
     "DayRules",
     "Facts",
+    "StayArea",
     "StayAreas",
     "add_months",
     "decide",
@@ -159,6 +161,55 @@ def stay_deadline(entry_day: date, hours: int) -> datetime:
     return start + timedelta(hours=hours)
 
 
+class StayArea(Mapping[str, Any]):
+    """One province's stay area as a decision detail (``allowed_areas``): read-only, and
+    said in one line of an explanation (``decision.Plain``) as the province, with its
+    listed areas when only some of the province is open."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = {k: freeze(v) for k, v in data.items()}  # shared by a day's answers
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def items(self) -> ItemsView[str, Any]:  # the dict's own views: as fast as a dict's
+        return self._data.items()
+
+    def keys(self) -> KeysView[str]:
+        return self._data.keys()
+
+    def values(self) -> ValuesView[Any]:
+        return self._data.values()
+
+    def __repr__(self) -> str:
+        return f"StayArea({self._data!r})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of the detail (as a plain mapping's)."""
+        out: dict[str, Any] = jsonable(self._data)
+        return out
+
+    def plain(self, lang: Lang) -> str:
+        name: str = self._data["name"].get(lang)
+        if self._data["areas"] and not self._data["whole_province"]:
+            return f"{name} ({', '.join(a[lang] for a in self._data['areas'])})"
+        return name
+
+
 @dataclass(frozen=True, slots=True)
 class StayAreas:
     """The stay areas in force on a day (A2): the listed areas (GB/T 2260 codes; a
@@ -191,7 +242,7 @@ class StayAreas:
                 d = places.division(code).value
                 names.append(d.text if d else Text(code, code))
             prov = places.division(province).value
-            detail.append(
+            detail.append(StayArea(
                 {
                     "province": province,
                     "name": prov.text if prov else Text(str(item.get("zh", province)), province),
@@ -201,7 +252,7 @@ class StayAreas:
                     "exit_any_open_port": bool(item.get("exit_any_open_port")),
                     "clause": clause_of[province],
                 }
-            )
+            ))
         return cls(frozenset(listed), frozenset(exit_any), freeze(detail), freeze(clause_of))
 
     def allows(self, place: places.Division) -> bool:
@@ -651,6 +702,7 @@ _PURPOSE_TEXT: dict[str, Text] = {
     "journalism": T("新闻采访"),
     "other": T("其他"),
 }
+VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {"purpose": _PURPOSE_TEXT}
 
 
 def _last_day(end: date | None) -> str | None:

@@ -27,7 +27,7 @@ from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName
 
-__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
 
 ID = "online-renewal"
 CLAUSE = "M07"
@@ -82,6 +82,9 @@ _REASONS: Mapping[str, Text] = {
     "pages_full": T("护照签证页用完"),
     "expiring_within_6_months": T("证件有效期不足6个月"),
     "other": T("其他情形"),
+}
+VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {
+    "document": _DOCUMENTS, "application": _APPLICATIONS, "reason": _REASONS,
 }
 
 

@@ -26,7 +26,7 @@ from churujing.i18n import T
 from churujing.measures._common import policy_or_default, required
 from churujing.policy import Policy
 
-__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
 
 ID = "family-visit-extension"
 CLAUSE = "M08"
@@ -75,6 +75,9 @@ _ENDORSEMENTS: Mapping[str, Text] = {
     "other": T("其他签注"),
     "tourism": T("个人旅游签注"),
     "group_tour": T("团队旅游签注"),
+}
+VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {
+    "region": _REGIONS, "endorsement": _ENDORSEMENTS, "calendar": _CALENDARS,
 }
 
 

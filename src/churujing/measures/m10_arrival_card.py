@@ -30,7 +30,7 @@ from churujing.policy.loader import Item
 from churujing.predicates import chinese_citizen
 from churujing.refs import CountryName
 
-__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "DayRules", "Facts", "decide",
+__all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "DayRules", "Facts", "decide",
            "foreign_national", "rules_on"]
 
 ID = "arrival-card"
@@ -65,6 +65,33 @@ EntryMode = Literal[
     "crew",
     "other",
 ]
+
+# What each document and way of entry is called (the arrival-card service's words).
+_HOME_RETURN_PERMIT = T("港澳居民来往内地通行证（非中国籍）")
+VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {
+    "document": {
+        "passport": T("护照"),
+        "permanent_residence_id": T("外国人永久居留身份证"),
+        "hk_macau_home_return_permit": _HOME_RETURN_PERMIT,
+        "hk_macau_resident_permit": _HOME_RETURN_PERMIT,  # facts.DOCUMENT_ALIASES
+        "travel_document": T("旅行证件"),
+        "other": T("其他"),
+    },
+    "entry_mode": {
+        "individual": T("个人入境（持签证或免签）"),
+        "visa": T("签证"),
+        "visa_free": T("免签"),
+        "visa_free_transit_240h": T("240小时过境免签"),
+        "port_visa": T("口岸签证"),
+        "group_visa": T("持团体签证"),
+        "group_visa_free": T("团体免签入境"),
+        "direct_transit_24h": T("24小时直接过境（不离开口岸限定区域）"),
+        "cruise_same_ship": T("乘坐邮轮入出境并随原邮轮返回"),
+        "fast_track": T("快捷通道入境"),
+        "crew": T("交通运输工具的外国籍员工"),
+        "other": T("其他"),
+    },
+}
 
 class Facts(FactsModel):
     """Facts for the foreigner arrival card (M10)."""

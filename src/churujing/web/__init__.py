@@ -46,7 +46,9 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from churujing.i18n import translate
+from churujing.http import LANG_COOKIE, request_lang
+from churujing.policy import load_policy
+from churujing.text import translate
 from churujing.web.labels import _
 
 __all__ = ["STATIC_DIR", "TEMPLATES_DIR", "add_templates", "render", "templates_env"]
@@ -156,9 +158,6 @@ def _lang_url(request: Request, code: str) -> str:
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status_code: int = 200) -> HTMLResponse:
     """Render ``template`` in the request's language inside the page chrome."""
-    from churujing.api.routes._common import LANG_COOKIE, request_lang
-    from churujing.policy import load_policy
-
     lang = request_lang(request)
     ctx: dict[str, Any] = {
         "request": request,

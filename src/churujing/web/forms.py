@@ -5,7 +5,8 @@ inputs, ``date-time`` datetime-local inputs, integers number inputs, arrays of s
 comma-separated text, nested objects fieldsets (inputs named ``parent.child``). Facts that
 name a country or a port (by their public names: ``nationality``, ``origin``,
 ``destination``, ``*port``, ``airport``) get the data's choices. Labels: ``labels.FACTS``,
-else the schema's title or description.
+else the schema's title or description; the values of a select are named by the
+measure's own table (``Measure.value_labels``).
 
 Yes/no facts never default to an answer (issue 10): a required one offers yes and no with
 neither chosen (``yesno``: left unanswered, the library says it is missing); an optional
@@ -22,8 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from churujing.i18n import translate
-from churujing.web.labels import FACTS, HINTS, VALUES, _
+from churujing.errors import FactsError
+from churujing.places import division
+from churujing.text import Text, translate
+from churujing.web.labels import FACTS, HINTS, _
 
 __all__ = ["Choice", "FormField", "facts_from_form", "fields_from_schema", "label"]
 
@@ -75,10 +78,12 @@ def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> dict[str, An
     return s
 
 
-def label(msgid: str, lang: str) -> str:
-    """A label in ``lang``, capitalised in English (catalogues share msgids across parts of
-    the code base, and another part may translate a word in lower case)."""
-    text = translate(msgid, lang)
+def label(msgid: str | Text, lang: str) -> str:
+    """A label in ``lang`` (a msgid, or a Text), capitalised in English (catalogues share
+    msgids across parts of the code base, and another part may translate a word in lower
+    case)."""
+    text = translate(msgid, lang) if isinstance(msgid, str) else msgid.get(
+        "zh" if lang == "zh" else "en")
     return text[:1].upper() + text[1:] if lang == "en" else text
 
 
@@ -96,18 +101,22 @@ def _label(name: str, s: Mapping[str, Any], lang: str) -> str:
     return translate(str(title), lang)
 
 
-def _value_label(value: Any, lang: str) -> str:
+def _value_label(labels: Mapping[str, Text], value: Any, lang: str) -> str:
     text = str(value)
-    return label(VALUES[text], lang) if text in VALUES else text
+    return label(labels[text], lang) if text in labels else text
 
 
 def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
                        countries: list[Choice] | None = None,
                        ports: list[Choice] | None = None,
+                       values: Mapping[str, Mapping[str, Text]] | None = None,
                        prefix: str = "", root: Mapping[str, Any] | None = None,
                        ) -> list[FormField]:
-    """The form fields of a JSON Schema object (pydantic's ``model_json_schema()``)."""
+    """The form fields of a JSON Schema object (pydantic's ``model_json_schema()``);
+    ``values`` names the values of enumerated facts (``Measure.value_labels``: fact path ->
+    value -> Text), a value without a name is shown as it is."""
     root = root if root is not None else schema
+    values = values if values is not None else {}
     required = set(schema.get("required") or ())
     out: list[FormField] = []
     for key, raw in (schema.get("properties") or {}).items():
@@ -123,7 +132,8 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
         kind = s.get("type")
         if "enum" in s:
             f.widget = "select"
-            f.choices = [Choice(str(v), _value_label(v, lang)) for v in s["enum"]]
+            names = values.get(name, {})
+            f.choices = [Choice(str(v), _value_label(names, v, lang)) for v in s["enum"]]
         elif kind == "boolean":
             f.widget = "yesno" if f.required else "tristate"
             f.choices = [Choice(_TRUE, label(_("是"), lang)),
@@ -134,7 +144,7 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
         elif kind == "object" and s.get("properties"):
             f.widget = "fieldset"
             f.children = fields_from_schema(s, lang, countries=countries, ports=ports,
-                                            prefix=name + ".", root=root)
+                                            values=values, prefix=name + ".", root=root)
         elif kind == "array":
             f.widget = "list"
         elif kind == "integer" or kind == "number":
@@ -215,9 +225,6 @@ def _places_list(parts: list[str]) -> list[str]:
     """Items of a list split on commas, with "Suzhou, Jiangsu" kept as one: a part that
     names a province joins the part before it when that part alone is ambiguous and the
     two together name one place (the hints' own "Suzhou, Jiangsu" works as typed)."""
-    from churujing.errors import FactsError
-    from churujing.places import division
-
     out: list[str] = []
     for part in parts:
         if out:

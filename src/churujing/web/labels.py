@@ -1,4 +1,6 @@
-"""Words of the pages: labels of facts, of their values and of decision details.
+"""Words of the pages only: labels of facts (form fields), hints, kinds of port, labels of
+decision details and the measures' summaries on the home page. The values of the facts
+are named by the measures themselves (``Measure.value_labels``), not here.
 
 Chinese is the source; each string is wrapped in ``_`` (an identity marker) so that
 ``pybabel extract -k _`` finds it, and is translated at render time with
@@ -9,7 +11,7 @@ label here is labelled from its JSON Schema's title or description.
 
 from __future__ import annotations
 
-__all__ = ["DETAILS", "FACTS", "HINTS", "KINDS", "SUMMARIES", "VALUES"]
+__all__ = ["DETAILS", "FACTS", "HINTS", "KINDS", "SUMMARIES"]
 
 
 def _(msgid: str) -> str:
@@ -88,59 +90,6 @@ HINTS: dict[str, str] = {
     "full_legal_capacity": _("不确定时按年龄判断（民法典第十七条至第二十二条）"),
     "lives_on_own_labour_income": _("仅对16、17周岁者有意义：视为完全民事行为能力人"),
     "guardian_present": _("不确定时，答复会说明是否须由法定监护人陪同"),
-}
-
-# Values of enumerated facts (glossary identifiers).
-VALUES: dict[str, str] = {
-    "tourism": _("旅游"),
-    "business": _("商务"),
-    "visit": _("访问"),
-    "family": _("探亲"),
-    "work": _("工作"),
-    "study": _("学习"),
-    "journalism": _("新闻采访"),
-    "other": _("其他"),
-    "mainland": _("内地（大陆）居民"),
-    "hk_macau": _("港澳居民"),
-    "taiwan": _("台湾居民"),
-    "eep_hk_macau": _("往来港澳通行证"),
-    "hk_macau_home_return_permit": _("港澳居民来往内地通行证"),
-    "taiwan_mtp_5y": _("5年有效台湾居民来往大陆通行证"),
-    "taiwan_mtp_one_time": _("一次有效台湾居民来往大陆通行证"),
-    "stay": _("逗留"),
-    "talent": _("人才"),
-    "group_tour": _("团队旅游"),
-    "passport": _("护照"),
-    "permanent_residence_id": _("外国人永久居留身份证"),
-    "hk_macau_resident_permit": _("港澳居民来往内地通行证"),
-    "individual": _("个人"),
-    "group_visa": _("团体签证"),
-    "group_visa_free": _("团体免签"),
-    "direct_transit_24h": _("24小时直接过境"),
-    "cruise_same_ship": _("同一邮轮出入境"),
-    "fast_track": _("快捷通道"),
-    "crew": _("交通运输工具员工"),
-    "visa_free_transit_240h": _("240小时过境免签"),
-    "outstanding": _("杰出人才"),
-    "research": _("科研人才"),
-    "education": _("文教人才"),
-    "health": _("卫健人才"),
-    "legal": _("法律人才"),
-    "eep_taiwan": _("往来台湾通行证"),
-    "renewal": _("换发"),
-    "replacement": _("补发"),
-    "first": _("首次申领"),
-    "damaged": _("证件损毁"),
-    "lost_stolen": _("证件遗失或被盗"),
-    "pages_full": _("签证页即将用完"),
-    "expiring_within_6_months": _("有效期不足6个月"),
-    "travel_document": _("旅行证件"),
-    "visa": _("签证"),
-    "visa_free": _("免签"),
-    "port_visa": _("口岸签证"),
-    "HK": _("香港"),
-    "MO": _("澳门"),
-    "CN": _("内地"),
 }
 
 # Kinds of port.

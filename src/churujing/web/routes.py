@@ -1,7 +1,9 @@
 """The pages: home, one page per measure (a form, then the answer), ports and areas, clauses.
 
 Thin like the API: forms are generated from the facts' JSON Schema (``web.forms``),
-facts go to ``Measure.check``, the decision is shown as it comes back.
+facts go to ``Measure.check``, the decision is shown as it comes back; the data shown
+comes from the library's views (:mod:`churujing.views`), as the API's does. Nothing here
+imports ``churujing.api``.
 """
 
 from __future__ import annotations
@@ -12,22 +14,16 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from churujing.api.routes._common import request_lang, today
-from churujing.api.routes.clauses import children
-from churujing.api.routes.policy import (
-    ENTRY_PORTS,
-    PORTS,
-    division_index,
-    port_tables,
-    ports,
-    stay_areas,
-)
+from churujing import views
 from churujing.decision import Decision, Lang
 from churujing.errors import FactsError
-from churujing.i18n import translate
-from churujing.law import clause, clauses
+from churujing.http import request_lang, today
+from churujing.law import children, clause, clauses
 from churujing.measures import MEASURES, Measure
+from churujing.places import countries
 from churujing.policy import Policy, load_policy
+from churujing.text import translate
+from churujing.views import ENTRY_PORTS, PORTS, division_index, port_tables, ports, stay_areas
 from churujing.web import forms, render
 from churujing.web.labels import DETAILS, FACTS, KINDS, SUMMARIES, _
 from churujing.web.trip import router as trip_router
@@ -53,14 +49,13 @@ def _day(request: Request) -> tuple[date, str]:
 
 
 def _count(policy: Policy, table: str, day: date) -> int | str:
-    t = policy.tables.get(table)
-    return len(t.active(day)) if t is not None else "—"
+    n = views.table_size(policy, table, day)
+    return n if n is not None else "—"
 
 
 def _param(policy: Policy, name: str, day: date) -> Any:
-    p = policy.parameters.get(name)
-    value = p.at(day) if p is not None else None
-    return value.value if value is not None else "—"
+    value = views.parameter(policy, name, day)
+    return value if value is not None else "—"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -90,16 +85,10 @@ def home(request: Request) -> HTMLResponse:
 def _country_choices(m: Measure, policy: Policy, day: date, lang: Lang,
                      ) -> tuple[list[forms.Choice], list[forms.Choice]]:
     """(choices for nationality: the measure's list first; choices for any country)."""
-    from churujing.places import countries
-
     everyone = [forms.Choice(c.code, f"{c.zh}（{c.code}）" if lang == "zh"
                              else f"{c.en} ({c.code})") for c in countries()]
     everyone.sort(key=lambda c: c.label)
-    prefix = m.clause.lower() + "."
-    listed: set[str] = set()
-    for t in policy.tables.values():
-        if t.key_field == "country" and t.name.startswith(prefix):
-            listed |= t.keys(day)
+    listed = views.listed_countries(policy, m.clause, day)
     if not listed:
         return everyone, everyone
     group_listed = translate(_("适用国家"), lang)
@@ -115,9 +104,9 @@ def _port_choices(m: Measure, policy: Policy, day: date, lang: Lang) -> list[for
     items = ports(policy, day, measure=m.clause) or ports(policy, day)
     out = []
     for p in items:
-        name = p["zh"] if lang == "zh" else p["en"]
-        extra = f" · {p['iata']}" if p.get("iata") else ""
-        province = (p.get("province_name") or {}).get(lang, "")
+        name = p.zh if lang == "zh" else p.en
+        extra = f" · {p.iata}" if p.iata else ""
+        province = p.province_name.get(lang) if p.province_name else ""
         out.append(forms.Choice(name, f"{province}{extra}"))
     return out
 
@@ -125,7 +114,8 @@ def _port_choices(m: Measure, policy: Policy, day: date, lang: Lang) -> list[for
 def _fields(m: Measure, policy: Policy, day: date, lang: Lang) -> list[forms.FormField]:
     nationality, anyone = _country_choices(m, policy, day, lang)
     fields = forms.fields_from_schema(m.schema(), lang, countries=anyone,
-                                      ports=_port_choices(m, policy, day, lang))
+                                      ports=_port_choices(m, policy, day, lang),
+                                      values=m.value_labels(policy, day))
     for f in fields:
         if f.name == "nationality" and f.widget == "select":
             f.choices = nationality
@@ -242,25 +232,24 @@ def ports_page(request: Request) -> HTMLResponse:
     lang = request_lang(request)
     policy = load_policy()
     day, as_of_error = _day(request)
-    areas = {s["province"]: s for s in stay_areas(policy, day)}
+    areas = {s.province: s for s in stay_areas(policy, day)}
     tables = sorted(port_tables(policy), key=lambda t: (t.name != ENTRY_PORTS, t.name))
     sections = []
     for t in tables:
         rows = []
         for p in ports(policy, day, measure=t.name.split(".")[0]):
-            membership = next((x for x in p["memberships"] if x["table"] == t.name), None)
+            membership = p.membership(t.name)
             if membership is None:
                 continue
-            rows.append({**p, "since": membership["since"],
-                         "clause": membership["ref"]["clause"]})
+            rows.append({**p.to_dict(), "since": membership.to_dict()["since"],
+                         "clause": membership.ref.clause})
         rows.sort(key=lambda r: (r["province"], r["id"]))
         sections.append({"name": t.name, "title": t.title.get(lang), "ports": rows,
                          "stay": t.name == ENTRY_PORTS})
-    registry = policy.tables.get(PORTS)
     return render(request, "ports.html", {
         "day": day.isoformat(), "as_of_error": as_of_error, "sections": sections,
         "areas": areas, "map": _map(policy, day, sections, lang),
-        "registry_count": len(registry.active(day)) if registry is not None else 0,
+        "registry_count": views.table_size(policy, PORTS, day) or 0,
         "kind_label": lambda k: forms.label(KINDS[k], lang) if k in KINDS else k,
     }, status_code=422 if as_of_error else 200)
 

@@ -1,13 +1,14 @@
 """What every router shares: the language of a request, the as-of date, the policy data.
 
-The library never reads the clock; the route layer does (``today()``, Beijing time) and
-passes the date down. The dependencies are ``async``: they do not block, and a sync one
-would cost a worker-thread hop per request.
+The library never reads the clock; the adapters do (``churujing.http.today()``, Beijing
+time, re-exported here with ``request_lang`` and ``lang_from``) and pass the date down.
+The dependencies are ``async``: they do not block, and a sync one would cost a
+worker-thread hop per request.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
@@ -15,11 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 from churujing import jsonio
-from churujing.decision import Lang
-from churujing.facts import BEIJING
+from churujing.http import LANG_COOKIE, lang_from, request_lang, today
 from churujing.policy import Policy, load_policy
+from churujing.text import Lang
 
 __all__ = [
+    "LANG_COOKIE",
     "AsOfDep",
     "LangDep",
     "PolicyDep",
@@ -31,61 +33,6 @@ __all__ = [
 ]
 
 THREAD_ABOVE = 32 * 1024  # bodies larger than this are parsed in a worker thread
-
-LANG_COOKIE = "lang"
-
-
-def today() -> date:
-    """Today in Beijing (the only place that reads the clock)."""
-    return datetime.now(BEIJING).date()
-
-
-def _accept_language(header: str) -> Lang | None:
-    """The first of zh/en in an Accept-Language header, by quality then order."""
-    ranked: list[tuple[float, int, str]] = []
-    for n, part in enumerate(header.split(",")):
-        bits = part.strip().split(";")
-        tag = bits[0].strip().lower()
-        q = 1.0
-        for b in bits[1:]:
-            b = b.strip()
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        if tag:
-            ranked.append((-q, n, tag))
-    for neg_q, _n, tag in sorted(ranked):
-        if neg_q >= 0:
-            break
-        primary = tag.split("-")[0]
-        if primary in ("zh", "en"):
-            return "zh" if primary == "zh" else "en"
-    return None
-
-
-def lang_from(query: str | None, cookie: str | None, accept: str | None,
-              default: Lang = "zh") -> Lang:
-    """``?lang=`` > cookie > Accept-Language > ``default``."""
-    for value in (query, cookie):
-        if value in ("zh", "en"):
-            return "zh" if value == "zh" else "en"
-    if accept:
-        found = _accept_language(accept)
-        if found:
-            return found
-    return default
-
-
-def request_lang(request: Request) -> Lang:
-    default: Lang = getattr(request.app.state, "default_lang", "zh")
-    return lang_from(
-        request.query_params.get("lang"),
-        request.cookies.get(LANG_COOKIE),
-        request.headers.get("accept-language"),
-        default,
-    )
 
 
 async def read_json(request: Request) -> Any:

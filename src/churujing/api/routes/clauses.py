@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
 from churujing.api.routes._common import PolicyDep
 from churujing.api.schemas import ClauseOut, ClausesOut, ClauseSummary, HTTPErrorOut, TextOut
-from churujing.law import Clause, clause, clauses
+from churujing.law import Clause, children, clause, clauses
 
 __all__ = ["children", "clause_out", "router"]
 
 router = APIRouter(prefix="/v1/clauses", tags=["clauses"])
-
-
-@cache
-def _children() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for c in clauses():
-        if c.parent:
-            out.setdefault(c.parent, []).append(c.id)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def children(cid: str) -> tuple[str, ...]:
-    """The IDs of the clauses whose parent is ``cid``, in document order."""
-    return _children().get(cid, ())
 
 
 def clause_out(c: Clause, version: str) -> dict[str, Any]:

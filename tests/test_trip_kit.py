@@ -21,7 +21,7 @@ from churujing.cli import app
 from churujing.facts import BEIJING
 from churujing.trips import check_trip, signing
 from churujing.trips.calendar import leave_by_calendar
-from churujing.trips.kit import boarding_kit, kit_html
+from churujing.web.kit import boarding_kit, kit_html
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "boarding-kit"
 TRIP: dict[str, Any] = {

@@ -35,3 +35,4 @@ def request_lang(request: Request) -> Lang:
         request.headers.get("accept-language"),
         default,
     )
+

@@ -70,6 +70,6 @@ def trip(
 
 def register(app: typer.Typer) -> None:
     app.command("trip")(trip)
-    from churujing.trips.kit import verify_command
+    from churujing.web.kit import verify_command
 
     app.command("verify")(verify_command)

@@ -17,15 +17,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from churujing import places
-from churujing.api.routes._common import request_lang
 from churujing.decision import Lang, Text
 from churujing.errors import FactsError
+from churujing.http import request_lang
 from churujing.i18n import T, translate
 from churujing.trips import EntryAnswer, TripAnswer, check_trip, deadline_of
 from churujing.trips.facts import PURPOSES
 from churujing.trips.regimes import D30, DIRECT, MUTUAL, T240, TRANSIT, VISA
 from churujing.trips.words import REGIME_TITLES, leave_by, verdict, weekday_date
 from churujing.web import render
+from churujing.web.kit import calendar_response, kit_response
 from churujing.web.labels import _
 
 __all__ = ["LEG_ROWS", "TripForm", "router", "trip_form"]
@@ -238,8 +239,6 @@ def _answer_of(request: Request) -> TripAnswer | None:
 @router.get("/trip/kit.pdf")
 def trip_kit(request: Request) -> Response:
     """The boarding kit of the trip the query describes (the trip page's link)."""
-    from churujing.api.routes.trips import kit_response
-
     answer = _answer_of(request)
     if answer is None:
         return RedirectResponse(f"/trip?{request.url.query}", status_code=303)
@@ -249,8 +248,6 @@ def trip_kit(request: Request) -> Response:
 @router.get("/trip/leave-by.ics")
 def trip_calendar(request: Request) -> Response:
     """The leave-by deadline of the trip the query describes, as an iCalendar event."""
-    from churujing.api.routes.trips import calendar_response
-
     answer = _answer_of(request)
     if answer is None:
         return RedirectResponse(f"/trip?{request.url.query}", status_code=303)

@@ -19,14 +19,13 @@ from fastapi.responses import JSONResponse, Response
 from churujing.api.routes._common import LangDep, PolicyDep
 from churujing.api.routes.measures import _body_doc, _facts_body
 from churujing.api.schemas import ValidationErrorOut
-from churujing.trips import TripAnswer, TripFacts, check_trip
+from churujing.trips import TripFacts, check_trip
+from churujing.web.kit import ICS, PDF, calendar_response, kit_response
 
 __all__ = ["router", "trip_schema"]
 
 router = APIRouter(prefix="/v1", tags=["trips"])
 
-PDF = "application/pdf"
-ICS = "text/calendar"
 
 
 
@@ -105,20 +104,6 @@ def wanted(accept: str) -> str:
         if kind in accept.lower():
             return kind
     return "application/json"
-
-
-def kit_response(answer: TripAnswer, base_url: str) -> Response:
-    from churujing.trips.kit import boarding_kit
-
-    return Response(boarding_kit(answer, base_url=base_url), media_type=PDF,
-                    headers={"Content-Disposition": 'inline; filename="boarding-kit.pdf"'})
-
-
-def calendar_response(answer: TripAnswer) -> Response:
-    from churujing.trips.calendar import leave_by_calendar
-
-    return Response(leave_by_calendar(answer), media_type=f"{ICS}; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="leave-by.ics"'})
 
 
 @router.get("/keys", summary="The public keys that verify a boarding kit's signed answer")

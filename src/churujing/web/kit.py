@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import segno
 import typer
+from starlette.responses import Response
 
 from churujing.decision import Text
 from churujing.facts import BEIJING
@@ -24,6 +25,7 @@ from churujing.trips.engine import EntryAnswer, TripAnswer, deadline_of
 from churujing.trips.regimes import REGIME_TITLES
 from churujing.trips.signing import BadToken, payload_of, public_key_from, sign, verify
 from churujing.trips.words import leave_by, verdict, weekday_date
+from churujing.web import templates_env
 
 __all__ = ["boarding_kit", "kit_html", "token_of", "verify_command"]
 
@@ -72,8 +74,6 @@ def _entry(answer: EntryAnswer, n: int) -> dict[str, Any]:
 def kit_html(answer: TripAnswer, *, base_url: str = "", issued: datetime | None = None
              ) -> tuple[str, str]:
     """The kit's HTML and the token its QR code carries."""
-    from churujing.web import templates_env
-
     issued = issued or datetime.now(BEIJING)
     token = token_of(answer, issued)
     qr = segno.make(token, error="m")
@@ -119,3 +119,21 @@ def verify_command(
         sys.stderr.write(f"invalid: {exc}\n")
         raise typer.Exit(1) from None
     sys.stdout.write(json.dumps({"valid": True, "answer": payload}, ensure_ascii=False) + "\n")
+
+
+PDF = "application/pdf"
+ICS = "text/calendar"
+
+
+def kit_response(answer: TripAnswer, base_url: str) -> Response:
+    """A trip's boarding kit as a PDF response (the API's and the trip page's)."""
+    return Response(boarding_kit(answer, base_url=base_url), media_type=PDF,
+                    headers={"Content-Disposition": 'inline; filename="boarding-kit.pdf"'})
+
+
+def calendar_response(answer: TripAnswer) -> Response:
+    """A trip's leave-by deadline as an iCalendar response."""
+    from churujing.trips.calendar import leave_by_calendar
+
+    return Response(leave_by_calendar(answer), media_type=f"{ICS}; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="leave-by.ics"'})

@@ -1,20 +1,29 @@
-"""Small pieces every measure uses: the policy default, the ends of a journey."""
+"""Small pieces every measure uses: its answer, the policy default, the ends of a journey."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from pydantic_core import PydanticCustomError
 
-from churujing.decision import Text
+from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError
 from churujing.i18n import T
 from churujing.places import Country, Resolved
 from churujing.policy import Policy, load_policy
 
-__all__ = ["journey_end", "journey_ends", "journey_missing", "not_recognised", "policy_or_default",
-           "required"]
+__all__ = ["answer", "journey_end", "journey_ends", "journey_missing", "not_recognised",
+           "policy_or_default", "required"]
+
+
+def answer(measure: str, day: date, conditions: Iterable[Condition],
+           details: Mapping[str, Any], warnings: Iterable[Text], policy: Policy) -> Decision:
+    """A measure's answer on ``day``: its conditions in order, its details and warnings, and
+    the version of the data it was decided on."""
+    return Decision(measure=measure, as_of=day, conditions=tuple(conditions), details=details,
+                    warnings=tuple(warnings), data_version=policy.version)
 
 
 def policy_or_default(policy: Policy | None) -> Policy:

@@ -29,7 +29,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
 from churujing.refs import CityName
@@ -494,4 +494,4 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "zone_fit": zone_fit,
         "route": route if eligible else None,
     }
-    return Decision(ID, day, tuple(conditions), details, tuple(warnings), pol.version)
+    return answer(ID, day, conditions, details, warnings, pol)

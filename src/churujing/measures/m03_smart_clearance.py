@@ -26,7 +26,7 @@ from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError, FactsError
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
@@ -447,11 +447,4 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         if capacity is not None and capacity_text is not None else None,
         "guardian_required": guardian_required,
     }
-    return Decision(
-        measure=ID,
-        as_of=day,
-        conditions=tuple(conditions),
-        details=details,
-        warnings=tuple(warnings),
-        data_version=policy.version,
-    )
+    return answer(ID, day, conditions, details, warnings, policy)

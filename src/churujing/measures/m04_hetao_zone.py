@@ -23,7 +23,7 @@ from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import answer, policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Item
 
@@ -312,11 +312,4 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             {**_facility(i, policy, rule_day), "missing": missing} for i, missing in others
         ],
     }
-    return Decision(
-        measure=ID,
-        as_of=day,
-        conditions=tuple(conditions),
-        details=details,
-        warnings=tuple(warnings),
-        data_version=policy.version,
-    )
+    return answer(ID, day, conditions, details, warnings, policy)

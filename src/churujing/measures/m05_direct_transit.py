@@ -24,7 +24,13 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
+from churujing.measures._common import (
+    answer,
+    journey_end,
+    journey_ends,
+    journey_missing,
+    policy_or_default,
+)
 from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Table
@@ -352,14 +358,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                      for i, t in zip(rules.active, rules.active_names, strict=True)],
         "alternatives": alternatives,
     }
-    return Decision(
-        measure=ID,
-        as_of=day,
-        conditions=tuple(conditions),
-        details=details,
-        warnings=tuple(warnings),
-        data_version=policy.version,
-    )
+    return answer(ID, day, conditions, details, warnings, policy)
 
 
 def _alternatives(policy: Policy, day: date, conditions: list[Condition],

@@ -17,7 +17,13 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Lang, Text, freeze, jsonable
 from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import journey_end, journey_ends, journey_missing, policy_or_default
+from churujing.measures._common import (
+    answer,
+    journey_end,
+    journey_ends,
+    journey_missing,
+    policy_or_default,
+)
 from churujing.policy import Policy
 from churujing.predicates import area_allowed, chinese_citizen, outside_mainland
 from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
@@ -396,14 +402,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         conditions.append(rules.exit_port(exit_r.value))
 
     details["alternatives"] = rules.alternatives(nat.value)
-    return Decision(
-        measure=ID,
-        as_of=day,
-        conditions=tuple(conditions),
-        details=details,
-        warnings=tuple(warnings),
-        data_version=policy.version,
-    )
+    return answer(ID, day, conditions, details, warnings, policy)
 
 
 class _Iso:

@@ -23,7 +23,7 @@ from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName
 
@@ -333,4 +333,4 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "instead": None if eligible else T(
             "到公安机关出入境管理机构窗口申请办理{document}", document=doc),
     }
-    return Decision(ID, day, tuple(conditions), details, tuple(warnings), pol.version)
+    return answer(ID, day, conditions, details, warnings, pol)

@@ -23,7 +23,7 @@ from churujing.decision import Condition, Decision, Notice, Text
 from churujing.errors import DataError, FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 
 __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
@@ -381,11 +381,4 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "region": {"code": facts.region, "zh": region.zh, "en": region.en},
         "provisional": provisional,
     }
-    return Decision(
-        measure=ID,
-        as_of=day,
-        conditions=tuple(conditions),
-        details=details,
-        warnings=tuple(warnings),
-        data_version=policy.version,
-    )
+    return answer(ID, day, conditions, details, warnings, policy)

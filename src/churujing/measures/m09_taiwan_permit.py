@@ -19,7 +19,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import DayOrDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import answer, policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
@@ -154,11 +154,4 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "port_count": len(active),
         "province_ports": province_ports,
     }
-    return Decision(
-        measure=ID,
-        as_of=day,
-        conditions=tuple(conditions),
-        details=details,
-        warnings=tuple(warnings),
-        data_version=policy.version,
-    )
+    return answer(ID, day, conditions, details, warnings, policy)

@@ -23,7 +23,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
-from churujing.measures._common import policy_or_default
+from churujing.measures._common import answer, policy_or_default
 from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Item
@@ -300,11 +300,4 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         "exemption": exemption,
         "channels": channels,
     }
-    return Decision(
-        measure=ID,
-        as_of=day,
-        conditions=tuple(conditions),
-        details=details,
-        warnings=tuple(warnings),
-        data_version=policy.version,
-    )
+    return answer(ID, day, conditions, details, warnings, policy)

@@ -108,7 +108,10 @@ class ServiceHeadersMiddleware:
                 headers = list(message.get("headers", ()))
                 if private and not any(k.lower() == b"cache-control" for k, _ in headers):
                     headers.append(self.no_store)
-                message["headers"] = headers + extra
+                # a page that sets its own policy keeps it (the API docs' pages: their UIs
+                # set styles from script); two policies would both be enforced
+                own = {k.lower() for k, _ in headers}
+                message["headers"] = headers + [h for h in extra if h[0] not in own]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

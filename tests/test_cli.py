@@ -137,3 +137,24 @@ def test_a_document_nested_2000_deep_is_an_error_line_and_exit_2_not_a_traceback
         assert result.exception is None or isinstance(result.exception, SystemExit)
         error = json.loads(result.stdout.splitlines()[0])["error"]
         assert "levels deep" in error["message"] or "longer than" in error["message"]
+
+
+def test_exit_code_says_whether_any_answer_is_a_refusal() -> None:
+    """``--exit-code``: 1 when an answer is a refusal, 0 when all are eligible; an invalid
+    line still exits 2. Chinese is written as it is, not escaped."""
+    from typer.testing import CliRunner
+
+    from churujing.cli import app
+
+    ok = json.dumps({"nationality": "DE", "passport_expiry": "2027-06-30", "entry_port": "PVG",
+                     "entry_time": "2025-11-10T14:30:00", "origin": "US", "destination": "JP",
+                     "departure_time": "2025-11-18T10:00:00", "onward_ticket": True,
+                     "purpose": "tourism"})
+    refused = ok.replace('"JP"', '"US"')
+    runner = CliRunner()
+    args = ["check", "visa-free-transit-240h", "--exit-code"]
+    assert runner.invoke(app, args, input=ok + "\n").exit_code == 0
+    result = runner.invoke(app, args, input=ok + "\n" + refused + "\n")
+    assert result.exit_code == 1 and "上海浦东" in result.stdout
+    assert runner.invoke(app, args, input=refused + "\n{bad\n").exit_code == 2
+    assert runner.invoke(app, args[:2], input=refused + "\n").exit_code == 0

@@ -147,8 +147,12 @@ def check(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="decide as of this date (YYYY-MM-DD)")
     ] = None,
+    exit_code: Annotated[bool, typer.Option(
+        "--exit-code", help="exit 1 when any answer is a refusal (2 still wins: a line "
+        "was invalid)")] = False,
 ) -> None:
     """Decide MEASURE for facts read from stdin (a JSON object or JSON Lines)."""
+    refused = False
     try:
         m = get_measure(measure)
     except UnknownMeasureError as exc:
@@ -182,8 +186,11 @@ def check(
             continue
         _write(out, decision, text, language)
         out.flush()
+        refused = refused or not decision.eligible
     if invalid:
         raise typer.Exit(EXIT_INVALID)
+    if exit_code and refused:
+        raise typer.Exit(1)
 
 
 def _write(out: TextIO, decision: Decision, text: bool, lang: Lang) -> None:

@@ -142,3 +142,20 @@ def test_changes_need_two_dates_in_order(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "to"]
     nothing = client.get("/v1/changes?from=2025-11-21&to=2025-11-21").json()
     assert nothing["count"] == 0
+
+
+def test_the_data_lists_carry_an_etag_and_answer_304_when_it_matches(client: Any) -> None:
+    """Carriers re-fetch the lists cheaply (issue 13 §4): ``ETag`` and ``Cache-Control``
+    on every data list; the same tag in ``If-None-Match`` is a 304 without a body."""
+    for path in ("/v1/ports", "/v1/nationalities", "/v1/stay-areas?as_of=2025-11-10",
+                 "/v1/cities?province=320000"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        tag = r.headers["etag"]
+        assert tag.startswith('"') and "public" in r.headers["cache-control"]
+        again = client.get(path, headers={"If-None-Match": tag})
+        assert again.status_code == 304 and again.content == b""
+        assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    # a different question is a different answer, with another tag
+    assert client.get("/v1/stay-areas?as_of=2024-12-17").headers["etag"] != client.get(
+        "/v1/stay-areas?as_of=2025-11-10").headers["etag"]

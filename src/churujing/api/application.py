@@ -23,6 +23,8 @@ default), less or more where a route says so (FastAPI's ``max_body_size``); past
 
 from __future__ import annotations
 
+import hashlib
+
 from importlib import import_module
 from typing import Any, Literal
 
@@ -118,6 +120,62 @@ class ServiceHeadersMiddleware:
 
 
 DataVersionMiddleware = ServiceHeadersMiddleware  # the name it had before the headers
+
+#: the data lists: public, the same for everyone until the data change (issue 13 §4)
+DATA_LISTS = ("/v1/ports", "/v1/nationalities", "/v1/stay-areas", "/v1/cities",
+              "/v1/airports", "/v1/changes", "/v1/clauses")
+DATA_LIST_MAX_AGE = 3600
+
+
+class DataListCacheMiddleware:
+    """``ETag`` (a hash of the answer) and ``Cache-Control: public`` on the data lists'
+    successful GETs; a request whose ``If-None-Match`` holds the same tag gets 304 and no
+    body. The answers are small (tens of KB), so each is hashed whole."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if (scope["type"] != "http" or scope.get("method") != "GET"
+                or not path.startswith(DATA_LISTS)):
+            await self.app(scope, receive, send)
+            return
+        asked = next((v.decode("latin-1") for k, v in scope.get("headers", ())
+                      if k == b"if-none-match"), "")
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if start["status"] != 200:
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+                return
+            tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            headers = [(k, v) for k, v in start.get("headers", ())
+                       if k.lower() not in (b"content-length", b"etag", b"cache-control")]
+            headers += [(b"etag", tag.encode()),
+                        (b"cache-control", f"public, max-age={DATA_LIST_MAX_AGE}".encode())]
+            if tag in {t.strip() for t in asked.split(",")}:
+                await send({**start, "status": 304, "headers": headers})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, buffered)
 
 
 def _wants_html(request: Request) -> bool:
@@ -236,5 +294,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = _include_services(app) if settings.services else []
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(DataListCacheMiddleware)
     app.add_middleware(ServiceHeadersMiddleware, version=policy.version)
     return app

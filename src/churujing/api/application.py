@@ -24,7 +24,6 @@ default), less or more where a route says so (FastAPI's ``max_body_size``); past
 from __future__ import annotations
 
 import hashlib
-
 from importlib import import_module
 from typing import Any, Literal
 

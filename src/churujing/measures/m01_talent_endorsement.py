@@ -29,7 +29,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default, required
+from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
 from churujing.refs import CityName
@@ -106,7 +106,7 @@ class Facts(FactsModel):
         description="holds a talent certificate (人才证明) issued by a competent talent "
         "authority, an eligible employer or a similar body",
     )
-    date: Day = Field(description="day of application, YYYY-MM-DD")
+    date: ApplicationDay
 
 
 def _name(d: places.Division) -> Text:

@@ -20,7 +20,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default, required
+from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName, ProvinceName
 
@@ -29,8 +29,6 @@ __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
 ID = "taiwan-family-visit"
 CLAUSE = "M02"
 TITLE = T("往来台湾探亲签注“全国通办”")
-
-Day = date
 
 # The conditions, in the order answers report them, each under the words of M02.1 it rests on.
 CONDITIONS = Conditions(
@@ -63,7 +61,7 @@ class Facts(FactsModel):
         description="the city where the applicant wants to apply: GB/T 2260 code, Chinese or "
         "English name (e.g. 上海, Shanghai)",
     )
-    date: Day = Field(description="day of application, YYYY-MM-DD")
+    date: ApplicationDay
 
 
 def _name(d: places.Division) -> Text:

@@ -205,7 +205,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         # a county or district answers through its prefecture-level city: its residents
         # are the city's 户籍居民 (docs/readings.md)
         key = city.code if cities.get(city.code) is not None else city.prefecture
-        name = Text(city.zh, city.short_en)
+        name = city.short_text
         period = cities.period(key, day)
         item = cities.get(key)
         later = min((p.start for p in item.periods if p.start and p.start > day),

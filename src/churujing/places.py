@@ -142,6 +142,11 @@ class Division:
         return Text(self.zh, self.en)
 
     @property
+    def short_text(self) -> Text:
+        """The full Chinese name with the short English one: "苏州市" / "Suzhou"."""
+        return Text(self.zh, self.short_en)
+
+    @property
     def located(self) -> Text:
         """The division with where it lies: "苏州市, 江苏省" / "Suzhou, Jiangsu (苏州市)"."""
         zh = f"{self.zh}, {self.where_zh}" if self.where_zh else self.zh

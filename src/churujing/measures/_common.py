@@ -1,21 +1,43 @@
-"""Small pieces every measure uses: its answer, the policy default, the ends of a journey."""
+"""Small pieces every measure uses: its answer, the policy default, the ends of a journey,
+and the facts several measures ask for, each declared once with its description."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError
+from churujing.facts import FactsModel
 from churujing.i18n import T
 from churujing.places import Country, Resolved
 from churujing.policy import Policy, load_policy
 
-__all__ = ["answer", "journey_end", "journey_ends", "journey_missing", "not_recognised",
-           "policy_or_default", "required"]
+__all__ = ["ApplicationDay", "JourneyFacts", "answer", "day_of_event", "journey_end",
+           "journey_ends", "journey_missing", "not_recognised", "policy_or_default", "port_of",
+           "required"]
+
+
+#: The fact ``date`` of a measure one applies under (M01, M02, M07): the day of application.
+ApplicationDay = Annotated[date, Field(description="day of application, YYYY-MM-DD")]
+
+
+def day_of_event(event: str) -> Any:
+    """The declaration of a fact that gives the day of ``event`` (crossing, arrival, entry)
+    as a date or a date-time, typed :data:`churujing.facts.DayOrDateTime`."""
+    return Field(description=f"day of {event}: YYYY-MM-DD or an ISO 8601 date-time (Beijing "
+                             "time when no offset is given)")
+
+
+def port_of(event: str, examples: str) -> Any:
+    """The declaration of the fact ``port``, the port of ``event`` (crossing, arrival), typed
+    :data:`churujing.refs.PortName`; ``examples`` are names it accepts."""
+    return Field(description=f"the port of {event}: id, IATA code, Chinese or English name "
+                             f"(e.g. {examples})")
 
 
 def answer(measure: str, day: date, conditions: Iterable[Condition],
@@ -97,3 +119,15 @@ def journey_ends(facts: J) -> J:
                                       {"message": text.en, "text": text,
                                        "field": f"{end}_airport"})
     return facts
+
+
+class JourneyFacts(FactsModel):
+    """Base of the facts of a journey whose two ends (fields ``origin``, ``destination``,
+    ``origin_airport``, ``destination_airport``, which each measure declares in its own order
+    and words) are checked by :func:`journey_ends` and, before it runs, :func:`journey_missing`."""
+
+    _ends = model_validator(mode="after")(journey_ends)
+
+    @classmethod
+    def missing_together(cls, data: dict[str, Any]) -> list[tuple[str, Text]]:
+        return journey_missing(data)

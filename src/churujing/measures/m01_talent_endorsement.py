@@ -29,7 +29,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default, required
+from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
 from churujing.refs import CityName
@@ -106,11 +106,7 @@ class Facts(FactsModel):
         description="holds a talent certificate (人才证明) issued by a competent talent "
         "authority, an eligible employer or a similar body",
     )
-    date: Day = Field(description="day of application, YYYY-MM-DD")
-
-
-def _name(d: places.Division) -> Text:
-    return Text(d.zh, d.short_en)
+    date: ApplicationDay
 
 
 def _item_text(item: Item) -> Text:
@@ -198,7 +194,7 @@ def _work_place(found: places.Division | None
     prefecture-level division (or province) regions are read by."""
     if found is None:
         return None, None
-    place = _Place(found.code, str(found.level), found.prefecture, found.province, _name(found))
+    place = _Place(found.code, str(found.level), found.prefecture, found.province, found.short_text)
     if found.level != "county":
         return place, found
     city = places.division(found.prefecture).value or places.division(found.province).value
@@ -363,7 +359,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         zone_name = _item_text(fit.zone)
         region = zone_name
         areas = tuple(str(a["zh"]) for a in fit.areas)
-        scope = _name(places.division(fit.zone["province"]).value or city)
+        scope = (places.division(fit.zone["province"]).value or city).short_text
         start = (fit_period.start or day).isoformat()
         if fit.inside:
             text = T("工作地{place}整体位于{zone}（{areas}）内；全国所有自由贸易试验区自{start}起"
@@ -391,11 +387,11 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                      city=place.text, day=day.isoformat(), start=later.isoformat())
         elif claim and fit is None and own is None:
             text = T("工作地{city}不属于往来港澳人才签注实施区域，且{province}没有自由贸易试验区",
-                     city=place.text, province=_name(province))
+                     city=place.text, province=province.short_text)
         elif claim and fit is None and own is not None:
             text = T("工作地{place}不含任何自由贸易试验区片区，所述在自由贸易试验区内工作不能成立；"
                      "{province}的{zone}的片区位于：{areas}", place=place.text,
-                     province=_name(province), zone=_item_text(own),
+                     province=province.short_text, zone=_item_text(own),
                      areas=_areas_where(own.get("areas", ())))
         elif fit is not None and zone is not None and zone_start and zone_start > day \
                 and (fit.inside or claim):
@@ -445,9 +441,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                         start=(first.start.isoformat() if first.start else "—"))
             else:
                 why = T("园区位于{park}，而工作城市为{city}",
-                        park=_name(park_city) if park_city else Text(str(first.value),
+                        park=park_city.short_text if park_city else Text(str(first.value),
                                                                      str(first.value)),
-                        city=_name(city) if city else Text(facts.work_city.query,
+                        city=city.short_text if city else Text(facts.work_city.query,
                                                                        facts.work_city.query))
             if facts.talent_certificate:
                 conditions.append(_HETAO(True, T(
@@ -484,7 +480,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             apply_where = T("可向{region}任一县级以上公安机关出入境管理机构申请", region=scope)
         else:
             apply_where = T("向工作地（{city}）公安机关出入境管理机构申请",
-                            city=place.text if place is not None else _name(city))
+                            city=place.text if place is not None else city.short_text)
     details: dict[str, Any] = {
         "validity_years": years,
         "max_stay_days": pol.value("m01.max_stay_days", day),

@@ -20,7 +20,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default, required
+from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName, ProvinceName
 
@@ -29,8 +29,6 @@ __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
 ID = "taiwan-family-visit"
 CLAUSE = "M02"
 TITLE = T("往来台湾探亲签注“全国通办”")
-
-Day = date
 
 # The conditions, in the order answers report them, each under the words of M02.1 it rests on.
 CONDITIONS = Conditions(
@@ -63,11 +61,7 @@ class Facts(FactsModel):
         description="the city where the applicant wants to apply: GB/T 2260 code, Chinese or "
         "English name (e.g. 上海, Shanghai)",
     )
-    date: Day = Field(description="day of application, YYYY-MM-DD")
-
-
-def _name(d: places.Division) -> Text:
-    return Text(d.zh, d.short_en)
+    date: ApplicationDay
 
 
 def _province(d: places.Division) -> places.Division:
@@ -115,10 +109,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         conditions.append(_HUKOU.unrecognised(province=hukou_res.query))
     elif hukou.code in outside:
         conditions.append(_HUKOU(False, T(
-            "户籍所在地{province}不属于大陆；本措施适用于大陆居民", province=_name(hukou))))
+            "户籍所在地{province}不属于大陆；本措施适用于大陆居民", province=hukou.short_text)))
     else:
         conditions.append(_HUKOU(True, T(
-            "大陆居民，户籍所在省份：{province}", province=_name(hukou))))
+            "大陆居民，户籍所在省份：{province}", province=hukou.short_text)))
 
     # --- apply_city_in_mainland --------------------------------------------------------------
     city_res = facts.apply_city
@@ -127,10 +121,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         conditions.append(_CITY.unrecognised(city=city_res.query))
     elif city.province in outside:
         conditions.append(_CITY(False, T(
-            "{city}不在大陆，没有受理探亲签注申请的公安机关出入境管理机构", city=_name(city))))
+            "{city}不在大陆，没有受理探亲签注申请的公安机关出入境管理机构", city=city.short_text)))
     else:
         conditions.append(_CITY(True, T(
-            "申请地{city}设有县级以上公安机关出入境管理机构", city=_name(city))))
+            "申请地{city}设有县级以上公安机关出入境管理机构", city=city.short_text)))
 
     # --- apply_where ---------------------------------------------------------------------------
     start = pol.value("m02.nationwide_from", day)
@@ -146,7 +140,8 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         since = T("；自{start}起可全国通办", start=start.isoformat()) if isinstance(
             start, date) else Text("", "")
         if hukou is not None:
-            where_to_apply = T("户籍地（{province}）公安机关出入境管理机构", province=_name(hukou))
+            where_to_apply = T("户籍地（{province}）公安机关出入境管理机构",
+                               province=hukou.short_text)
         if before is None or before.value != "hukou_place":
             conditions.append(_WHERE(False, T(
                 "该日没有可适用的受理地规则")))
@@ -157,11 +152,11 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         elif city.province == hukou.code:
             conditions.append(_WHERE(True, T(
                 "该日须向户籍地申请：申请城市{city}在户籍所在省份{province}内{since}",
-                city=_name(city), province=_name(hukou), since=since)))
+                city=city.short_text, province=hukou.short_text, since=since)))
         else:
             conditions.append(_WHERE(False, T(
                 "该日须向户籍地（{province}）公安机关出入境管理机构申请，不能在{city}申请{since}",
-                province=_name(hukou), city=_name(city), since=since)))
+                province=hukou.short_text, city=city.short_text, since=since)))
 
     validities: Sequence[Any] = required(pol, "m02.endorsement_validities", day)
     details: dict[str, Any] = {

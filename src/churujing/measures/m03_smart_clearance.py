@@ -26,7 +26,7 @@ from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError, FactsError
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default, required
+from churujing.measures._common import answer, day_of_event, policy_or_default, port_of, required
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
@@ -119,14 +119,8 @@ class Endorsement(FactsModel):
 class Facts(FactsModel):
     """Facts for smart clearance at a port (M03)."""
 
-    port: PortName = Field(
-        description="the port of crossing: id, IATA code, Chinese or English name "
-        "(e.g. 皇岗, Luohu, SHA)",
-    )
-    date: DayOrDateTime = Field(
-        description="day of crossing: YYYY-MM-DD or an ISO 8601 date-time (Beijing time "
-        "when no offset is given)"
-    )
+    port: PortName = port_of("crossing", "皇岗, Luohu, SHA")
+    date: DayOrDateTime = day_of_event("crossing")
     age: int = Field(ge=0, le=150, description="age in full years on the day of crossing")
     traveller: Traveller = Field(
         description="mainland (内地居民), hk_macau (港澳居民, of any nationality) or "

@@ -17,18 +17,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from churujing import places, predicates
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
+from churujing.facts import BEIJING, BeijingDateTime, day_of
 from churujing.i18n import T
 from churujing.measures._common import (
+    JourneyFacts,
     answer,
     journey_end,
-    journey_ends,
-    journey_missing,
     policy_or_default,
 )
 from churujing.places import Country
@@ -47,7 +46,7 @@ TITLE = T("扩大24小时直接过境免办查验手续口岸范围")
 _SECONDS_PER_HOUR = 3600
 
 
-class Facts(FactsModel):
+class Facts(JourneyFacts):
     """Facts for 24-hour direct transit without border inspection (M05)."""
 
     airport: PortName = Field(
@@ -89,12 +88,6 @@ class Facts(FactsModel):
         description="optional: nationality (ISO code or name); the measure is open to "
         "every nationality, it only informs the alternatives",
     )
-
-    _ends = model_validator(mode="after")(journey_ends)
-
-    @classmethod
-    def missing_together(cls, data: dict[str, Any]) -> list[tuple[str, Text]]:
-        return journey_missing(data)
 
     @field_validator("departure_time")
     @classmethod

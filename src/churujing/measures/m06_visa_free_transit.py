@@ -10,18 +10,17 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from churujing import places, predicates
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Lang, Text, freeze, jsonable
-from churujing.facts import BEIJING, BeijingDateTime, FactsModel, day_of
+from churujing.facts import BEIJING, BeijingDateTime, day_of
 from churujing.i18n import T
 from churujing.measures._common import (
+    JourneyFacts,
     answer,
     journey_end,
-    journey_ends,
-    journey_missing,
     policy_or_default,
 )
 from churujing.policy import Policy
@@ -84,7 +83,7 @@ CONDITIONS = Conditions(
 )
 
 
-class Facts(FactsModel):
+class Facts(JourneyFacts):
     """What a carrier or a traveller knows about the trip."""
 
     nationality: CountryName = Field(
@@ -145,12 +144,6 @@ class Facts(FactsModel):
         if entry is not None and value <= entry:
             raise ValueError("expected a departure after entry_time")
         return value
-
-    _places = model_validator(mode="after")(journey_ends)
-
-    @classmethod
-    def missing_together(cls, data: dict[str, Any]) -> list[tuple[str, Text]]:
-        return journey_missing(data)
 
 
 def add_months(day: date, months: int) -> date:

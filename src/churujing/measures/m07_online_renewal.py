@@ -23,7 +23,7 @@ from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default, required
+from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName
 
@@ -107,7 +107,7 @@ class Facts(FactsModel):
         description="a registered state functionary (登记备案的国家工作人员)",
     )
     active_military: bool = Field(description="an active serviceman (现役军人)")
-    date: Day = Field(description="day of application, YYYY-MM-DD")
+    date: ApplicationDay
     reason: Reason | None = Field(
         default=None,
         description="why: damaged (证件损毁), lost_stolen (遗失被盗), pages_full (护照签证页用完), "
@@ -205,7 +205,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         # a county or district answers through its prefecture-level city: its residents
         # are the city's 户籍居民 (docs/readings.md)
         key = city.code if cities.get(city.code) is not None else city.prefecture
-        name = Text(city.zh, city.short_en)
+        name = city.short_text
         period = cities.period(key, day)
         item = cities.get(key)
         later = min((p.start for p in item.periods if p.start and p.start > day),

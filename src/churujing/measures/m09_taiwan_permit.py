@@ -19,7 +19,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import DayOrDateTime, FactsModel, day_of
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default
+from churujing.measures._common import answer, day_of_event, policy_or_default, port_of
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
@@ -47,14 +47,8 @@ _PORT, _RESIDENT, _NO_DOCUMENT = (CONDITIONS["port"], CONDITIONS["taiwan_residen
 class Facts(FactsModel):
     """Facts for applying for a one-time MTP at a port of arrival (M09)."""
 
-    port: PortName = Field(
-        description="the port of arrival: id, IATA code, Chinese or English name "
-        "(e.g. 皇岗, 天津港, TSN)",
-    )
-    date: DayOrDateTime = Field(
-        description="day of arrival: YYYY-MM-DD or an ISO 8601 date-time (Beijing time "
-        "when no offset is given)"
-    )
+    port: PortName = port_of("arrival", "皇岗, 天津港, TSN")
+    date: DayOrDateTime = day_of_event("arrival")
     taiwan_resident: bool = Field(description="the traveller is a Taiwan resident (台湾居民)")
     holds_valid_permit: bool = Field(
         description="the traveller holds a valid exit-entry document for travel to and from "

@@ -23,7 +23,7 @@ from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default
+from churujing.measures._common import answer, day_of_event, policy_or_default
 from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Item
@@ -100,10 +100,7 @@ class Facts(FactsModel):
         description="nationality: ISO code or name (CN, and HK/MO/TW as regions of China, "
         "are Chinese citizens, who do not file the card)",
     )
-    entry_date: DayOrDateTime = Field(
-        description="day of entry: YYYY-MM-DD or an ISO 8601 date-time (Beijing time when "
-        "no offset is given)"
-    )
+    entry_date: DayOrDateTime = day_of_event("entry")
     document: Document = Field(
         default="passport",
         description="document of entry: passport, permanent_residence_id (外国人永久居留身份证), "

@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from churujing.http import request_lang
 from churujing.services.common import csrf
 from churujing.web import add_templates
 from churujing.web import render as web_render
@@ -45,8 +46,6 @@ _FACT_CHOICES = {
 
 
 def _lang(request: Request) -> str:
-    from churujing.api.routes._common import request_lang
-
     return str(request_lang(request))
 
 

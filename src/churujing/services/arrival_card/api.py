@@ -34,9 +34,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Form, Query, Request, Response
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from churujing.api.routes._common import read_json
 from churujing.i18n import T
 
 from .card import Card
@@ -204,8 +206,6 @@ async def file_group(request: Request, service: ServiceDep, response: Response,
     each traveller with his own number, QR code and secret. The group's size is checked
     before any traveller's card is validated; the cards are validated and filed in a
     worker thread."""
-    from churujing.api.routes._common import read_json
-
     body = await read_json(request)
     travellers = body.get("travellers") if isinstance(body, dict) else None
     if not isinstance(travellers, list) or set(body) != {"travellers"}:
@@ -346,10 +346,6 @@ async def lookup_post(request: Request, service: ServiceDep,
                       bearer: BearerDep) -> dict[str, Any]:
     """By number, by QR token, or by nationality and passport number (in the body, never
     in the URL). Every look-up is written to the audit log, refused ones too."""
-    from pydantic import ValidationError
-
-    from churujing.api.routes._common import read_json
-
     q: LookupIn | None = None
     refusal: ArrivalCardError | None = None
     try:
@@ -357,11 +353,7 @@ async def lookup_post(request: Request, service: ServiceDep,
     except ValidationError as exc:
         refusal = CardInvalid([FieldError(tuple(e["loc"]), T("格式不正确：{msg}", msg=e["msg"]),
                                           str(e["type"])) for e in exc.errors()])
-    except Exception as exc:  # the body is not JSON (RequestValidationError): audited too
-        from fastapi.exceptions import RequestValidationError
-
-        if not isinstance(exc, RequestValidationError):
-            raise
+    except RequestValidationError as exc:  # the body is not JSON: audited too
         refusal = CardInvalid([FieldError((), T("格式不正确：{msg}", msg=str(
             exc.errors()[0].get("msg", "invalid JSON"))), "json_invalid")])
     return await run_in_threadpool(audited_lookup, service, bearer, q, refusal, via="api",

@@ -25,6 +25,7 @@ from jinja2.runtime import Context
 from starlette.concurrency import run_in_threadpool
 
 from churujing.decision import Text
+from churujing.http import request_lang as web_lang
 from churujing.i18n import T, translate
 
 from . import csrf
@@ -106,8 +107,6 @@ async def _form(request: Request) -> dict[str, str]:
 
 def _lang(request: Request) -> str:
     if _HAVE_WEB:
-        from churujing.api.routes._common import request_lang as web_lang
-
         return str(web_lang(request))
     return request_lang(request)  # pragma: no cover
 

@@ -44,17 +44,9 @@ LAZY: tuple[str, ...] = (
     "uvicorn",
 )
 
-#: Services whose routes and pages import each other (issue 11, item 3: a dependencies
-#: module both import, as the FastAPI template's deps.py). Each is a strict expected
-#: failure until its branch reworks it: remove the service from here once it has none.
-KNOWN_CYCLES: dict[str, str] = {
-    "churujing.services.arrival_card.":
-        "known cycle churujing.services.arrival_card.api <-> .pages, reworked on the "
-        "issue-12 branch (a deps module both import); remove this entry after merging it",
-    "churujing.services.applications.":
-        "known cycle churujing.services.applications.api <-> .pages (issue 14's service, "
-        "same shape as the arrival card's); remove this entry once it has a deps module",
-}
+#: The service packages with routes (``api``) and pages (``pages``): both import the
+#: package's ``deps`` (as the FastAPI template's deps.py), never each other.
+SERVICES: tuple[str, ...] = ("churujing.services.arrival_card", "churujing.services.applications")
 
 
 @dataclass(frozen=True)
@@ -190,23 +182,21 @@ def _cycles_found() -> tuple[dict[str, set[str]], list[list[str]]]:
     return g, cycles(g)
 
 
-def _inside(component: list[str], prefix: str) -> bool:
-    return all(m.startswith(prefix) for m in component)
-
-
 def test_the_library_has_no_import_cycle() -> None:
     g, found = _cycles_found()
-    outside = [c for c in found if not any(_inside(c, p) for p in KNOWN_CYCLES)]
-    assert not outside, "import cycles: " + "; ".join(_path(g, c) for c in outside)
+    assert not found, "import cycles: " + "; ".join(_path(g, c) for c in found)
 
 
-@pytest.mark.parametrize("service", [
-    pytest.param(prefix, marks=pytest.mark.xfail(strict=True, reason=reason), id=prefix)
-    for prefix, reason in KNOWN_CYCLES.items()])
-def test_a_service_with_a_known_cycle_has_none_left(service: str) -> None:
-    g, found = _cycles_found()
-    inside = [c for c in found if _inside(c, service)]
-    assert not inside, "import cycles: " + "; ".join(_path(g, c) for c in inside)
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_services_routes_and_pages_meet_only_in_its_deps(service: str) -> None:
+    """``api`` and ``pages`` never import each other (not even inside a function); both
+    import ``deps``."""
+    mods = modules()
+    api, pages, deps = f"{service}.api", f"{service}.pages", f"{service}.deps"
+    assert {api, pages, deps} <= set(mods)
+    edges = {(i.source, i.target) for i in imports(mods)}
+    assert (api, pages) not in edges and (pages, api) not in edges, service
+    assert (api, deps) in edges and (pages, deps) in edges, service
 
 
 def test_the_pages_import_nothing_from_the_api() -> None:

@@ -7,7 +7,8 @@ from fastapi import FastAPI
 
 
 def make_app() -> FastAPI:
-    from churujing.services.arrival_card.api import router, web_router
+    from churujing.services.arrival_card.api import router
+    from churujing.services.arrival_card.pages import web_router
 
     app = FastAPI(title="arrival card (test server)")
     app.include_router(router)

@@ -11,8 +11,9 @@ from ac_helpers import free_port
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from churujing.services.arrival_card.api import install, router, web_router
+from churujing.services.arrival_card.api import install, router
 from churujing.services.arrival_card.db import Database
+from churujing.services.arrival_card.pages import web_router
 from churujing.services.arrival_card.service import ArrivalCardService
 from churujing.services.arrival_card.settings import Settings
 

@@ -15,8 +15,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from churujing.services.arrival_card.api import install, router, web_router
+from churujing.services.arrival_card.api import install, router
 from churujing.services.arrival_card.models import Audit
+from churujing.services.arrival_card.pages import web_router
 from churujing.services.arrival_card.service import ArrivalCardService
 
 Card = Callable[..., dict[str, Any]]

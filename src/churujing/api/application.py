@@ -63,7 +63,8 @@ HSTS = "max-age=63072000; includeSubDomains"
 PRIVATE_PREFIXES = ("/v1/arrival-cards", "/v1/officers", "/v1/operator", "/arrival-card",
                     "/officer")
 
-# Service packages that bring their own routers: ``router`` (API) and ``web_router`` (pages).
+# Service packages that bring their own routers: each names its API module (``router``,
+# and ``ready`` for /readyz); the ``pages`` module beside it brings ``web_router``.
 SERVICES = ("churujing.services.arrival_card.api", "churujing.services.applications.api")
 
 
@@ -251,8 +252,8 @@ def _include_services(app: FastAPI) -> list[str]:
             if exc.name and name.startswith(exc.name):
                 continue  # that service is not part of this build
             raise
-        for attr in ("router", "web_router"):
-            router = getattr(module, attr, None)
+        pages = import_module(name.rpartition(".")[0] + ".pages")
+        for router in (getattr(module, "router", None), getattr(pages, "web_router", None)):
             if router is not None:
                 app.include_router(router)
         found.append(name)

@@ -18,93 +18,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Request, Response
+from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, Field
 
-from .errors import (
-    ApplicationError,
-    ApplicationInvalid,
-    DatabaseUnavailable,
-    DocumentsMissing,
-    Refused,
-    TooManyAttempts,
-    TransitionNotAllowed,
+from .deps import (
+    ErrorRoute,
+    IdemDep,
+    NumberPath,
+    OfficerDep,
+    SecretDep,
+    ServiceDep,
+    app_service,
+    get_service,
+    install,
 )
-from .service import ApplicationService, Officer
 from .settings import ApplicationSettings
 
-__all__ = ["get_service", "install", "router", "web_router"]  # noqa: F822 (lazy: __getattr__)
+__all__ = ["get_service", "install", "router"]
 
 _log = logging.getLogger("churujing.applications")
-_lock = threading.Lock()
-
-
-def install(app: Any, service: ApplicationService) -> None:
-    """Use ``service`` for ``app`` (tests, embedding); otherwise one is built from the
-    environment on first use."""
-    app.state.applications = service
-
-
-def _service(app: Any) -> ApplicationService:
-    svc: ApplicationService | None = getattr(app.state, "applications", None)
-    if svc is None:
-        with _lock:
-            svc = getattr(app.state, "applications", None)
-            if svc is None:
-                svc = ApplicationService.from_settings()
-                app.state.applications = svc
-    return svc
-
-
-def get_service(request: Request) -> ApplicationService:
-    return _service(request.app)
-
-
-def error_body(exc: ApplicationError) -> dict[str, Any]:
-    if isinstance(exc, ApplicationInvalid):
-        return {"detail": [{"loc": ["body", *[p for p in e.field.split(".") if p]],
-                            "msg": e.message_in("en"), "zh": e.message_in("zh"),
-                            "type": "value_error"} for e in exc.invalid_fields]}
-    out: dict[str, Any] = {"detail": exc.text.en, "zh": exc.text.zh, "en": exc.text.en,
-                           "code": exc.code}
-    if isinstance(exc, Refused):
-        out.update(measure=exc.measure, clause="M07",
-                   unmet=[c.to_dict() for c in exc.unmet])
-    elif isinstance(exc, DocumentsMissing):
-        out["missing"] = list(exc.kinds)
-    elif isinstance(exc, TransitionNotAllowed):
-        out["allowed"] = list(exc.allowed)
-    field = getattr(exc, "field", None)
-    if field:
-        out["field"] = field
-    return out
-
-
-class ErrorRoute(APIRoute):
-    """The platform's errors as their HTTP status, whatever app includes the router."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ApplicationError as exc:
-                headers = {"Retry-After": "5"} if isinstance(exc, DatabaseUnavailable) else {}
-                if isinstance(exc, TooManyAttempts):
-                    headers["Retry-After"] = str(exc.retry_after)
-                if exc.status == 401:
-                    headers["WWW-Authenticate"] = "Bearer"
-                return JSONResponse(error_body(exc), status_code=exc.status, headers=headers)
-
-        return route
 
 
 @contextlib.asynccontextmanager
@@ -116,7 +52,7 @@ async def _scheduler(app: Any) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(every)
             try:
-                await asyncio.to_thread(lambda: _service(app).tick())
+                await asyncio.to_thread(lambda: app_service(app).tick())
             except Exception:  # the next run tries again; the outbox keeps what failed
                 _log.exception("applications scheduler run failed")
 
@@ -131,34 +67,6 @@ async def _scheduler(app: Any) -> AsyncIterator[None]:
 
 
 router = APIRouter(tags=["applications"], route_class=ErrorRoute, lifespan=_scheduler)
-
-ServiceDep = Annotated[ApplicationService, Depends(get_service)]
-SecretDep = Annotated[str, Header(alias="X-Application-Secret", max_length=100,
-                                  description="The applicant's secret, returned at creation")]
-IdemDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
-                                       description="Retries with the same key return the "
-                                                   "first answer")]
-NumberPath = Annotated[str, Path(pattern=r"^M07[0-9A-Z]{10}$", description="application number")]
-_bearer = OAuth2PasswordBearer(tokenUrl="/v1/officers/token", auto_error=False)
-
-
-def officer(request: Request, token: Annotated[str | None, Depends(_bearer)]) -> Officer:
-    """The officer behind a Bearer token, by the services' shared log-in (the arrival
-    card's officer accounts)."""
-    from churujing.services.arrival_card.api import get_service as accounts
-    from churujing.services.arrival_card.errors import ArrivalCardError
-
-    try:
-        who = accounts(request).authenticate(token)
-    except ArrivalCardError as exc:
-        from .errors import NotAuthenticated
-
-        raise NotAuthenticated(exc.text) from None
-    return Officer(who.username, who.role)
-
-
-OfficerDep = Annotated[Officer, Depends(officer)]
-
 
 class Applicant(BaseModel):
     name: str = Field(description="name as on the identity card")
@@ -225,7 +133,7 @@ def create(body: Annotated[dict[str, Any], Body()], service: ServiceDep, respons
             summary="Upload a document (the raw image as the body)")
 async def put_document(number: NumberPath, kind: str, request: Request,
                        secret: SecretDep) -> dict[str, Any]:
-    svc = _service(request.app)
+    svc = app_service(request.app)
     limit = svc.settings.upload_max_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -286,7 +194,7 @@ def recover_code(number: NumberPath, body: RecoverCodeIn, service: ServiceDep) -
 
 @router.post("/v1/payments/{provider}/callback", summary="A payment provider's callback")
 async def callback(provider: str, request: Request) -> dict[str, Any]:
-    svc = _service(request.app)
+    svc = app_service(request.app)
     body = await request.body()
     if len(body) > 10_000:
         return JSONResponse({"detail": "callback too large"}, status_code=413)  # type: ignore[return-value]
@@ -360,11 +268,3 @@ def dispatch(number: NumberPath, who: OfficerDep, service: ServiceDep,
 def collect(number: NumberPath, who: OfficerDep, service: ServiceDep) -> dict[str, Any]:
     return service.collect(who, number)
 
-
-def __getattr__(name: str) -> Any:
-    """``web_router`` loads the pages (and the project's page chrome) when first asked for."""
-    if name == "web_router":
-        from .pages import web_router
-
-        return web_router
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,23 +14,21 @@ in a URL; the officer's is the shared officer cookie.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
 
+from churujing.http import request_lang
 from churujing.services.common import csrf
 from churujing.web import add_templates
 from churujing.web import render as web_render
 
 from . import workflow
-from .api import _service
+from .deps import ErrorRoute, app_service, officer_from_cookie
 from .documents import KINDS
 from .errors import ApplicationError, ApplicationInvalid, NotAllowed, Refused
-from .service import Officer
 
 __all__ = ["SESSION_COOKIE", "web_router"]
 
@@ -48,8 +46,6 @@ _FACT_CHOICES = {
 
 
 def _lang(request: Request) -> str:
-    from churujing.api.routes._common import request_lang
-
     return str(request_lang(request))
 
 
@@ -74,20 +70,12 @@ async def _form(request: Request) -> Any:
     return form
 
 
-class PageRoute(APIRoute):
-    """The platform's errors as a page with their status."""
+class PageRoute(ErrorRoute):
+    """The platform's error route for the pages: an error is a page with its status."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ApplicationError as exc:
-                return render(request, "applications/error.html",
-                              {"error": exc, "text": exc.text}, status_code=exc.status)
-
-        return route
+    def respond(self, request: Request, exc: ApplicationError) -> Response:
+        return render(request, "applications/error.html",
+                      {"error": exc, "text": exc.text}, status_code=exc.status)
 
 
 web_router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -137,7 +125,7 @@ def _form_body(form: Any) -> dict[str, Any]:
 @web_router.post("/applications/online-renewal", response_class=HTMLResponse)
 async def form_post(request: Request) -> Response:
     form = await _form(request)
-    svc = _service(request.app)
+    svc = app_service(request.app)
     body = _form_body(form)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     ctx: dict[str, Any] = {"choices": _FACT_CHOICES, "values": values}
@@ -169,13 +157,13 @@ def track_page(request: Request) -> Response:
 async def track_post(request: Request) -> Response:
     form = await _form(request)
     number, secret = str(form.get("number", "")).strip(), str(form.get("secret", "")).strip()
-    _service(request.app).view(number, secret)  # 404 page when wrong
+    app_service(request.app).view(number, secret)  # 404 page when wrong
     return _with_session(_to_case(number, _lang(request)), number, secret)
 
 
 @web_router.get("/applications/{number}", response_class=HTMLResponse)
 def case_page(request: Request, number: str) -> Response:
-    svc = _service(request.app)
+    svc = app_service(request.app)
     view = svc.view(number, _session(request, number))
     return render(request, "applications/case.html",
                   {"app": view, "kinds": KINDS, "states": workflow.STATES})
@@ -184,7 +172,7 @@ def case_page(request: Request, number: str) -> Response:
 @web_router.post("/applications/{number}/documents", response_class=HTMLResponse)
 async def upload_post(request: Request, number: str) -> Response:
     form = await _form(request)
-    svc = _service(request.app)
+    svc = app_service(request.app)
     secret = _session(request, number)
     results = []
     for kind in KINDS:
@@ -203,7 +191,7 @@ async def upload_post(request: Request, number: str) -> Response:
 @web_router.post("/applications/{number}/{action}", response_class=HTMLResponse)
 async def action_post(request: Request, number: str, action: str) -> Response:
     await _form(request)
-    svc = _service(request.app)
+    svc = app_service(request.app)
     secret = _session(request, number)
     if action == "submit":
         svc.submit(number, secret)
@@ -220,13 +208,13 @@ async def action_post(request: Request, number: str, action: str) -> Response:
 
 @web_router.get("/applications/{number}/letter.pdf")
 def letter_page(request: Request, number: str) -> Response:
-    pdf = _service(request.app).letter(number, _session(request, number))
+    pdf = app_service(request.app).letter(number, _session(request, number))
     return Response(pdf, media_type="application/pdf", headers={"Cache-Control": "no-store"})
 
 
 @web_router.get("/payments/local/{reference}", response_class=HTMLResponse)
 def payment_page(request: Request, reference: str) -> Response:
-    state = _service(request.app).payment("local", reference)
+    state = app_service(request.app).payment("local", reference)
     return render(request, "applications/pay.html", {"payment": state})
 
 
@@ -235,7 +223,7 @@ async def payment_post(request: Request, reference: str) -> Response:
     from .payment import LocalProvider
 
     await _form(request)
-    svc = _service(request.app)
+    svc = app_service(request.app)
     local = svc.payments["local"]
     assert isinstance(local, LocalProvider)
     state = svc.payment("local", reference)
@@ -246,62 +234,47 @@ async def payment_post(request: Request, reference: str) -> Response:
 # --------------------------------------------------------------------------- officers
 
 
-def _officer(request: Request) -> Officer | None:
-    from churujing.services.arrival_card.api import get_service as accounts
-    from churujing.services.arrival_card.errors import ArrivalCardError
-    from churujing.services.arrival_card.pages import OFFICER_COOKIE
-
-    token = request.cookies.get(OFFICER_COOKIE)
-    if not token:
-        return None
-    try:
-        who = accounts(request).authenticate(token)
-    except ArrivalCardError:
-        return None
-    return Officer(who.username, who.role)
-
-
 def _login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/officer/login?lang={_lang(request)}", status_code=303)
 
 
 @web_router.get("/officer/applications", response_class=HTMLResponse)
 def queue_page(request: Request, stage: str = "review") -> Response:
-    who = _officer(request)
+    who = officer_from_cookie(request)
     if who is None:
         return _login(request)
     stage_ = stage if stage in ("review", "production", "all") else "review"
-    rows = _service(request.app).queue(who, stage=stage_)  # type: ignore[arg-type]
+    rows = app_service(request.app).queue(who, stage=stage_)  # type: ignore[arg-type]
     return render(request, "applications/queue.html",
                   {"rows": rows, "stage": stage_, "who": who})
 
 
 @web_router.get("/officer/applications/{number}", response_class=HTMLResponse)
 def review_page(request: Request, number: str) -> Response:
-    who = _officer(request)
+    who = officer_from_cookie(request)
     if who is None:
         return _login(request)
-    view = _service(request.app).officer_view(who, number)
+    view = app_service(request.app).officer_view(who, number)
     return render(request, "applications/review.html",
                   {"app": view, "kinds": KINDS, "who": who})
 
 
 @web_router.get("/officer/applications/{number}/documents/{kind}")
 def document_image(request: Request, number: str, kind: str) -> Response:
-    who = _officer(request)
+    who = officer_from_cookie(request)
     if who is None:
         return _login(request)
-    ctype, data = _service(request.app).officer_document(who, number, kind)
+    ctype, data = app_service(request.app).officer_document(who, number, kind)
     return Response(data, media_type=ctype, headers={"Cache-Control": "no-store"})
 
 
 @web_router.post("/officer/applications/{number}/{action}", response_class=HTMLResponse)
 async def officer_action(request: Request, number: str, action: str) -> Response:
-    who = _officer(request)
+    who = officer_from_cookie(request)
     if who is None:
         return _login(request)
     form = await _form(request)
-    svc = _service(request.app)
+    svc = app_service(request.app)
     if action == "claim":
         svc.claim(who, number)
     elif action == "decision":

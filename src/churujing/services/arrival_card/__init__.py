@@ -11,7 +11,8 @@ every look-up is audited.
 Modules: :mod:`.card` (fields and validation), :mod:`.settings`, :mod:`.crypto`
 (keys, AES-GCM, keyed hashes, signed tokens), :mod:`.qr`, :mod:`.models` and
 :mod:`.db` (SQLAlchemy 2, SQLite or PostgreSQL, Alembic migrations), :mod:`.service`
-(the workflows), :mod:`.api` (routes and pages), :mod:`.cli` (``churujing arrival-card``).
+(the workflows), :mod:`.deps` (what the routes and the pages share), :mod:`.api`
+(routes), :mod:`.pages`, :mod:`.cli` (``churujing arrival-card``).
 See ``docs/arrival-card.md``.
 """
 

@@ -1,4 +1,6 @@
-"""HTTP routes of the arrival-card service: ``router`` (the API) and ``web_router`` (pages).
+"""HTTP routes of the arrival-card service: ``router`` (the API). The pages' ``web_router``
+is in :mod:`.pages`; what both use (the service, the officer, the error route) is in
+:mod:`.deps`.
 
 The API (JSON, OpenAPI-documented), under ``/v1/arrival-cards``:
 
@@ -29,122 +31,36 @@ the path of every invalid field, 503 when the database is unavailable (with
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Form, Header, Query, Request, Response
-from fastapi.routing import APIRoute
-from fastapi.security import OAuth2PasswordBearer
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Form, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from churujing.api.routes._common import read_json
 from churujing.i18n import T
 
 from .card import Card
-from .errors import (
-    ArrivalCardError,
-    CardInvalid,
-    DatabaseUnavailable,
-    FieldError,
-    TooManyAttempts,
+from .deps import (
+    BearerDep,
+    ErrorRoute,
+    IdemDep,
+    OfficerDep,
+    SecretDep,
+    ServiceDep,
+    client_address,
+    get_service,
+    install,
+    ready,
 )
+from .errors import ArrivalCardError, CardInvalid, Conflict, DatabaseUnavailable, FieldError
 from .qr import qr_png, qr_svg
 from .service import ArrivalCardService, FilingView, OfficerIdentity, Receipt
 
-__all__ = ["ErrorRoute", "client_address", "get_service", "install", "ready", "router",
-           "web_router"]
-
-_lock = threading.Lock()
-
-
-def install(app: Any, service: ArrivalCardService) -> None:
-    """Use ``service`` for ``app`` (tests, embedding); otherwise one is built from the
-    environment on the first request."""
-    app.state.arrival_card = service
-
-
-def get_service(request: Request) -> ArrivalCardService:
-    svc: ArrivalCardService | None = getattr(request.app.state, "arrival_card", None)
-    if svc is None:
-        with _lock:
-            svc = getattr(request.app.state, "arrival_card", None)
-            if svc is None:
-                svc = ArrivalCardService.from_settings()
-                request.app.state.arrival_card = svc
-    return svc
-
-
-def ready(app: Any) -> dict[str, str]:
-    """Readiness of the service for ``/readyz``: ``{"arrival_card_database": "writable"}``,
-    or the reason it is not (the service cannot start, the database cannot be reached or
-    written). Blocking: call it in a worker thread."""
-    svc: ArrivalCardService | None = getattr(app.state, "arrival_card", None)
-    try:
-        if svc is None:
-            with _lock:
-                svc = getattr(app.state, "arrival_card", None)
-                if svc is None:
-                    svc = ArrivalCardService.from_settings()
-                    app.state.arrival_card = svc
-        svc.db.check_writable()
-    except ArrivalCardError as exc:
-        return {"arrival_card_database": f"not ready: {exc.text.en}"}
-    return {"arrival_card_database": "writable"}
-
-
-def error_body(exc: ArrivalCardError) -> dict[str, Any]:
-    if isinstance(exc, CardInvalid):
-        return {"detail": [e.to_dict(("body",)) for e in exc.errors]}
-    return {"detail": exc.text.en, "zh": exc.text.zh, "en": exc.text.en}
-
-
-def error_headers(exc: ArrivalCardError) -> dict[str, str]:
-    if isinstance(exc, DatabaseUnavailable):
-        return {"Retry-After": "5"}
-    if isinstance(exc, TooManyAttempts):
-        return {"Retry-After": str(exc.retry_after)}
-    if exc.status == 401:
-        return {"WWW-Authenticate": "Bearer"}
-    return {}
-
-
-class ErrorRoute(APIRoute):
-    """Turns the service's errors into their HTTP status (JSON), whatever app includes us."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            from fastapi.responses import JSONResponse
-
-            try:
-                return await handler(request)
-            except ArrivalCardError as exc:
-                return JSONResponse(error_body(exc), status_code=exc.status,
-                                    headers=error_headers(exc))
-
-        return route
-
+__all__ = ["ErrorRoute", "client_address", "get_service", "install", "ready", "router"]
 
 router = APIRouter(tags=["arrival-card"], route_class=ErrorRoute)
-
-ServiceDep = Annotated[ArrivalCardService, Depends(get_service)]
-_bearer = OAuth2PasswordBearer(tokenUrl="/v1/officers/token", auto_error=False,
-                               description="An officer's API token (POST /v1/officers/token)")
-SecretDep = Annotated[str, Header(alias="X-Filing-Secret", max_length=64,
-                                  description="The filer's secret, returned once at filing")]
-IdemDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
-                                       description="Retries with the same key return the "
-                                                   "first receipt")]
-
-
-def officer(service: ServiceDep,
-            token: Annotated[str | None, Depends(_bearer)]) -> OfficerIdentity:
-    return service.authenticate(token)
-
-
-OfficerDep = Annotated[OfficerIdentity, Depends(officer)]
 
 
 # --------------------------------------------------------------------------- schemas
@@ -290,8 +206,6 @@ async def file_group(request: Request, service: ServiceDep, response: Response,
     each traveller with his own number, QR code and secret. The group's size is checked
     before any traveller's card is validated; the cards are validated and filed in a
     worker thread."""
-    from churujing.api.routes._common import read_json
-
     body = await read_json(request)
     travellers = body.get("travellers") if isinstance(body, dict) else None
     if not isinstance(travellers, list) or set(body) != {"travellers"}:
@@ -335,11 +249,6 @@ def public_keys(service: ServiceDep) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- officers
-
-
-def client_address(request: Request) -> str:
-    """The client's address (the proxy's, unless uvicorn trusts its X-Forwarded-For)."""
-    return request.client.host if request.client else ""
 
 
 @router.post("/v1/officers/token", response_model=OfficerTokenOut, tags=["officers"],
@@ -411,7 +320,7 @@ def audited_lookup(service: ArrivalCardService, bearer: str | None, q: LookupIn 
                        403: {"description": "Role may not look up"},
                        422: {"description": "A passport number in the URL (use POST)"}})
 def lookup_get(request: Request, service: ServiceDep,
-               bearer: Annotated[str | None, Depends(_bearer)],
+               bearer: BearerDep,
                number: Annotated[str | None, Query(max_length=32)] = None,
                token: Annotated[str | None, Query(max_length=2048)] = None) -> dict[str, Any]:
     """By filing number, or by QR token (its signature is checked first). Every look-up
@@ -434,13 +343,9 @@ def lookup_get(request: Request, service: ServiceDep,
              responses={401: {"description": "Not authenticated"},
                         403: {"description": "Role may not look up"}})
 async def lookup_post(request: Request, service: ServiceDep,
-                      bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+                      bearer: BearerDep) -> dict[str, Any]:
     """By number, by QR token, or by nationality and passport number (in the body, never
     in the URL). Every look-up is written to the audit log, refused ones too."""
-    from pydantic import ValidationError
-
-    from churujing.api.routes._common import read_json
-
     q: LookupIn | None = None
     refusal: ArrivalCardError | None = None
     try:
@@ -448,11 +353,7 @@ async def lookup_post(request: Request, service: ServiceDep,
     except ValidationError as exc:
         refusal = CardInvalid([FieldError(tuple(e["loc"]), T("格式不正确：{msg}", msg=e["msg"]),
                                           str(e["type"])) for e in exc.errors()])
-    except Exception as exc:  # the body is not JSON (RequestValidationError): audited too
-        from fastapi.exceptions import RequestValidationError
-
-        if not isinstance(exc, RequestValidationError):
-            raise
+    except RequestValidationError as exc:  # the body is not JSON: audited too
         refusal = CardInvalid([FieldError((), T("格式不正确：{msg}", msg=str(
             exc.errors()[0].get("msg", "invalid JSON"))), "json_invalid")])
     return await run_in_threadpool(audited_lookup, service, bearer, q, refusal, via="api",
@@ -463,7 +364,7 @@ async def lookup_post(request: Request, service: ServiceDep,
              summary="Log out: revoke this API token",
              responses={401: {"description": "Not authenticated"}})
 def officer_logout(request: Request, service: ServiceDep,
-                   bearer: Annotated[str | None, Depends(_bearer)]) -> Response:
+                   bearer: BearerDep) -> Response:
     service.authenticate(bearer)
     assert bearer is not None
     service.logout(bearer, via="api", address=client_address(request))
@@ -504,7 +405,7 @@ def _operator(service: ArrivalCardService, bearer: str | None) -> OfficerIdentit
 @router.get("/v1/operator/officers", response_model=list[OfficerOut], tags=["operators"],
             summary="Officer accounts (operators)", responses=_OPERATOR)
 def operator_officers(service: ServiceDep,
-                      bearer: Annotated[str | None, Depends(_bearer)]) -> list[dict[str, Any]]:
+                      bearer: BearerDep) -> list[dict[str, Any]]:
     _operator(service, bearer)
     return service.officers()
 
@@ -513,7 +414,7 @@ def operator_officers(service: ServiceDep,
              tags=["operators"], summary="Disable an officer (tokens revoked)",
              responses=_OPERATOR)
 def operator_disable(request: Request, username: str, service: ServiceDep,
-                     bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+                     bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
     return service.set_active(username, False, by=who.username, via="api",
                               address=client_address(request))
@@ -522,7 +423,7 @@ def operator_disable(request: Request, username: str, service: ServiceDep,
 @router.post("/v1/operator/officers/{username}/enable", response_model=OfficerChangeOut,
              tags=["operators"], summary="Re-enable an officer", responses=_OPERATOR)
 def operator_enable(request: Request, username: str, service: ServiceDep,
-                    bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+                    bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
     return service.set_active(username, True, by=who.username, via="api",
                               address=client_address(request))
@@ -532,7 +433,7 @@ def operator_enable(request: Request, username: str, service: ServiceDep,
              response_model=OfficerChangeOut, tags=["operators"],
              summary="Revoke every token of an officer", responses=_OPERATOR)
 def operator_revoke(request: Request, username: str, service: ServiceDep,
-                    bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+                    bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
     return service.revoke_tokens(username, by=who.username, via="api",
                                  address=client_address(request))
@@ -543,7 +444,7 @@ def operator_revoke(request: Request, username: str, service: ServiceDep,
              responses=_OPERATOR, max_body_size=SMALL_BODY_LIMIT)
 def operator_password(request: Request, username: str, body: PasswordIn,
                       service: ServiceDep,
-                      bearer: Annotated[str | None, Depends(_bearer)]) -> dict[str, Any]:
+                      bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
     return service.reset_password(username, body.password, by=who.username, via="api",
                                   address=client_address(request))
@@ -592,8 +493,6 @@ def cancel_post(number: str, secret: SecretDep, service: ServiceDep) -> dict[str
 def _with_token(v: FilingView) -> FilingView:
     """A cancelled or superseded filing has no token, hence no QR code: 409."""
     if not v.token:
-        from .errors import Conflict
-
         raise Conflict(T("该填报已取消或已被取代，没有有效的回执二维码"))
     return v
 
@@ -612,6 +511,3 @@ def qr_code_png(number: str, secret: SecretDep, service: ServiceDep) -> Response
     v = _with_token(service.view(number, secret))
     return Response(qr_png(v.token), media_type="image/png",
                     headers={"Cache-Control": "no-store"})
-
-
-from .pages import web_router  # noqa: E402  (pages use the helpers above)

@@ -13,31 +13,30 @@ SameSite=Strict cookie.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from starlette.concurrency import run_in_threadpool
 
 from churujing.decision import Text
+from churujing.http import request_lang as web_lang
 from churujing.i18n import T, translate
 
 from . import csrf
-from .api import ServiceDep, client_address, get_service
 from .card import FIELDS, field_label, purposes
+from .deps import OFFICER_COOKIE, ErrorRoute, ServiceDep, client_address, get_service
 from .errors import ArrivalCardError, CardInvalid, NotAuthenticated, TooManyAttempts
 from .qr import qr_svg
 from .service import ArrivalCardService, OfficerIdentity
 
 __all__ = ["OFFICER_COOKIE", "web_router"]
 
-OFFICER_COOKIE = "ac_officer"
 _HERE = Path(__file__).parent
 TEMPLATES = _HERE / "templates"
 
@@ -108,8 +107,6 @@ async def _form(request: Request) -> dict[str, str]:
 
 def _lang(request: Request) -> str:
     if _HAVE_WEB:
-        from churujing.api.routes._common import request_lang as web_lang
-
         return str(web_lang(request))
     return request_lang(request)  # pragma: no cover
 
@@ -227,24 +224,6 @@ def _receipt_context(receipt: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"receipt": receipt, "qr": qr_svg(receipt["token"], title=receipt["number"])}
 
 
-class PageRoute(APIRoute):
-    """Renders the service's errors (database unavailable…) as a page with their status."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ArrivalCardError as exc:
-                return _error_page(request, exc)
-
-        return route
-
-
-web_router = APIRouter(include_in_schema=False, route_class=PageRoute)
-
-
 def _error_page(request: Request, exc: ArrivalCardError, status: int | None = None
                 ) -> HTMLResponse:
     lang = _lang(request)
@@ -257,16 +236,23 @@ def _error_page(request: Request, exc: ArrivalCardError, status: int | None = No
                   status_code=status or exc.status)
 
 
+class PageRoute(ErrorRoute):
+    """The service's error route for the pages: an error (database unavailable…) is a
+    page with its status."""
+
+    def respond(self, request: Request, exc: ArrivalCardError) -> Response:
+        return _error_page(request, exc)
+
+
+web_router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+
 # --------------------------------------------------------------------------- traveller
 
 
 @web_router.get("/arrival-card", response_class=HTMLResponse)
 def form_page(request: Request) -> Response:
-    try:
-        service = get_service(request)
-        ctx = _choices(service, _lang(request))
-    except ArrivalCardError as exc:
-        return _error_page(request, exc)
+    ctx = _choices(get_service(request), _lang(request))
     return render(request, "arrival_card/form.html",
                   {**ctx, "values": {"document": "passport", "entry_mode": "individual"},
                    "errors": {}, "general_errors": [], "mode": "file",
@@ -289,8 +275,6 @@ async def file_page(request: Request) -> Response:
                        **_errors(exc, lang), "mode": "file",
                        "idempotency_key": form.get("idempotency_key", "")},
                       status_code=422)
-    except ArrivalCardError as exc:
-        return _error_page(request, exc)
     return render(request, "arrival_card/receipt.html",
                   {**_receipt_context(receipt.to_dict(), lang), "fresh": True},
                   status_code=201)
@@ -313,7 +297,7 @@ async def manage_page(request: Request) -> Response:
             return render(request, "arrival_card/manage_login.html",
                           {"number": number, "error": _pick(exc.text, _lang(request))},
                           status_code=404)
-        return _error_page(request, exc)
+        raise
     return render(request, "arrival_card/manage.html",
                   {"filing": view.to_dict(), "secret": secret,
                    "qr": qr_svg(view.token, title=view.number) if view.token else ""})
@@ -343,8 +327,6 @@ async def amend_page(request: Request) -> Response:
                       {**_choices(get_service(request), lang), "values": form,
                        **_errors(exc, lang), "mode": "amend", "number": number,
                        "secret": secret}, status_code=422)
-    except ArrivalCardError as exc:
-        return _error_page(request, exc)
     return render(request, "arrival_card/receipt.html",
                   {**_receipt_context(receipt.to_dict(), lang), "fresh": False,
                    "amended": True, "secret": secret})
@@ -354,15 +336,12 @@ async def amend_page(request: Request) -> Response:
 async def cancel_page(request: Request) -> Response:
     form = await _form(request)
     number, secret = str(form.get("number", "")), str(form.get("secret", ""))
-    try:
-        service = get_service(request)
-        if form.get("confirm") != "yes":
-            view = await run_in_threadpool(service.view, number, secret)
-            return render(request, "arrival_card/cancel.html",
-                          {"filing": view.to_dict(), "secret": secret})
-        view = await run_in_threadpool(service.cancel, number, secret, channel="web")
-    except ArrivalCardError as exc:
-        return _error_page(request, exc)
+    service = get_service(request)
+    if form.get("confirm") != "yes":
+        view = await run_in_threadpool(service.view, number, secret)
+        return render(request, "arrival_card/cancel.html",
+                      {"filing": view.to_dict(), "secret": secret})
+    view = await run_in_threadpool(service.cancel, number, secret, channel="web")
     return render(request, "arrival_card/manage.html",
                   {"filing": view.to_dict(), "secret": secret, "qr": "", "cancelled": True})
 
@@ -402,8 +381,6 @@ async def officer_login(request: Request) -> Response:
         if isinstance(exc, TooManyAttempts):
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    except ArrivalCardError as exc:
-        return _error_page(request, exc)
     response = RedirectResponse(f"/officer/lookup?lang={_lang(request)}", status_code=303)
     response.set_cookie(OFFICER_COOKIE, token, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/",

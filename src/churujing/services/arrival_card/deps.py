@@ -1,0 +1,125 @@
+"""What the arrival card's routes (:mod:`.api`) and pages (:mod:`.pages`) both depend on,
+as the FastAPI template's ``deps.py``: the service of an app and its readiness, the
+typed dependencies (``ServiceDep``, ``OfficerDep``, ``SecretDep``, ``IdemDep``,
+``BearerDep``), the client's address, the officer cookie, and :class:`ErrorRoute`, the
+one route class that turns the service's errors (:mod:`.errors`) into responses. The
+routes and the pages import this module, never each other."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.security import OAuth2PasswordBearer
+
+from .errors import ArrivalCardError, CardInvalid, DatabaseUnavailable, TooManyAttempts
+from .service import ArrivalCardService, OfficerIdentity
+
+__all__ = ["OFFICER_COOKIE", "BearerDep", "ErrorRoute", "IdemDep", "OfficerDep", "SecretDep",
+           "ServiceDep", "bearer", "client_address", "error_body", "error_headers",
+           "get_service", "install", "officer", "ready"]
+
+#: The officer's session cookie of the pages (shared by the services' officer pages).
+OFFICER_COOKIE = "ac_officer"
+
+_lock = threading.Lock()
+
+
+def install(app: Any, service: ArrivalCardService) -> None:
+    """Use ``service`` for ``app`` (tests, embedding); otherwise one is built from the
+    environment on the first request."""
+    app.state.arrival_card = service
+
+
+def _service(app: Any) -> ArrivalCardService:
+    svc: ArrivalCardService | None = getattr(app.state, "arrival_card", None)
+    if svc is None:
+        with _lock:
+            svc = getattr(app.state, "arrival_card", None)
+            if svc is None:
+                svc = ArrivalCardService.from_settings()
+                app.state.arrival_card = svc
+    return svc
+
+
+def get_service(request: Request) -> ArrivalCardService:
+    return _service(request.app)
+
+
+def ready(app: Any) -> dict[str, str]:
+    """Readiness of the service for ``/readyz``: ``{"arrival_card_database": "writable"}``,
+    or the reason it is not (the service cannot start, the database cannot be reached or
+    written). Blocking: call it in a worker thread."""
+    try:
+        _service(app).db.check_writable()
+    except ArrivalCardError as exc:
+        return {"arrival_card_database": f"not ready: {exc.text.en}"}
+    return {"arrival_card_database": "writable"}
+
+
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's, unless uvicorn trusts its X-Forwarded-For)."""
+    return request.client.host if request.client else ""
+
+
+# --------------------------------------------------------------------------- dependencies
+
+ServiceDep = Annotated[ArrivalCardService, Depends(get_service)]
+bearer = OAuth2PasswordBearer(tokenUrl="/v1/officers/token", auto_error=False,
+                              description="An officer's API token (POST /v1/officers/token)")
+BearerDep = Annotated[str | None, Depends(bearer)]
+SecretDep = Annotated[str, Header(alias="X-Filing-Secret", max_length=64,
+                                  description="The filer's secret, returned once at filing")]
+IdemDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                       description="Retries with the same key return the "
+                                                   "first receipt")]
+
+
+def officer(service: ServiceDep, token: BearerDep) -> OfficerIdentity:
+    return service.authenticate(token)
+
+
+OfficerDep = Annotated[OfficerIdentity, Depends(officer)]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def error_body(exc: ArrivalCardError) -> dict[str, Any]:
+    if isinstance(exc, CardInvalid):
+        return {"detail": [e.to_dict(("body",)) for e in exc.errors]}
+    return {"detail": exc.text.en, "zh": exc.text.zh, "en": exc.text.en}
+
+
+def error_headers(exc: ArrivalCardError) -> dict[str, str]:
+    if isinstance(exc, DatabaseUnavailable):
+        return {"Retry-After": "5"}
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
+    if exc.status == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    return {}
+
+
+class ErrorRoute(APIRoute):
+    """Turns the service's errors into their HTTP status, whatever app includes the router:
+    JSON (:func:`error_body`, :func:`error_headers`) for the API; the pages' router uses a
+    subclass whose :meth:`respond` renders an error page instead."""
+
+    def respond(self, request: Request, exc: ArrivalCardError) -> Response:
+        return JSONResponse(error_body(exc), status_code=exc.status, headers=error_headers(exc))
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ArrivalCardError as exc:
+                return self.respond(request, exc)
+
+        return route

@@ -22,7 +22,6 @@ Limitations:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -43,36 +42,15 @@ def row_hash(prev_hash: str, *, at: datetime, officer_id: int | None, username: 
                                   "found": found, "via": via, "address": address})
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    rows: int
-    head: str
-    broken_at: int | None = None  # the id of the first row that does not follow
-    reason: str = ""
+ChainReport = chain.Report  # the shared chain's report
 
-    @property
-    def ok(self) -> bool:
-        return self.broken_at is None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "rows": self.rows, "head": self.head,
-                "broken_at": self.broken_at, "reason": self.reason}
+def _fields(row: Any) -> dict[str, Any]:
+    return {"at": chain.iso(row.at), "officer_id": row.officer_id, "username": row.username,
+            "action": row.action, "query": row.query, "found": row.found, "via": row.via,
+            "address": row.address}
 
 
 def verify_chain(rows: Iterable[Any]) -> ChainReport:
     """Check rows (in id order, each with the audit columns) against the chain."""
-    prev = GENESIS
-    n = 0
-    for row in rows:
-        n += 1
-        if row.prev_hash != prev:
-            return ChainReport(n, prev, row.id, "prev_hash is not the previous row's hash "
-                                                "(a row removed or inserted)")
-        expected = row_hash(prev, at=row.at, officer_id=row.officer_id,
-                            username=row.username, action=row.action, query=row.query,
-                            found=row.found, via=row.via, address=row.address)
-        if row.row_hash != expected:
-            return ChainReport(n, prev, row.id, "row_hash does not match the row "
-                                                "(the row was changed)")
-        prev = row.row_hash
-    return ChainReport(n, prev)
+    return chain.verify(rows, _fields)

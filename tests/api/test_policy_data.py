@@ -159,3 +159,23 @@ def test_the_data_lists_carry_an_etag_and_answer_304_when_it_matches(client: Any
     # a different question is a different answer, with another tag
     assert client.get("/v1/stay-areas?as_of=2024-12-17").headers["etag"] != client.get(
         "/v1/stay-areas?as_of=2025-11-10").headers["etag"]
+
+
+def test_the_check_body_is_typed_by_each_measures_facts_in_openapi(client: Any) -> None:
+    """Carriers read the request schema of every measure in OpenAPI (issue 13 §4): the check
+    body is one of the measures' facts schemas, each a component whose references resolve."""
+    from churujing.measures import MEASURES
+
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/v1/measures/{measure}/check"]["post"]["requestBody"]
+    refs = [s["$ref"] for s in body["content"]["application/json"]["schema"]["oneOf"]]
+    assert refs == [f"#/components/schemas/Facts.{mid}" for mid in MEASURES]
+    components = spec["components"]["schemas"]
+    m06 = components["Facts.visa-free-transit-240h"]
+    assert {"nationality", "entry_port", "visit_areas", "origin_airport"} <= set(
+        m06["properties"])
+    import json
+    import re
+
+    for ref in re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(spec)):
+        assert ref in components, ref

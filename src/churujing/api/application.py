@@ -294,6 +294,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = _include_services(app) if settings.services else []
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    base_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:  # the measures' facts schemas as components
+        schema = base_openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if not any(name.startswith("Facts.") for name in components):
+            components.update(measures.facts_components())
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(DataListCacheMiddleware)
     app.add_middleware(ServiceHeadersMiddleware, version=policy.version)
     return app

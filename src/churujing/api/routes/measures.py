@@ -126,6 +126,23 @@ async def _items_body(body: Annotated[Any, Depends(_json)]) -> list[Any]:
     return body
 
 
+def facts_components() -> dict[str, Any]:
+    """Each measure's facts schema as an OpenAPI component (``Facts.<measure id>``), with the
+    schemas it refers to beside it: the request bodies of the carriers' API, typed."""
+    out: dict[str, Any] = {}
+    for mid, m in MEASURES.items():
+        schema = m.facts.model_json_schema(ref_template="#/components/schemas/Facts.{model}")
+        for name, sub in schema.pop("$defs", {}).items():
+            out[f"Facts.{name}"] = sub
+        out[f"Facts.{mid}"] = schema
+    return out
+
+
+#: the check body: one measure's facts (the path says which)
+FACTS_BODY: dict[str, Any] = {
+    "oneOf": [{"$ref": f"#/components/schemas/Facts.{mid}"} for mid in MEASURES]}
+
+
 def _body_doc(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"requestBody": {"required": True, "description": description,
                             "content": {"application/json": {"schema": schema}}}}
@@ -203,9 +220,9 @@ def check_query(request: Request) -> tuple[Lang, date | None, str]:
     responses={**_NOT_FOUND, **_INVALID},
     summary="Decide a measure for facts (the CLI's keys); the decision as the CLI prints it",
     description="The body is read as JSON whatever its Content-Type.",
-    openapi_extra={**_body_doc({"type": "object", "additionalProperties": True},
-                               "the facts: see the measure's `facts_schema` "
-                               "(GET /v1/measures)"),
+    openapi_extra={**_body_doc(FACTS_BODY,
+                               "the facts of the measure named in the path: one of the "
+                               "measures' facts schemas (components `Facts.<measure>`)"),
                    "parameters": _CHECK_PARAMETERS},
     max_body_size=CHECK_BODY_LIMIT,
 )

@@ -8,7 +8,6 @@ this module, never each other."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -20,6 +19,7 @@ from fastapi.security import OAuth2PasswordBearer
 from churujing.services.arrival_card.deps import OFFICER_COOKIE
 from churujing.services.arrival_card.deps import get_service as accounts
 from churujing.services.arrival_card.errors import ArrivalCardError
+from churujing.services.common.state import on_app
 
 from .errors import (
     ApplicationError,
@@ -37,7 +37,6 @@ __all__ = ["ErrorRoute", "IdemDep", "NumberPath", "OfficerDep", "SecretDep", "Se
            "app_service", "error_body", "error_headers", "get_service", "install", "officer",
            "officer_from_cookie"]
 
-_lock = threading.Lock()
 
 
 def install(app: Any, service: ApplicationService) -> None:
@@ -48,14 +47,7 @@ def install(app: Any, service: ApplicationService) -> None:
 
 def app_service(app: Any) -> ApplicationService:
     """The service of ``app`` (built from the environment on first use)."""
-    svc: ApplicationService | None = getattr(app.state, "applications", None)
-    if svc is None:
-        with _lock:
-            svc = getattr(app.state, "applications", None)
-            if svc is None:
-                svc = ApplicationService.from_settings()
-                app.state.applications = svc
-    return svc
+    return on_app(app, "applications", ApplicationService.from_settings)
 
 
 def get_service(request: Request) -> ApplicationService:

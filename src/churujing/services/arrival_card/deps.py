@@ -7,7 +7,6 @@ routes and the pages import this module, never each other."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -15,6 +14,8 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
+
+from churujing.services.common.state import on_app
 
 from .errors import ArrivalCardError, CardInvalid, DatabaseUnavailable, TooManyAttempts
 from .service import ArrivalCardService, OfficerIdentity
@@ -26,7 +27,6 @@ __all__ = ["OFFICER_COOKIE", "BearerDep", "ErrorRoute", "IdemDep", "OfficerDep",
 #: The officer's session cookie of the pages (shared by the services' officer pages).
 OFFICER_COOKIE = "ac_officer"
 
-_lock = threading.Lock()
 
 
 def install(app: Any, service: ArrivalCardService) -> None:
@@ -36,14 +36,7 @@ def install(app: Any, service: ArrivalCardService) -> None:
 
 
 def _service(app: Any) -> ArrivalCardService:
-    svc: ArrivalCardService | None = getattr(app.state, "arrival_card", None)
-    if svc is None:
-        with _lock:
-            svc = getattr(app.state, "arrival_card", None)
-            if svc is None:
-                svc = ArrivalCardService.from_settings()
-                app.state.arrival_card = svc
-    return svc
+    return on_app(app, "arrival_card", ArrivalCardService.from_settings)
 
 
 def get_service(request: Request) -> ArrivalCardService:

@@ -439,7 +439,7 @@ class ApplicationService:
             gate.require(data["facts"], data["applicant"]["id_number"], self.today(),
                          policy=self.policy)
             today = self.today()
-            days = int(self.policy.value("m07.processing_working_days", today) or 7)
+            days = int(required(self.policy, "m07.processing_working_days", today))
             app.submitted_on = today
             app.due = calendar("CN").add_working_days(today, days)
             app.claimed_by = None

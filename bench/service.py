@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -169,10 +170,13 @@ def wrk(url: str, seconds: int, c: int, template: str, tmp: Path) -> dict[str, f
     script = tmp / "filings.lua"
     script.write_text(_WRK_SCRIPT % template, encoding="utf-8")
     threads = min(2, c)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(c), "-d", f"{seconds}s",
                           "--timeout", "10s",
                           "--latency", "-s", str(script), url], capture_output=True,
                          text=True, check=True, timeout=seconds + 60).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
     def ms(pattern: str) -> float:
         m = re.search(pattern, out, re.MULTILINE)
@@ -188,7 +192,8 @@ def wrk(url: str, seconds: int, c: int, template: str, tmp: Path) -> dict[str, f
     return {"rps": grab(r"^Requests/sec:\s+([\d.]+)"),
             "p50": ms(r"^\s+50%\s+([\d.]+)(us|ms|s)"), "p99": ms(r"^\s+99%\s+([\d.]+)(us|ms|s)"),
             "failed": grab(r"Socket errors:.*?timeout (\d+)"),
-            "non2xx": grab(r"Non-2xx or 3xx responses:\s+(\d+)")}
+            "non2xx": grab(r"Non-2xx or 3xx responses:\s+(\d+)"),
+            "requests": grab(r"^\s+(\d+) requests in"), "wrk_cpu": wrk_cpu}
 
 
 def _row(name: str, c: int, r: dict[str, float]) -> str:
@@ -204,6 +209,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="seconds per filings run")
     parser.add_argument("--skip-filings", action="store_true")
     parser.add_argument("--skip-check", action="store_true")
+    parser.add_argument("--in-process", action="store_true",
+                        help="also file from threads of this process, without HTTP")
     args = parser.parse_args()
     for tool, package in (("ab", "apache2-utils"), ("wrk", "wrk")):
         if shutil.which(tool) is None:
@@ -249,6 +256,8 @@ def main() -> None:
         procs.clear()
         if not args.skip_filings:
             rows += _filings(tmp, env, churujing, args)
+        if args.in_process:
+            rows += _in_process(tmp, min(args.seconds, 5))
     finally:
         for p in procs:
             _stop(p)
@@ -265,6 +274,12 @@ def _filings(tmp: Path, env: dict[str, str], churujing: list[str],
     body.write_text(json.dumps(card(1)), encoding="utf-8")
     template = json.dumps({**card(1), "passport_number": "PASSPORT"})
     rows: list[str] = []
+    where: list[str] = ["", "Where the time of a filing goes (CPU ms per filing, from the "
+                        "processes' own counters; machine = every process on the machine, "
+                        "other sessions included; commits per filing from PostgreSQL's "
+                        "pg_stat_database):", "",
+                        "| backend | c | server | database | wrk | machine | "
+                        "filings per commit |", "|---|---:|---:|---:|---:|---:|---:|"]
     backends: list[tuple[str, str, Any]] = [
         ("SQLite", f"sqlite:///{tmp / 'filings.sqlite3'}", None)]
     pg = start_postgres()
@@ -285,14 +300,151 @@ def _filings(tmp: Path, env: dict[str, str], churujing: list[str],
                 target = f"http://127.0.0.1:{port}/v1/arrival-cards"
                 ab(target, 100, 8, body)  # warm-up
                 for c in (8, 32):
-                    rows.append(_row(f"filings, {name}, --workers {args.workers}", c,
-                                     wrk(target, args.seconds, c, template, tmp)))
+                    before = _counters(proc.pid, url)
+                    r = wrk(target, args.seconds, c, template, tmp)
+                    after = _counters(proc.pid, url)
+                    rows.append(_row(f"filings, {name}, --workers {args.workers}", c, r))
+                    where.append(_where(name, c, r, before, after))
             finally:
                 _stop(proc)
         finally:
             if stop is not None:
                 stop()
+    return rows + where
+
+
+def _in_process(tmp: Path, seconds: float) -> list[str]:
+    """The filing workflow without HTTP: ``ArrivalCardService.file`` from 8 and 32 threads
+    of this process, each filing a different traveller; the writer's own count of
+    filings per commit (its group commit) and this process's CPU per filing."""
+    import threading
+
+    from churujing.services.arrival_card.service import ArrivalCardService
+    from churujing.services.arrival_card.settings import Settings
+
+    rows = ["", "The service alone (no HTTP; `ArrivalCardService.file` from threads of one "
+            "process):", "", "| backend | threads | filings/s | CPU ms per filing | "
+            "filings per commit | largest batch |", "|---|---:|---:|---:|---:|---:|"]
+    backends: list[tuple[str, str, Any]] = [
+        ("SQLite", f"sqlite:///{tmp / 'alone.sqlite3'}", None)]
+    pg = start_postgres()
+    if pg is not None:
+        backends.append(("PostgreSQL", pg[0], pg[1]))
+    for name, url, stop in backends:
+        try:
+            svc = ArrivalCardService.from_settings(
+                Settings(database_url=url, key_file=tmp / "alone-keys.json"),
+                migrate=True, create_keys=True)
+            for i in range(50):  # warm-up
+                svc.file(card(90_000_000 + i))
+            for threads in (8, 32):
+                writer = getattr(svc, "filings_writer", None)
+                stats0 = vars(writer.stats).copy() if writer is not None else None
+                done = [0] * threads
+                halt = threading.Event()
+
+                def run(t: int, done: list[int] = done, halt: threading.Event = halt,
+                        threads: int = threads, svc: ArrivalCardService = svc) -> None:
+                    i = 0
+                    while not halt.is_set():
+                        svc.file(card(threads * 1_000_000 + t * 10_000 + i))
+                        i += 1
+                        done[t] += 1
+
+                workers = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+                cpu0, wall0 = time.process_time(), time.perf_counter()
+                for w in workers:
+                    w.start()
+                time.sleep(seconds)
+                halt.set()
+                for w in workers:
+                    w.join()
+                cpu, wall, n = (time.process_time() - cpu0, time.perf_counter() - wall0,
+                                sum(done))
+                per_commit = largest = "—"
+                if writer is not None and stats0 is not None:
+                    batches = writer.stats.batches - stats0["batches"]
+                    per_commit = f"{(writer.stats.items - stats0['items']) / batches:.1f}"
+                    largest = str(writer.stats.largest)
+                rows.append(f"| {name} | {threads} | {n / wall:.0f} | {cpu / n * 1000:.2f} | "
+                            f"{per_commit} | {largest} |")
+            svc.db.dispose()
+        finally:
+            if stop is not None:
+                stop()
     return rows
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its living children."""
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        for p in [root, *root.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                continue
+    except psutil.NoSuchProcess:
+        pass
+    return total
+
+
+def _postmaster(url: str) -> int | None:
+    """The pid of the PostgreSQL server listening on ``url``'s port (started by this run)."""
+    import psutil
+    from sqlalchemy.engine import make_url
+
+    port = str(make_url(url).port)
+    for p in psutil.process_iter(["name", "cmdline"]):
+        cmd = p.info["cmdline"] or []
+        if p.info["name"] == "postgres" and "-p" in cmd and port in cmd:
+            return int(p.pid)
+    return None
+
+
+def _commits(url: str) -> int:
+    """Transactions committed in the benchmark's PostgreSQL database so far."""
+    import psycopg
+
+    time.sleep(1.2)  # the statistics are flushed about once a second
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        row = conn.execute("SELECT xact_commit FROM pg_stat_database "
+                           "WHERE datname = current_database()").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _counters(server: int, url: str) -> dict[str, float]:
+    import psutil
+
+    out = {"server": _tree_cpu(server), "machine": _busy(psutil.cpu_times())}
+    if url.startswith("postgresql"):
+        pm = _postmaster(url)
+        out["database"] = _tree_cpu(pm) if pm is not None else float("nan")
+        out["commits"] = _commits(url)
+    return out
+
+
+def _busy(t: Any) -> float:
+    return float(t.user + t.nice + t.system + getattr(t, "irq", 0) + getattr(t, "softirq", 0))
+
+
+def _where(name: str, c: int, r: dict[str, float], before: dict[str, float],
+           after: dict[str, float]) -> str:
+    n = max(r["requests"], 1.0)
+
+    def per(key: str) -> str:
+        if key not in before:
+            return "—" if key != "database" else "in server"
+        return f"{(after[key] - before[key]) / n * 1000:.2f}"
+
+    commits = (f"{n / (after['commits'] - before['commits']):.1f}"
+               if "commits" in before and after["commits"] > before["commits"] else "—")
+    return (f"| {name} | {c} | {per('server')} | {per('database')} | "
+            f"{r['wrk_cpu'] / n * 1000:.2f} | {per('machine')} | {commits} |")
 
 
 if __name__ == "__main__":

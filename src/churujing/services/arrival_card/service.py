@@ -37,9 +37,11 @@ from churujing.errors import FactsError
 from churujing.facts import BEIJING
 from churujing.i18n import T
 from churujing.policy import Policy, load_policy
+from churujing.services.common.writer import GroupCommit
 
 from . import audit as audit_mod
 from . import card as card_mod
+from . import store
 from .card import Card, Clock, parse_card, system_clock
 from .crypto import KeyRing, load_keyring, save_keyring, sha256_hex, verify_token
 from .db import Database
@@ -216,9 +218,11 @@ class ArrivalCardService:
     _keys_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     throttle: LoginThrottle = field(init=False, repr=False)
     _key_file_seen: tuple[int, int, int] | None = field(default=None, init=False, repr=False)
+    filings_writer: GroupCommit[store.Pending] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.refresh_keys()  # remember the file as loaded
+        self.filings_writer = GroupCommit(self.db, self._write_filings)
         self.throttle = LoginThrottle(self.settings.login_user_limit,
                                       self.settings.login_address_limit)
 
@@ -422,60 +426,58 @@ class ArrivalCardService:
 
     def _insert(self, cards: Sequence[tuple[Card, Decision]], key_hash: str | None,
                 request_hash: str, channel: str, *, group: bool) -> list[Receipt]:
+        """Prepare the filings outside any transaction (numbers, secrets, ciphertexts,
+        hashes, tokens), then write them through the group-commit writer (:mod:`.store`):
+        the receipts are returned once the transaction holding them has committed."""
+        keys = self.keys
         now = _now(self.clock)
         group_id = "G" + new_number()[2:] if group else None
         receipts: list[Receipt] = []
-        with self.db.session() as s:
-            for card, decision in cards:
-                required, exemption = self._exemption(decision)
-                self._supersede(s, card, now)
-                number = new_number()
-                secret = secrets.token_urlsafe(16)
-                kid, blob = self.keys.encrypt_json(card.public(), _aad(number, 1))
-                filing = Filing(
-                    number=number, group_id=group_id, status="filed",
-                    nationality=card.nationality,
-                    passport_hash=self.keys.lookup_hash(
-                        _passport_key(card.nationality, card.passport_number)),
-                    hash_kid=self.keys.active_kid, arrival_date=card.arrival_date,
-                    port=card.arrival_port, exemption=exemption["code"] if exemption else None,
-                    secret_hash=sha256_hex(secret), version=1, created_at=now, updated_at=now,
-                )
-                filing.versions.append(FilingVersion(version=1, kind="filed", created_at=now,
-                                                     channel=channel, kid=kid, payload=blob))
-                s.add(filing)
-                receipts.append(Receipt(
-                    number=number, group_id=group_id, version=1, status="filed",
-                    nationality=card.nationality, arrival_date=card.arrival_date,
-                    arrival_port=card.arrival_port,
-                    token=self._token(number, 1, card, group_id),
-                    required=required, exemption=exemption, created_at=now, secret=secret))
-            if key_hash is not None:
-                kid, blob = self.keys.encrypt_json([r.to_dict() for r in receipts],
-                                                   f"idem:{key_hash}".encode())
-                s.add(Idempotency(key_hash=key_hash, request_hash=request_hash, created_at=now,
-                                  kid=kid, response=blob))
+        filings: list[store.NewFiling] = []
+        for card, decision in cards:
+            required, exemption = self._exemption(decision)
+            number = new_number()
+            secret = secrets.token_urlsafe(16)
+            kid, blob = keys.encrypt_json(card.public(), _aad(number, 1))
+            traveller = _passport_key(card.nationality, card.passport_number)
+            filings.append(store.NewFiling(
+                filing={"number": number, "group_id": group_id, "status": "filed",
+                        "nationality": card.nationality,
+                        "passport_hash": keys.lookup_hash(traveller),
+                        "hash_kid": keys.active_kid, "arrival_date": card.arrival_date,
+                        "port": card.arrival_port,
+                        "exemption": exemption["code"] if exemption else None,
+                        "secret_hash": sha256_hex(secret), "version": 1, "created_at": now,
+                        "updated_at": now},
+                version={"version": 1, "kind": "filed", "created_at": now, "channel": channel,
+                         "kid": kid, "payload": blob},
+                hashes=keys.lookup_hashes(traveller)))
+            receipts.append(Receipt(
+                number=number, group_id=group_id, version=1, status="filed",
+                nationality=card.nationality, arrival_date=card.arrival_date,
+                arrival_port=card.arrival_port,
+                token=self._token(number, 1, card, group_id),
+                required=required, exemption=exemption, created_at=now, secret=secret))
+        idempotency = None
+        if key_hash is not None:
+            kid, blob = keys.encrypt_json([r.to_dict() for r in receipts],
+                                          f"idem:{key_hash}".encode())
+            idempotency = {"key_hash": key_hash, "request_hash": request_hash,
+                           "created_at": now, "kid": kid, "response": blob}
+        self.filings_writer.submit(store.Pending(tuple(filings), idempotency, now))
         return receipts
 
-    def _supersede(self, s: Session, card: Card, now: datetime) -> None:
-        """Mark superseded the valid filing of the same passport, nationality and arrival
-        date, if any: one valid filing per traveller and arrival (a last version of kind
-        ``superseded``; its token stops being valid). A partial unique index makes two
-        concurrent filings of the same traveller collide: the loser retries and supersedes
-        the winner. On PostgreSQL they first queue on an advisory lock of the traveller
-        and arrival date, so that many at once do not exhaust the retries."""
-        hashes = self.keys.lookup_hashes(_passport_key(card.nationality, card.passport_number))
-        if self.db.backend == "postgresql":  # filings of one traveller queue, not collide
-            from sqlalchemy import text
+    def _write_filings(self, s: Session, batch: Sequence[store.Pending]) -> None:
+        store.write(s, batch, backend=self.db.backend, supersede=self._supersede)
 
-            lock = int(sha256_hex(f"{hashes[0]}:{card.arrival_date}")[:15], 16)
-            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
-        # the ids first (an index look-up, a cached statement); the rows only when found
-        ids = list(s.scalars(select(Filing.id).where(
-            Filing.passport_hash.in_(hashes), Filing.nationality == card.nationality,
-            Filing.arrival_date == card.arrival_date, Filing.status == "filed")))
-        if not ids:
-            return
+    def _supersede(self, s: Session, ids: Sequence[int], now: datetime) -> None:
+        """Mark superseded the valid filings ``ids`` (found by :func:`.store.write` for the
+        same passport, nationality and arrival date as a new filing): one valid filing per
+        traveller and arrival (a last version of kind ``superseded``; its token stops being
+        valid). The partial unique index makes two concurrent filings of the same
+        traveller collide: the loser is written again and supersedes the winner. On
+        PostgreSQL they first queue on an advisory lock of the traveller and arrival date
+        (taken by :func:`.store.write`), so that many at once do not exhaust the retries."""
         stmt = select(Filing).where(Filing.id.in_(ids))
         if self.db.backend != "sqlite":
             stmt = stmt.with_for_update()

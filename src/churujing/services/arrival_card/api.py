@@ -43,6 +43,7 @@ from churujing.i18n import T
 
 from .card import Card
 from .deps import (
+    AsyncServiceDep,
     BearerDep,
     ErrorRoute,
     IdemDep,
@@ -186,11 +187,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/v1/arrival-cards", status_code=201, response_model=ReceiptOut,
              summary="File an arrival card", responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
-def file_card(card: Card, service: ServiceDep, response: Response,
-              idempotency_key: IdemDep = None) -> dict[str, Any]:
+async def file_card(card: Card, service: AsyncServiceDep, response: Response,
+                    idempotency_key: IdemDep = None) -> dict[str, Any]:
     """File one traveller's arrival card. Measure 10 runs first: an exempt traveller gets
-    ``required: false`` and the exemption's clause, and the card is filed all the same."""
-    r = service.file(card, idempotency_key=idempotency_key, channel="api")
+    ``required: false`` and the exemption's clause, and the card is filed all the same.
+    The filing is acknowledged once committed, with the filings committed alongside it
+    (group commit: ``ArrivalCardService.file_async``)."""
+    r = await service.file_async(card, idempotency_key=idempotency_key, channel="api")
     if r.replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"

@@ -14,15 +14,16 @@ from fastapi import Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from churujing.services.common.state import on_app
 
 from .errors import ArrivalCardError, CardInvalid, DatabaseUnavailable, TooManyAttempts
 from .service import ArrivalCardService, OfficerIdentity
 
-__all__ = ["OFFICER_COOKIE", "BearerDep", "ErrorRoute", "IdemDep", "OfficerDep", "SecretDep",
-           "ServiceDep", "bearer", "client_address", "error_body", "error_headers",
-           "get_service", "install", "officer", "ready"]
+__all__ = ["OFFICER_COOKIE", "AsyncServiceDep", "BearerDep", "ErrorRoute", "IdemDep",
+           "OfficerDep", "SecretDep", "ServiceDep", "bearer", "client_address", "error_body",
+           "error_headers", "get_service", "get_service_async", "install", "officer", "ready"]
 
 #: The officer's session cookie of the pages (shared by the services' officer pages).
 OFFICER_COOKIE = "ac_officer"
@@ -41,6 +42,13 @@ def _service(app: Any) -> ArrivalCardService:
 
 def get_service(request: Request) -> ArrivalCardService:
     return _service(request.app)
+
+
+async def get_service_async(request: Request) -> ArrivalCardService:
+    """:func:`get_service` for a coroutine route: no worker thread once the service is
+    built (building it, the first time, runs in one)."""
+    found: ArrivalCardService | None = getattr(request.app.state, "arrival_card", None)
+    return found if found is not None else await run_in_threadpool(_service, request.app)
 
 
 def ready(app: Any) -> dict[str, str]:
@@ -62,6 +70,7 @@ def client_address(request: Request) -> str:
 # --------------------------------------------------------------------------- dependencies
 
 ServiceDep = Annotated[ArrivalCardService, Depends(get_service)]
+AsyncServiceDep = Annotated[ArrivalCardService, Depends(get_service_async)]
 bearer = OAuth2PasswordBearer(tokenUrl="/v1/officers/token", auto_error=False,
                               description="An officer's API token (POST /v1/officers/token)")
 BearerDep = Annotated[str | None, Depends(bearer)]

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from anyio import to_thread
 from pydantic_core import PydanticCustomError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -401,8 +402,7 @@ class ArrivalCardService:
 
     def _file_many(self, cards: Sequence[tuple[Card, Decision]], idempotency_key: str | None,
                    scope: str, channel: str, *, group: bool) -> list[Receipt]:
-        key_hash = sha256_hex(f"{scope}:{idempotency_key}") if idempotency_key else None
-        request_hash = sha256_hex(json.dumps([c.public() for c, _ in cards], sort_keys=True))
+        key_hash, request_hash = _request_hashes(cards, idempotency_key, scope)
         for _attempt in range(_RETRIES):
             if key_hash is not None:
                 replay = self._replay(key_hash, request_hash)
@@ -414,8 +414,35 @@ class ArrivalCardService:
                 continue  # a concurrent retry of the same key won, or a number collided
         raise Conflict(T("并发提交冲突，请重试"))
 
+    async def file_async(self, data: Mapping[str, Any] | Card, *,
+                         idempotency_key: str | None = None,
+                         channel: str = "nia_website") -> Receipt:
+        """:meth:`file` from a coroutine, without a thread per request: the card is checked
+        on the event loop (CPU only; a card is bounded by its route's body limit), an
+        idempotency record is read in a worker thread, and the filing is written by the
+        group-commit writer (:meth:`GroupCommit.asubmit`); the receipt comes back once the
+        transaction holding it has committed."""
+        card = self.validate(data)
+        decision = self.precheck(card)
+        self.refresh_keys()
+        cards = [(card, decision)]
+        key_hash, request_hash = _request_hashes(cards, idempotency_key, "file")
+        for _attempt in range(_RETRIES):
+            if key_hash is not None:
+                replay = await to_thread.run_sync(self._replay, key_hash, request_hash)
+                if replay is not None:
+                    return replay[0]
+            pending, receipts = self._prepare(cards, key_hash, request_hash, channel,
+                                              group=False)
+            try:
+                await self.filings_writer.asubmit(pending)
+            except IntegrityError:
+                continue  # as in _file_many
+            return receipts[0]
+        raise Conflict(T("并发提交冲突，请重试"))
+
     def _replay(self, key_hash: str, request_hash: str) -> list[Receipt] | None:
-        with self.db.session() as s:
+        with self.db.read() as s:  # no write lock: a concurrent twin collides at the insert
             row = s.get(Idempotency, key_hash)
             if row is None:
                 return None
@@ -426,9 +453,18 @@ class ArrivalCardService:
 
     def _insert(self, cards: Sequence[tuple[Card, Decision]], key_hash: str | None,
                 request_hash: str, channel: str, *, group: bool) -> list[Receipt]:
-        """Prepare the filings outside any transaction (numbers, secrets, ciphertexts,
-        hashes, tokens), then write them through the group-commit writer (:mod:`.store`):
-        the receipts are returned once the transaction holding them has committed."""
+        """Prepare the filings outside any transaction, then write them through the
+        group-commit writer (:mod:`.store`): the receipts are returned once the
+        transaction holding them has committed."""
+        pending, receipts = self._prepare(cards, key_hash, request_hash, channel, group=group)
+        self.filings_writer.submit(pending)
+        return receipts
+
+    def _prepare(self, cards: Sequence[tuple[Card, Decision]], key_hash: str | None,
+                 request_hash: str, channel: str, *,
+                 group: bool) -> tuple[store.Pending, list[Receipt]]:
+        """The rows of new filings and their receipts (numbers, secrets, ciphertexts,
+        keyed hashes, tokens, the encrypted idempotency record): CPU only, no database."""
         keys = self.keys
         now = _now(self.clock)
         group_id = "G" + new_number()[2:] if group else None
@@ -464,8 +500,7 @@ class ArrivalCardService:
                                           f"idem:{key_hash}".encode())
             idempotency = {"key_hash": key_hash, "request_hash": request_hash,
                            "created_at": now, "kid": kid, "response": blob}
-        self.filings_writer.submit(store.Pending(tuple(filings), idempotency, now))
-        return receipts
+        return store.Pending(tuple(filings), idempotency, now), receipts
 
     def _write_filings(self, s: Session, batch: Sequence[store.Pending]) -> None:
         store.write(s, batch, backend=self.db.backend, supersede=self._supersede)
@@ -1016,6 +1051,13 @@ class ArrivalCardService:
                 "versions": s.scalar(select(func.count()).select_from(FilingVersion)) or 0,
                 "officers": s.scalar(select(func.count()).select_from(Officer)) or 0,
             }
+
+
+def _request_hashes(cards: Sequence[tuple[Card, Decision]], idempotency_key: str | None,
+                    scope: str) -> tuple[str | None, str]:
+    """The idempotency key's hash (in its scope: a card or a group) and the request's."""
+    key_hash = sha256_hex(f"{scope}:{idempotency_key}") if idempotency_key else None
+    return key_hash, sha256_hex(json.dumps([c.public() for c, _ in cards], sort_keys=True))
 
 
 def stored_key_ids(db: Database) -> set[str]:

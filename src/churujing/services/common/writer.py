@@ -19,15 +19,23 @@ write is run again on its own, each getting its own outcome (the callers retry t
 Any other error (the database unavailable, the disk full, the commit refused) is every
 write's error: none of them was committed.
 
+Two ways in: :meth:`GroupCommit.submit` from a request thread (the thread waits, and may
+lead), and :meth:`GroupCommit.asubmit` from a coroutine on the event loop (no thread per
+request: the batch is written by a thread of a small pool shared by every writer of the
+process, which goes on leading while coroutines' writes are waiting, and hands the lead
+to a waiting thread otherwise).
+
 ``stats`` counts the batches and the writes committed (filings per commit in
 ``bench/service.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
@@ -38,6 +46,9 @@ from sqlalchemy.orm import Session
 __all__ = ["GroupCommit", "WriterStats"]
 
 T = TypeVar("T")
+
+#: the threads that write the batches of coroutines' writes (idle ones hold nothing)
+_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="churujing-writer")
 
 
 class Sessions(Protocol):
@@ -67,6 +78,23 @@ class _Job(Generic[T]):
     lead: bool = False  # this job's thread writes the next batch
     finished: bool = False  # committed (error None) or failed (error set)
     error: BaseException | None = None
+    future: asyncio.Future[None] | None = None  # a coroutine's write: settled on its loop
+
+    def settle(self) -> None:
+        self.finished = True
+        if self.future is None:
+            self.woken.set()
+        else:
+            self.future.get_loop().call_soon_threadsafe(_settle, self.future, self.error)
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
 
 
 class GroupCommit(Generic[T]):
@@ -93,30 +121,44 @@ class GroupCommit(Generic[T]):
         if not job.lead:
             job.woken.wait()  # written by a leader, or handed the lead
         if not job.finished:
-            self._lead(job)
+            self._lead()
         if job.error is not None:
             raise job.error
 
-    def _lead(self, mine: _Job[T]) -> None:
-        """Write one batch (``mine`` at its head), then hand the lead to the oldest write
-        still waiting, or end the busy state."""
+    async def asubmit(self, item: T) -> None:
+        """:meth:`submit` for a coroutine: the event loop is not blocked meanwhile."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        job = _Job(item, future=done)
         with self._lock:
-            batch = [self._waiting.popleft() for _ in range(min(self._max, len(self._waiting)))]
-        assert batch and batch[0] is mine
-        try:
-            self._commit(batch)
-        finally:
+            self._waiting.append(job)
+            lead = not self._busy
+            self._busy = self._busy or lead
+        if lead:
+            _THREADS.submit(self._lead)
+        await done
+
+    def _lead(self) -> None:
+        """Write batches while coroutines' writes wait; hand the lead to the oldest waiting
+        thread, or end the busy state, when none does."""
+        while True:
             with self._lock:
-                nxt = self._waiting[0] if self._waiting else None
-                if nxt is None:
-                    self._busy = False
-                else:
-                    nxt.lead = True
-            for job in batch:
-                job.finished = True
-                job.woken.set()
-            if nxt is not None:
-                nxt.woken.set()
+                batch = [self._waiting.popleft()
+                         for _ in range(min(self._max, len(self._waiting)))]
+            try:
+                self._commit(batch)
+            finally:
+                with self._lock:
+                    nxt = self._waiting[0] if self._waiting else None
+                    if nxt is None:
+                        self._busy = False
+                    elif nxt.future is None:
+                        nxt.lead = True
+                for job in batch:
+                    job.settle()
+                if nxt is not None and nxt.future is None:
+                    nxt.woken.set()
+            if nxt is None or nxt.future is None:
+                return
 
     def _commit(self, batch: list[_Job[T]]) -> None:
         try:

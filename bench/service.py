@@ -274,10 +274,11 @@ def _filings(tmp: Path, env: dict[str, str], churujing: list[str],
     body.write_text(json.dumps(card(1)), encoding="utf-8")
     template = json.dumps({**card(1), "passport_number": "PASSPORT"})
     rows: list[str] = []
-    where: list[str] = ["", "Where the time of a filing goes (CPU ms per filing, from the "
+    where: list[str] = ["", f"The disk: {fsync_rate(tmp):.0f} fsync/s (4 KiB appends).",
+                        "", "Where the time of a filing goes (CPU ms per filing, from the "
                         "processes' own counters; machine = every process on the machine, "
-                        "other sessions included; commits per filing from PostgreSQL's "
-                        "pg_stat_database):", "",
+                        "other sessions included; filings per commit: filings over "
+                        "PostgreSQL's writing transactions):", "",
                         "| backend | c | server | database | wrk | machine | "
                         "filings per commit |", "|---|---:|---:|---:|---:|---:|---:|"]
     backends: list[tuple[str, str, Any]] = [
@@ -375,14 +376,34 @@ def _in_process(tmp: Path, seconds: float) -> list[str]:
     return rows
 
 
+def fsync_rate(folder: Path, seconds: float = 2.0) -> float:
+    """Appends of 4 KiB, each followed by ``fsync``, per second, in ``folder``: the
+    ceiling of one durable commit per filing on this disk, whatever the database."""
+    path = folder / "fsync-probe"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    n, start = 0, time.perf_counter()
+    try:
+        while time.perf_counter() - start < seconds:
+            os.write(fd, b"x" * 4096)
+            os.fsync(fd)
+            n += 1
+    finally:
+        os.close(fd)
+        path.unlink()
+    return n / (time.perf_counter() - start)
+
+
 def _tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of a process and its living children."""
+    """CPU seconds (user + system) of a process, of its children that have ended (a
+    PostgreSQL backend ends with its connection) and of those still running."""
     import psutil
 
     total = 0.0
     try:
         root = psutil.Process(pid)
-        for p in [root, *root.children(recursive=True)]:
+        t = root.cpu_times()
+        total += t.user + t.system + t.children_user + t.children_system
+        for p in root.children(recursive=True):
             try:
                 t = p.cpu_times()
                 total += t.user + t.system
@@ -407,13 +428,15 @@ def _postmaster(url: str) -> int | None:
 
 
 def _commits(url: str) -> int:
-    """Transactions committed in the benchmark's PostgreSQL database so far."""
+    """The next transaction id of the benchmark's PostgreSQL server: its difference over a
+    run counts the transactions that wrote (each filing's, or each batch's, one), exactly
+    and at once (``pg_stat_database`` lags by a second or more)."""
     import psycopg
 
-    time.sleep(1.2)  # the statistics are flushed about once a second
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        row = conn.execute("SELECT xact_commit FROM pg_stat_database "
-                           "WHERE datname = current_database()").fetchone()
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=True) as conn:
+        row = conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+                           ).fetchone()
     return int(row[0]) if row else 0
 
 

@@ -305,3 +305,34 @@ def test_sqlite_writers_of_another_process_wait_on_the_lock_file(
         holder.wait(10)
     assert waited >= 0.4, waited  # it waited for the other process's transaction
     assert service.view(r.number, r.secret or "").status == "filed"
+
+
+def test_a_threads_write_returns_after_its_batch_coroutines_writes_go_to_a_pool_thread(
+    db: Database,
+) -> None:
+    writers: dict[str, str] = {}
+
+    def write(s: Session, keys: Sequence[str]) -> None:
+        _insert_rows(s, keys)
+        for k in keys:
+            writers[k] = threading.current_thread().name
+
+    gated = Gated(db)
+    writer: GroupCommit[str] = GroupCommit(gated, write)
+
+    async def run() -> None:
+        lead = threading.Thread(target=writer.submit, args=("t0",), name="caller")
+        lead.start()
+        while not gated.entered.is_set():
+            await asyncio.sleep(0.001)
+        rest = [asyncio.ensure_future(writer.asubmit(f"c{i}")) for i in range(3)]
+        while len(writer._waiting) < 3:
+            await asyncio.sleep(0.001)
+        gated.opened.set()
+        await asyncio.gather(*rest)
+        lead.join(30)
+
+    asyncio.run(run())
+    assert writers["t0"] == "caller"
+    assert {writers[f"c{i}"] for i in range(3)} != {"caller"}  # not kept by the caller
+    assert all(writers[f"c{i}"].startswith("churujing-writer") for i in range(3))

@@ -134,12 +134,14 @@ class GroupCommit(Generic[T]):
             lead = not self._busy
             self._busy = self._busy or lead
         if lead:
-            _THREADS.submit(self._lead)
+            _THREADS.submit(self._lead, True)
         await done
 
-    def _lead(self) -> None:
-        """Write batches while coroutines' writes wait; hand the lead to the oldest waiting
-        thread, or end the busy state, when none does."""
+    def _lead(self, pooled: bool = False) -> None:
+        """Write a batch; then hand the lead to the oldest write still waiting (its thread,
+        or for a coroutine's write a pool thread), or end the busy state. A pool thread
+        (``pooled``) goes on writing while coroutines' writes wait; a caller's thread never
+        does (its own write is done: it returns to its caller)."""
         while True:
             with self._lock:
                 batch = [self._waiting.popleft()
@@ -158,6 +160,9 @@ class GroupCommit(Generic[T]):
                 if nxt is not None and nxt.future is None:
                     nxt.woken.set()
             if nxt is None or nxt.future is None:
+                return
+            if not pooled:
+                _THREADS.submit(self._lead, True)
                 return
 
     def _commit(self, batch: list[_Job[T]]) -> None:

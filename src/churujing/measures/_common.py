@@ -19,7 +19,7 @@ from churujing.policy import Policy, load_policy
 
 __all__ = ["ApplicationDay", "JourneyFacts", "answer", "day_of_event", "journey_end",
            "journey_ends", "journey_missing", "not_recognised", "policy_or_default", "port_of",
-           "required"]
+           "required", "required_or_first"]
 
 
 #: The fact ``date`` of a measure one applies under (M01, M02, M07): the day of application.
@@ -58,6 +58,18 @@ def required(policy: Policy, name: str, day: date) -> Any:
     must give it (a :class:`DataError` otherwise), for no value of policy has a default in
     Python."""
     value = policy.value(name, day)
+    if value is None:
+        raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
+    return value
+
+
+def required_or_first(policy: Policy, name: str, day: date) -> Any:
+    """The value of parameter ``name`` on ``day``; before its first value, that first value
+    (a rule answered before its scheme began still says what else it would need: the data
+    gives that value too, never Python). A :class:`DataError` when the data gives none."""
+    param = policy.param(name)
+    found = param.at(day) or (param.values[0] if param.values else None)
+    value = found.value if found is not None else None
     if value is None:
         raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
     return value

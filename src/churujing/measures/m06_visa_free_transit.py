@@ -22,6 +22,7 @@ from churujing.measures._common import (
     answer,
     journey_end,
     policy_or_default,
+    required_or_first,
 )
 from churujing.policy import Policy
 from churujing.predicates import area_allowed, chinese_citizen, outside_mainland
@@ -282,8 +283,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
           day of a shorter month). The annex does not say from when; this is the reading of
           facts.md §3 (confidence med), the moment the temporary entry permit is issued.
         * "Third country (region)": origin and destination must differ, and neither may be the
-          mainland; Hong Kong, Macau and Taiwan each count as a region of their own (data
-          ``m06.regions``). Nationality plays no part in the route test.
+          mainland; Hong Kong, Macau and Taiwan each count as a region of their own (their own
+          ISO 3166-1 codes, ``predicates.third_country``). Nationality plays no part in the
+          route test.
         * Exit: at any of the listed ports (the 2024-12-17 announcement calls them 入出境口岸),
           or at any open port of a province whose stay-area row allows it (Guangdong, A2.39);
           only ports in the project's registry count as open ports (confidence med).
@@ -522,7 +524,7 @@ class DayRules:
         )
         self.hours_value = hours
         self.hours = int(hours) if hours is not None else None
-        self.months_value = policy.value("m06.passport_min_validity_months", day, 3)
+        self.months_value = required_or_first(policy, "m06.passport_min_validity_months", day)
         self.months = int(self.months_value)
         self.nationalities = policy.table("m06.nationalities")
         self.n_nationalities = len(self.nationalities.active(day))

@@ -10,12 +10,26 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field
 
 from churujing import places, predicates
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Lang, Text, freeze, jsonable
-from churujing.facts import BEIJING, BeijingDateTime, day_of
+from churujing.facts import (
+    BEIJING,
+    Arrival,
+    Departure,
+    Destination,
+    DestinationAirport,
+    Nationality,
+    Origin,
+    OriginAirport,
+    PassportExpiry,
+    VisitAreas,
+    day_of,
+    in_order,
+    port_of,
+)
 from churujing.i18n import T
 from churujing.measures._common import (
     JourneyFacts,
@@ -26,7 +40,7 @@ from churujing.measures._common import (
 )
 from churujing.policy import Policy
 from churujing.predicates import area_allowed, chinese_citizen, outside_mainland
-from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
+from churujing.refs import PortName
 
 __all__ = [
     "CLAUSE",
@@ -87,64 +101,26 @@ CONDITIONS = Conditions(
 class Facts(JourneyFacts):
     """What a carrier or a traveller knows about the trip."""
 
-    nationality: CountryName = Field(
-        description="Nationality: ISO 3166-1 alpha-2 or alpha-3 code, or the country's name "
-        "in English or Chinese (e.g. DE, DEU, Germany, 德国)."
-    )
-    passport_expiry: date = Field(description="Expiry date of the international travel document.")
-    entry_port: PortName = Field(
-        description="Port of entry: official Chinese name, short name, English name or IATA code "
-        "(e.g. PVG, 上海浦东国际机场口岸, 琶洲, Pazhou ferry terminal)."
-    )
-    entry_time: BeijingDateTime = Field(
-        description="Arrival time, ISO 8601; Beijing time when no offset is given."
-    )
-    origin: Abroad | None = Field(
-        default=None,
-        description="Where the inbound journey comes from: a country or region (HK, MO and TW "
-        "are regions) by code or name, an airport by IATA code (NRT) or a major city (Tokyo). "
-        "Required unless origin_airport is given. A 3-letter code that is also a country's "
-        "alpha-3 (FRA) is read as the country, with a warning.",
-    )
-    destination: Abroad | None = Field(
-        default=None,
-        description="Where the onward journey goes (a third country or region), named as "
-        "origin is. Required unless destination_airport is given.",
-    )
-    origin_airport: AirportCode | None = Field(
-        default=None,
-        description="The airport the inbound flight leaves from, by IATA code (FRA is "
-        "Frankfurt here); it gives the origin's country.",
-    )
-    destination_airport: AirportCode | None = Field(
-        default=None,
-        description="The airport of the onward flight's destination, by IATA code.",
-    )
-    departure_time: BeijingDateTime = Field(
-        description="Scheduled onward departure from China, ISO 8601; Beijing time when no "
-        "offset is given."
-    )
+    nationality: Nationality
+    passport_expiry: PassportExpiry
+    entry_port: PortName = port_of("entry",
+                                   "PVG, 上海浦东国际机场口岸, 琶洲, Pazhou ferry terminal")
+    entry_time: Arrival
+    origin: Origin = None
+    destination: Destination = None
+    origin_airport: OriginAirport = None
+    destination_airport: DestinationAirport = None
+    departure_time: Departure
     onward_ticket: bool = Field(
         description="A confirmed onward ticket (air, ship or train) with a fixed date to the third "
         "country or region, held before entry."
     )
     purpose: Purpose = Field(description="Purpose of the stay.")
-    visit_areas: DivisionNames | None = Field(
-        default=None,
-        description="Places the traveller means to visit: provinces, cities, counties or "
-        "districts, by GB/T 2260 code or name (苏州, Suzhou, Jiangsu, 江阴, Pudong).",
-    )
-    exit_port: PortName | None = Field(
-        default=None, description="Port the traveller means to leave from, if known."
-    )
+    visit_areas: VisitAreas = None
+    exit_port: PortName | None = port_of("exit, if known", "PVG, 白云, Luohu", default=None)
 
-    @field_validator("departure_time")
-    @classmethod
-    def _departure_after_entry(cls, value: datetime, info: ValidationInfo) -> datetime:
-        entry = info.data.get("entry_time")
-        if entry is not None and value <= entry:
-            raise ValueError("expected a departure after entry_time")
-        return value
+    _departure_after_entry = in_order("departure_time", "entry_time",
+                                      "expected a departure after entry_time", strict=True)
 
 
 def add_months(day: date, months: int) -> date:

@@ -20,15 +20,9 @@ from pydantic import Field
 
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.facts import FactsModel
+from churujing.facts import ApplicationDay, FactsModel, age_on, division_of
 from churujing.i18n import T
-from churujing.measures._common import (
-    ApplicationDay,
-    answer,
-    policy_or_default,
-    required,
-    required_or_first,
-)
+from churujing.measures._common import answer, policy_or_default, required, required_or_first
 from churujing.policy import Policy
 from churujing.refs import CityName
 
@@ -96,11 +90,8 @@ VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {
 class Facts(FactsModel):
     """Facts for renewing or replacing an exit-entry document online (M07)."""
 
-    hukou_city: CityName = Field(
-        description="city of household registration (户籍): GB/T 2260 code, Chinese or "
-        "English name (e.g. 苏州, 320500)",
-    )
-    age: int = Field(ge=0, le=150, description="age in full years on the day of application")
+    hukou_city: CityName = division_of("city of household registration (户籍)", "苏州, 320500")
+    age: int = age_on("application")
     document: Document = Field(
         description="passport (普通护照), eep_hk_macau (往来港澳通行证) or eep_taiwan "
         "(往来台湾通行证)",

@@ -28,8 +28,10 @@ from churujing.batch.tables import (
     Epochs,
     FieldCheck,
     Vocabulary,
+    beijing_days,
     bit,
     clause_table,
+    country_ids,
     declared_clauses,
     dictionary_codes,
     gather,
@@ -43,8 +45,6 @@ __all__ = ["CONDITIONS", "Rule"]
 #: condition codes in the single path's order (its declaration's)
 CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
 _C = rule.CONDITIONS
-_US_PER_DAY = 86_400_000_000
-_BEIJING_US = 8 * 3_600_000_000
 _ONE_US = timedelta(microseconds=1)
 
 
@@ -135,14 +135,6 @@ class Rule:
             out += [ask(False).met, ask(True).met]
         return out
 
-    def _country_ids(self, vocab: Vocabulary[Any]) -> np.ndarray:
-        """Per vocabulary code, the country's number (-1: none recognised)."""
-        out = np.full(len(vocab), -1, dtype=np.int32)
-        for code, value in enumerate(vocab.values):
-            if value is not None:
-                out[code] = self._countries.setdefault(value, len(self._countries))
-        return out
-
     def evaluate(self, table: pa.Table, carry: pl.DataFrame | None = None
                  ) -> tuple[pl.LazyFrame, np.ndarray]:
         """The plan of the answers (see :meth:`churujing.batch.m06.Rule.evaluate`)."""
@@ -171,12 +163,13 @@ class Rule:
 
         port_met, port_clause = self._airports()
         n_port = len(v["airport"])
-        o_ids, d_ids = self._country_ids(v["origin"]), self._country_ids(v["destination"])
+        o_ids, d_ids = country_ids(v["origin"].values, self._countries), country_ids(
+            v["destination"].values, self._countries)
         routes = self._routes()
         n_country = len(self._countries) + 1
         o_ids[o_ids < 0] = n_country - 1  # not recognised: the last row and column
         d_ids[d_ids < 0] = n_country - 1
-        day = (arr_us + _BEIJING_US) // _US_PER_DAY
+        day = beijing_days(arr_us)
         if self.as_of is not None:
             epoch = np.full(n, self.epochs.of(self.as_of), np.uint32)
         else:

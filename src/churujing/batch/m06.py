@@ -33,8 +33,10 @@ from churujing.batch.tables import (
     Epochs,
     FieldCheck,
     Vocabulary,
+    beijing_days,
     bit,
     clause_table,
+    country_ids,
     days,
     declared_clauses,
     dictionary_codes,
@@ -52,17 +54,14 @@ CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
 _C = rule.CONDITIONS
 DETAILS: dict[str, pl.DataType] = {"stay_deadline": pl.Datetime("us", "Asia/Shanghai")}
 
-_US_PER_DAY = 86_400_000_000
 #: per unmet mask, the index of its lowest set bit
 _FIRST = first_unmet_table()
-_US_PER_HOUR = 3_600_000_000
 _NO_DEADLINE = np.iinfo(np.int64).min  # the kernel's stay deadline where none is in force
 _NONE_BOOL = np.zeros(0, np.bool_)  # a kernel's optional row array, not given
 _NONE_INT32 = np.zeros(0, np.int32)
 #: entry days a batch may span and get per-day tables over the whole span (beyond: only
 #: over the days present)
 _SPAN_DAYS = 10_000
-_BEIJING_US = 8 * _US_PER_HOUR
 
 # A manifest names each end of the journey in its own column (a country, an airport's
 # IATA code or a city: the same reading as the single path's); *_airport columns are not read.
@@ -145,8 +144,8 @@ class Rule:
         hit = self._tables.get(key)
         if hit is not None:
             return hit[0]
-        o = self._country_ids(o_vocab)[:, None]
-        d = self._country_ids(d_vocab)[None, :]
+        o = country_ids(o_vocab.values, self._countries)[:, None]
+        d = country_ids(d_vocab.values, self._countries)[None, :]
         ok = self._routes()[o, d]  # id -1 (not recognised): the last row and column
         bits = np.where(ok, 0, bit(_C, "third_country")).astype(MASK).ravel()
         self._tables[key] = (bits, bits)
@@ -216,13 +215,6 @@ class Rule:
             self._days[day_number] = hit
         return hit
 
-    def _country_ids(self, vocab: Vocabulary[Any]) -> np.ndarray:
-        out = np.full(len(vocab), -1, dtype=np.int32)
-        for code, value in enumerate(vocab.values):
-            if value is not None:
-                out[code] = self._countries.setdefault(value, len(self._countries))
-        return out
-
     def detail(self, decision: Decision) -> dict[str, Any]:
         """The details of a decision of the single path, as the batch writes them."""
         deadline = decision.details.get("stay_deadline")
@@ -275,7 +267,7 @@ class Rule:
         # Per entry day (Beijing): its epoch (unless --as-of fixes it), policy_in_force's
         # bit, the day a document must be valid until (the single path's add_months) and
         # the stay deadline (µs since 1970; null where no stay limit is in force).
-        entry_day = (entry_us + _BEIJING_US) // _US_PER_DAY
+        entry_day = beijing_days(entry_us)
         index, day_epoch, day_in_force, day_needed, day_deadline = self._day_tables(entry_day)
 
         frame = pl.DataFrame(
@@ -413,7 +405,7 @@ class Rule:
             day_index = _NONE_INT32
             tables = self._span_tables(lo, max(lo, hi))
         else:  # entry days far apart: only the days present
-            entry_day = (entry_us + _BEIJING_US) // _US_PER_DAY
+            entry_day = beijing_days(entry_us)
             index, *rest = self._day_tables(entry_day)
             day_index, tables = index.astype(np.int32, copy=False), tuple(rest)
         day_epoch, day_in_force, day_needed, day_deadline = tables

@@ -27,6 +27,7 @@ from churujing.batch.tables import (
     Epochs,
     FieldCheck,
     Vocabulary,
+    beijing_days,
     bit,
     clause_table,
     declared_clauses,
@@ -42,8 +43,6 @@ __all__ = ["CONDITIONS", "Rule"]
 #: condition codes in the single path's order (its declaration's)
 CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
 _C = rule.CONDITIONS
-_US_PER_DAY = 86_400_000_000
-_BEIJING_US = 8 * 3_600_000_000
 
 
 class Rule:
@@ -129,7 +128,7 @@ class Rule:
         exempt = self._exempt()
         n_doc, n_mode = len(v["document"]), len(v["entry_mode"])
 
-        day = (entry_us + _BEIJING_US) // _US_PER_DAY
+        day = beijing_days(entry_us)
         if self.as_of is not None:
             epoch = np.full(n, self.epochs.of(self.as_of), np.uint32)
         else:

@@ -33,17 +33,21 @@ from churujing.facts import FactsModel
 from churujing.policy import Policy
 
 __all__ = [
+    "BEIJING_US",
     "EPOCH",
     "INVALID",
     "MASK",
     "NONE_UNMET",
+    "US_PER_DAY",
     "Answers",
     "Epochs",
     "FieldCheck",
     "Invalid",
     "Vocabulary",
+    "beijing_days",
     "bit",
     "clause_table",
+    "country_ids",
     "days",
     "declared_clauses",
     "dictionary_codes",
@@ -52,6 +56,24 @@ __all__ = [
 ]
 
 EPOCH = date(1970, 1, 1)
+#: instants are µs since 1970 (UTC); Beijing is 8 hours ahead
+US_PER_DAY = 86_400_000_000
+BEIJING_US = 8 * 3_600_000_000
+
+
+def beijing_days(us: np.ndarray) -> np.ndarray:
+    """The day in Beijing (days since 1970) of each instant (µs since 1970, UTC)."""
+    return (us + BEIJING_US) // US_PER_DAY
+
+
+def country_ids(values: Sequence[Any], numbers: dict[Any, int]) -> np.ndarray:
+    """Per vocabulary code, the number of its country (its value), numbering the countries
+    not met before in ``numbers``; -1 where the value was not recognised (``None``)."""
+    out = np.full(len(values), -1, dtype=np.int32)
+    for code, value in enumerate(values):
+        if value is not None:
+            out[code] = numbers.setdefault(value, len(numbers))
+    return out
 
 #: A vectorised rule's unmet mask is a ``MASK`` (uint16): condition k's bit is
 #: ``1 << Conditions.bit(code)``; the compiled kernels' lookup tables set the top bit,

@@ -18,18 +18,22 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-from churujing.batch.tables import (
-    BEIJING_US,
-    US_PER_DAY,
-    FieldCheck,
-    Vocabulary,
-    dictionary_codes,
-)
+from churujing.batch.tables import FieldCheck, Vocabulary, dictionary_codes
 from churujing.facts import EARLIEST, LATEST
 
-__all__ = ["booleans", "day_numbers", "instants", "valid_rows"]
+__all__ = ["BEIJING_US", "US_PER_DAY", "beijing_days", "booleans", "day_numbers", "instants",
+           "valid_rows"]
+
+#: instants are µs since 1970 (UTC); Beijing is 8 hours ahead
+US_PER_DAY = 86_400_000_000
+BEIJING_US = 8 * 3_600_000_000
 
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def beijing_days(us: np.ndarray) -> np.ndarray:
+    """The day in Beijing (days since 1970) of each instant (µs since 1970, UTC)."""
+    return (us + BEIJING_US) // US_PER_DAY
 
 # Shapes where Polars' parser and datetime.fromisoformat (after "Z" -> "+00:00") agree:
 # years 1000-2999, hours 00-23, seconds 00-59, offsets strictly inside +-24 hours.

@@ -21,19 +21,17 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from churujing import places
-from churujing.batch.columns import booleans, instants
+from churujing.batch.columns import beijing_days, booleans, instants
 from churujing.batch.tables import (
     EPOCH,
     MASK,
-    Epochs,
-    FieldCheck,
     Vocabulary,
-    beijing_days,
     bit,
     clause_table,
-    country_ids,
     declared_clauses,
     dictionary_codes,
+    epoch_rules,
+    field_checks,
     gather,
 )
 from churujing.decision import Decision
@@ -60,12 +58,9 @@ class Rule:
     def __init__(self, policy: Policy, as_of: date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
-        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
-        f = rule.Facts
-        self.checks = {
-            name: FieldCheck(f, name, required=True if name in ("origin", "destination") else None)
-            for name in f.model_fields}
+        self.epochs, day_rules = epoch_rules(policy, rule)
+        self.day_rules: list[rule.DayRules] = day_rules
+        self.checks = field_checks(rule.Facts, ("origin", "destination"))
 
         def value(resolved: places.Resolved[Any]) -> Any:
             return resolved.value  # resolved at the facts boundary (churujing.refs)
@@ -163,8 +158,8 @@ class Rule:
 
         port_met, port_clause = self._airports()
         n_port = len(v["airport"])
-        o_ids, d_ids = country_ids(v["origin"].values, self._countries), country_ids(
-            v["destination"].values, self._countries)
+        o_ids = v["origin"].numbers(self._countries)
+        d_ids = v["destination"].numbers(self._countries)
         routes = self._routes()
         n_country = len(self._countries) + 1
         o_ids[o_ids < 0] = n_country - 1  # not recognised: the last row and column

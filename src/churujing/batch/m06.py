@@ -23,23 +23,22 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from churujing import places
-from churujing.batch.columns import booleans, day_numbers, instants, valid_rows
+from churujing.batch.columns import beijing_days, booleans, day_numbers, instants, valid_rows
 from churujing.batch.tables import (
     EPOCH,
     INVALID,
     MASK,
     NONE_UNMET,
     Answers,
-    Epochs,
     FieldCheck,
     Vocabulary,
-    beijing_days,
     bit,
     clause_table,
-    country_ids,
     days,
     declared_clauses,
     dictionary_codes,
+    epoch_rules,
+    field_checks,
     first_unmet_table,
     gather,
 )
@@ -84,11 +83,9 @@ class Rule:
         self.policy = policy
         self.as_of = as_of
         # the data a row's answer reads, whose changes delimit the epochs
-        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
-        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
-        f = rule.Facts
-        self.checks = {name: FieldCheck(f, name, required=True if name in _ENDS else None)
-                       for name in f.model_fields}
+        self.epochs, day_rules = epoch_rules(policy, rule)
+        self.day_rules: list[rule.DayRules] = day_rules
+        self.checks = field_checks(rule.Facts, _ENDS)
         area_check = self.checks["visit_areas"]
         self.vocab: dict[str, Vocabulary[Any]] = {
             "nationality": Vocabulary(self.checks["nationality"], _value),
@@ -144,8 +141,8 @@ class Rule:
         hit = self._tables.get(key)
         if hit is not None:
             return hit[0]
-        o = country_ids(o_vocab.values, self._countries)[:, None]
-        d = country_ids(d_vocab.values, self._countries)[None, :]
+        o = o_vocab.numbers(self._countries)[:, None]
+        d = d_vocab.numbers(self._countries)[None, :]
         ok = self._routes()[o, d]  # id -1 (not recognised): the last row and column
         bits = np.where(ok, 0, bit(_C, "third_country")).astype(MASK).ravel()
         self._tables[key] = (bits, bits)

@@ -20,18 +20,17 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from churujing import places, predicates
-from churujing.batch.columns import instants
+from churujing.batch.columns import beijing_days, instants
 from churujing.batch.tables import (
     EPOCH,
     MASK,
-    Epochs,
-    FieldCheck,
     Vocabulary,
-    beijing_days,
     bit,
     clause_table,
     declared_clauses,
     dictionary_codes,
+    epoch_rules,
+    field_checks,
     gather,
 )
 from churujing.decision import Decision
@@ -55,11 +54,11 @@ class Rule:
     def __init__(self, policy: Policy, as_of: date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
-        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
+        self.epochs, day_rules = epoch_rules(policy, rule)
+        self.day_rules: list[rule.DayRules] = day_rules
         self.exemptions = policy.table("m10.exemptions")
         f = rule.Facts
-        self.checks = {name: FieldCheck(f, name) for name in f.model_fields}
+        self.checks = field_checks(f)
         self.defaults = {n: i.default for n, i in f.model_fields.items() if not i.is_required()}
 
         def country(resolved: places.Resolved[places.Country]) -> places.Country | None:

@@ -16,9 +16,10 @@ rule reads changes. A batch then only gathers from small arrays by integer codes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -33,47 +34,27 @@ from churujing.facts import FactsModel
 from churujing.policy import Policy
 
 __all__ = [
-    "BEIJING_US",
     "EPOCH",
     "INVALID",
     "MASK",
     "NONE_UNMET",
-    "US_PER_DAY",
     "Answers",
     "Epochs",
     "FieldCheck",
     "Invalid",
     "Vocabulary",
-    "beijing_days",
     "bit",
     "clause_table",
-    "country_ids",
     "days",
     "declared_clauses",
     "dictionary_codes",
+    "epoch_rules",
+    "field_checks",
     "first_unmet_table",
     "gather",
 ]
 
 EPOCH = date(1970, 1, 1)
-#: instants are µs since 1970 (UTC); Beijing is 8 hours ahead
-US_PER_DAY = 86_400_000_000
-BEIJING_US = 8 * 3_600_000_000
-
-
-def beijing_days(us: np.ndarray) -> np.ndarray:
-    """The day in Beijing (days since 1970) of each instant (µs since 1970, UTC)."""
-    return (us + BEIJING_US) // US_PER_DAY
-
-
-def country_ids(values: Sequence[Any], numbers: dict[Any, int]) -> np.ndarray:
-    """Per vocabulary code, the number of its country (its value), numbering the countries
-    not met before in ``numbers``; -1 where the value was not recognised (``None``)."""
-    out = np.full(len(values), -1, dtype=np.int32)
-    for code, value in enumerate(values):
-        if value is not None:
-            out[code] = numbers.setdefault(value, len(numbers))
-    return out
 
 #: A vectorised rule's unmet mask is a ``MASK`` (uint16): condition k's bit is
 #: ``1 << Conditions.bit(code)``; the compiled kernels' lookup tables set the top bit,
@@ -255,6 +236,31 @@ class Vocabulary(Generic[V]):
 
     def invalid_mask(self) -> np.ndarray:
         return np.array([p is not None for p in self.invalid], dtype=bool)
+
+    def numbers(self, numbered: dict[Any, int]) -> np.ndarray:
+        """Per code, the number of its value in ``numbered`` (values met for the first time
+        are numbered on); -1 where none was recognised. Two columns of the same kind of
+        value (a journey's ends) number their values alike through one ``numbered``."""
+        out = np.full(len(self.values), -1, dtype=np.int32)
+        for code, value in enumerate(self.values):
+            if value is not None:
+                out[code] = numbered.setdefault(value, len(numbered))
+        return out
+
+
+def epoch_rules(policy: Policy, measure: ModuleType) -> tuple[Epochs, list[Any]]:
+    """A vectorised measure's epochs (the spans of days over which the data its
+    ``DayRules`` read do not change) and its rules (``rules_on``) on a day of each."""
+    epochs = Epochs(policy, measure.DayRules.TABLES, measure.DayRules.PARAMETERS)
+    return epochs, [measure.rules_on(policy, d) for d in epochs.days]
+
+
+def field_checks(model: type[FactsModel], required: Container[str] = ()) -> dict[str, FieldCheck]:
+    """A :class:`FieldCheck` per fact of ``model``; the facts in ``required`` are required
+    in a manifest whatever the model says (an end of a journey the single path may take
+    from another fact: origin, else origin_airport)."""
+    return {name: FieldCheck(model, name, required=True if name in required else None)
+            for name in model.model_fields}
 
 
 def dictionary_codes(array: pa.Array | pa.ChunkedArray, vocab: Vocabulary[Any]) -> pl.Series:

@@ -198,6 +198,13 @@ class StayAreas:
     detail: tuple[Mapping[str, Any], ...]
     clause_of: Mapping[str, str]  # province code -> its annex-2 row
 
+    @property
+    def exit_any_port_names(self) -> Text | None:
+        """The names of the provinces left from any open port (广东省), or ``None``."""
+        if not self.exit_any_port_provinces:
+            return None
+        return Text.join(_province_text(p) for p in sorted(self.exit_any_port_provinces))
+
     @classmethod
     def on(cls, policy: Policy, day: date) -> StayAreas:
         """The stay areas of ``policy`` in force on ``day``."""
@@ -234,6 +241,12 @@ class StayAreas:
     def allows(self, place: places.Division) -> bool:
         """``place`` lies inside the stay areas (:func:`churujing.predicates.area_allowed`)."""
         return area_allowed(place, self.listed)
+
+
+def _province_text(code: str) -> Text:
+    """A province's name by its GB/T 2260 code (the code itself if unknown)."""
+    d = places.division(code).value
+    return d.text if d else Text(code, code)
 
 
 def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
@@ -366,7 +379,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     # exit_port
     exit_r = facts.exit_port
     if exit_r is None:
-        conditions.append(_EXIT_PORT_NONE)
+        conditions.append(rules.exit_port(None))
     elif exit_r.value is None:
         conditions.append(_EXIT_PORT.unrecognised())
     else:
@@ -421,8 +434,6 @@ _TICKET = {
         False, T("须持有入境前已确定日期及行程、前往第三国（地区）的联程客票或相关证明。")),
 }
 _NO_STAY_LIMIT = _WITHIN_STAY(False, T("该日期没有适用的停留时限。"))
-_EXIT_PORT_NONE = _EXIT_PORT(
-    True, T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"))
 
 
 @lru_cache(maxsize=65536)
@@ -512,7 +523,7 @@ class DayRules:
         self.areas = StayAreas.on(policy, day)
         self._nationality: dict[places.Country, Condition] = {}
         self._entry_port: dict[places.Port, tuple[Condition, dict[str, Any]]] = {}
-        self._exit_port: dict[places.Port, Condition] = {}
+        self._exit_port: dict[places.Port | None, Condition] = {}
         self._purpose: dict[str, Condition] = {}
         self._alternatives: dict[places.Country, list[dict[str, Any]]] = {}
 
@@ -572,11 +583,17 @@ class DayRules:
     def exit_port(self, xp: places.Port | None) -> Condition:
         """The exit-port condition: a listed port, or any open port of a province whose row
         allows it (A2.39); ``None``: no exit port given (met)."""
-        if xp is None:
-            return _EXIT_PORT_NONE
         hit = self._exit_port.get(xp)
         if hit is not None:
             return hit
+        anywhere = self.areas.exit_any_port_names  # 广东省 (A2.39), from the data
+        if xp is None:
+            text = T("未填写出境口岸；须从适用口岸出境。") if anywhere is None else T(
+                "未填写出境口岸；须从适用口岸出境，在{provinces}可从全省所有对外开放口岸出境。",
+                provinces=anywhere)
+            none = _EXIT_PORT(True, text)
+            self._exit_port[None] = none
+            return none
         day, areas = self.day, self.areas
         listed = self.entry_ports.period(xp.id, day) is not None
         open_port = xp.listed and self.ports.period(xp.id, day) is not None
@@ -585,12 +602,13 @@ class DayRules:
         if listed:
             text = T("可从适用口岸{port}出境。", port=xp.text)
         elif gd:
-            text = T("{port}是广东省对外开放口岸，可从该口岸出境。", port=xp.text)
+            text = T("{port}是{province}对外开放口岸，可从该口岸出境。", port=xp.text,
+                     province=_province_text(xp.province))
+        elif anywhere is not None:
+            text = T("{port}不是适用口岸；须从适用口岸出境，或从{provinces}对外开放口岸出境。",
+                     port=xp.text, provinces=anywhere)
         else:
-            text = T(
-                "{port}不是适用口岸；须从适用口岸出境，或从广东省对外开放口岸出境。",
-                port=xp.text,
-            )
+            text = T("{port}不是适用口岸；须从适用口岸出境。", port=xp.text)
         out = _EXIT_PORT(listed or gd, text, clause)
         self._exit_port[xp] = out
         return out

@@ -20,9 +20,9 @@ from churujing.services.applications import api as apps_api
 from churujing.services.applications.service import ApplicationService
 from churujing.services.applications.settings import ApplicationSettings
 from churujing.services.arrival_card import api as ac_api
-from churujing.services.arrival_card.crypto import KeyRing
 from churujing.services.arrival_card.service import ArrivalCardService
 from churujing.services.arrival_card.settings import Settings as ACSettings
+from churujing.services.common.crypto import KeyRing
 
 PASSWORD = "correct horse battery"
 
@@ -33,8 +33,8 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app()
     accounts = ArrivalCardService.from_settings(
         ACSettings(database_url=url, key_file=tmp_path / "keys.json"))
-    accounts.add_officer("li.reviewer", PASSWORD, "reviewer")
-    accounts.add_officer("wang.officer", PASSWORD, "officer")
+    accounts.officers.add_officer("li.reviewer", PASSWORD, "reviewer")
+    accounts.officers.add_officer("wang.officer", PASSWORD, "officer")
     ac_api.install(app, accounts)
     apps_api.install(app, service(url, start_clock()))
     with TestClient(app) as c:

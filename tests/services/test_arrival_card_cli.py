@@ -37,7 +37,7 @@ def test_operator_commands(env: Settings, card: Callable[..., dict[str, Any]],
     assert {o["username"] for o in listed} == {"officer", "bob"}
 
     service = ArrivalCardService.from_settings(env, clock=clock)
-    r = service.file(card())
+    r = service.filings.file(card())
     service.db.dispose()
     denied = run(app, ["arrival-card", "lookup", "--number", r.number])
     assert denied.exit_code == 3

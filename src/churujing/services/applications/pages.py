@@ -22,13 +22,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from churujing.http import request_lang
 from churujing.services.common import csrf
+from churujing.services.common.errors import ServiceError
 from churujing.web import add_templates
 from churujing.web import render as web_render
 
 from . import workflow
 from .deps import ErrorRoute, app_service, officer_from_cookie
 from .documents import KINDS
-from .errors import ApplicationError, ApplicationInvalid, NotAllowed, Refused
+from .errors import ApplicationInvalid, NotAllowed, Refused
 
 __all__ = ["SESSION_COOKIE", "web_router"]
 
@@ -73,7 +74,7 @@ async def _form(request: Request) -> Any:
 class PageRoute(ErrorRoute):
     """The platform's error route for the pages: an error is a page with its status."""
 
-    def respond(self, request: Request, exc: ApplicationError) -> Response:
+    def respond(self, request: Request, exc: ServiceError) -> Response:
         return render(request, "applications/error.html",
                       {"error": exc, "text": exc.text}, status_code=exc.status)
 

@@ -39,8 +39,8 @@ from churujing.i18n import T
 from churujing.measures._common import required
 from churujing.policy import Policy, load_policy
 from churujing.services.arrival_card.card import Clock, system_clock
-from churujing.services.arrival_card.crypto import KeyRing, load_keyring
 from churujing.services.common import chain
+from churujing.services.common.crypto import KeyRing, load_keyring
 from churujing.services.common.db import Database
 from churujing.services.common.settings import ServiceSettings
 

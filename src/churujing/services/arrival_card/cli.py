@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from churujing.services.common.roles import ROLES
+
 from .errors import ArrivalCardError
-from .roles import ROLES
 
 if TYPE_CHECKING:
     from .service import ArrivalCardService
@@ -81,7 +82,7 @@ def register(app: typer.Typer) -> None:
         """Check the audit log's hash chain; prints the rows checked and the head hash
         (record it elsewhere), or the first row that breaks the chain (exit 1)."""
         try:
-            report = _service().verify_audit()
+            report = _service().officers.verify_audit()
         except ArrivalCardError as exc:
             raise _fail(exc) from None
         _out(report.to_dict())
@@ -105,11 +106,11 @@ def register(app: typer.Typer) -> None:
         printed once) when there is none. Safe to run again."""
         try:
             service = _service_class().from_settings(migrate=True, create_keys=True)
-            if any(o["role"] == "officer" for o in service.officers()):
+            if any(o["role"] == "officer" for o in service.officers.officers()):
                 Console(stderr=True).print("arrival card: database ready; officers exist")
                 return
             password = secrets.token_urlsafe(12)
-            service.add_officer(username, password, "officer")
+            service.officers.add_officer(username, password, "officer")
         except ArrivalCardError as exc:
             raise _fail(exc) from None
         Console(stderr=True, soft_wrap=True).print(
@@ -145,7 +146,7 @@ def register(app: typer.Typer) -> None:
         else:
             password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
         try:
-            _service().add_officer(username, password, role)
+            _service().officers.add_officer(username, password, role)
         except ArrivalCardError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print(f"added {role} {username}")
@@ -154,7 +155,7 @@ def register(app: typer.Typer) -> None:
     def officer_list() -> None:
         """List officer accounts (JSON)."""
         try:
-            _out(_service().officers())
+            _out(_service().officers.officers())
         except ArrivalCardError as exc:
             raise _fail(exc) from None
 
@@ -167,7 +168,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Issue an API token for an officer (printed once; stored hashed)."""
         try:
-            token, expires = _service().issue_token(username, label=label, hours=hours)
+            token, expires = _service().officers.issue_token(username, label=label, hours=hours)
         except ArrivalCardError as exc:
             raise _fail(exc) from None
         _out({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat()})
@@ -176,7 +177,7 @@ def register(app: typer.Typer) -> None:
     def officer_disable(username: Annotated[str, typer.Argument()]) -> None:
         """Disable an account; its tokens and web sessions are revoked at once."""
         try:
-            _out(_service().set_active(username, False, by="cli"))
+            _out(_service().officers.set_active(username, False, by="cli"))
         except ArrivalCardError as exc:
             raise _fail(exc) from None
 
@@ -184,7 +185,7 @@ def register(app: typer.Typer) -> None:
     def officer_enable(username: Annotated[str, typer.Argument()]) -> None:
         """Re-enable a disabled account."""
         try:
-            _out(_service().set_active(username, True, by="cli"))
+            _out(_service().officers.set_active(username, True, by="cli"))
         except ArrivalCardError as exc:
             raise _fail(exc) from None
 
@@ -200,7 +201,7 @@ def register(app: typer.Typer) -> None:
         else:
             password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
         try:
-            _out(_service().reset_password(username, password, by="cli"))
+            _out(_service().officers.reset_password(username, password, by="cli"))
         except ArrivalCardError as exc:
             raise _fail(exc) from None
 
@@ -208,7 +209,7 @@ def register(app: typer.Typer) -> None:
     def officer_revoke(username: Annotated[str, typer.Argument()]) -> None:
         """Revoke every API token and web session of an officer."""
         try:
-            _out(_service().revoke_tokens(username, by="cli"))
+            _out(_service().officers.revoke_tokens(username, by="cli"))
         except ArrivalCardError as exc:
             raise _fail(exc) from None
 
@@ -225,13 +226,13 @@ def register(app: typer.Typer) -> None:
         """Find filings as an officer (audited); prints JSON."""
         try:
             service = _service()
-            who = service.authenticate(officer_token)
+            who = service.officers.authenticate(officer_token)
             if token:
-                views = service.lookup_token(who, token, via="cli")
+                views = service.officers.lookup_token(who, token, via="cli")
             elif number:
-                views = service.lookup_number(who, number, via="cli")
+                views = service.officers.lookup_number(who, number, via="cli")
             elif nationality and passport:
-                views = service.lookup_passport(who, nationality, passport, via="cli")
+                views = service.officers.lookup_passport(who, nationality, passport, via="cli")
             else:
                 Console(stderr=True).print(
                     "[red]error:[/red] give --number, --token, or --nationality and --passport")
@@ -247,7 +248,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Delete filings whose arrival date is more than DAYS days ago (every version)."""
         try:
-            _out(_service().purge(days))
+            _out(_service().maintenance.purge(days))
         except ArrivalCardError as exc:
             raise _fail(exc) from None
 
@@ -256,6 +257,6 @@ def register(app: typer.Typer) -> None:
         """Make a new key set active and re-encrypt and re-hash every stored record.
         Old key sets stay in the key file (older receipts keep verifying)."""
         try:
-            _out(_service().rotate_keys())
+            _out(_service().maintenance.rotate_keys())
         except ArrivalCardError as exc:
             raise _fail(exc) from None

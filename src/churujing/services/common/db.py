@@ -105,7 +105,7 @@ class Database:
         detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0][:300]
         _log.warning("database unavailable (%s): %s", self.version_table, detail)
         error = self._make_unavailable(detail)
-        if not hasattr(error, "detail"):
+        if not getattr(error, "detail", ""):
             error.detail = detail  # type: ignore[attr-defined]
         return error
 

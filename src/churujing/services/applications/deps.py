@@ -21,11 +21,13 @@ from churujing.services.common.errors import ServiceError
 from churujing.services.common.routes import ErrorRoute
 from churujing.services.common.state import on_app
 
+from .documents import KINDS
 from .errors import NotAuthenticated
 from .service import ApplicationService, Officer
 
 __all__ = ["ErrorRoute", "IdemDep", "NumberPath", "OfficerDep", "SecretDep", "ServiceDep",
-           "accounts", "app_service", "get_service", "install", "officer", "officer_from_cookie"]
+           "accounts", "app_service", "form_upload_limit", "get_service", "install", "officer",
+           "officer_from_cookie", "upload_limit"]
 
 
 
@@ -42,6 +44,17 @@ def app_service(app: Any) -> ApplicationService:
 
 def get_service(request: Request) -> ApplicationService:
     return app_service(request.app)
+
+
+def upload_limit(app: Any) -> int:
+    """The body limit of a document upload (``CHURUJING_APPLICATIONS_UPLOAD_MAX_BYTES``)."""
+    return app_service(app).settings.upload_max_bytes
+
+
+def form_upload_limit(app: Any) -> int:
+    """The body limit of the pages' upload form: every document kind at its limit, and the
+    form's fields and multipart framing (64 KiB)."""
+    return len(KINDS) * upload_limit(app) + 64 * 1024
 
 
 # --------------------------------------------------------------------------- dependencies

@@ -12,10 +12,11 @@ A route says "less or more" in one of two ways, both through that one middleware
 * a fixed number: the route's ``max_body_size=`` (FastAPI);
 * a number from settings, read per request: :func:`body_limit` on the endpoint (an
   upload's limit is a service setting, ``CHURUJING_APPLICATIONS_UPLOAD_MAX_BYTES``). The
-  route then runs inside Starlette's ``RequestBodyLimitMiddleware`` with that number; nested
-  in the global one, it sets the global counter's limit for this request. A declared
-  ``Content-Length`` over it is a 413 before any byte is read; a body that runs over it
-  while streaming is a 413 at that byte.
+  route's handler then runs inside Starlette's ``RequestBodyLimitMiddleware`` with that
+  number; nested in the application's, it sets the limit of the application's counter for
+  this request, as FastAPI's own per-route limit does. A declared ``Content-Length`` over
+  it is a 413 before any byte is read; a body that runs over it while streaming is a 413
+  at that byte.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
-from starlette.middleware.body_limit import RequestBodyLimitMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY, RequestBodyLimitMiddleware
+from starlette.types import Message, Receive, Scope, Send
 
 from .errors import ServiceError
 
@@ -50,35 +51,41 @@ def body_limit(limit: Callable[[Any], int]) -> Callable[[F], F]:
     return mark
 
 
-class _PerRequestLimit:
-    """The route's app inside a body limit computed for each request."""
+async def _limited(handler: Callable[[Request], Coroutine[Any, Any, Response]],
+                   request: Request, limit: int) -> Response:
+    """Run ``handler`` with the request body limited to ``limit`` bytes, through the
+    application's body limit (Starlette's ``RequestBodyLimitMiddleware``, nested: it sets the
+    limit of the counter that the application's middleware put on the request)."""
+    if MAX_BODY_SIZE_SCOPE_KEY not in request.scope:  # an app without a global body limit
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return PlainTextResponse("Content Too Large", status_code=413)
+    out: list[Response] = []
 
-    def __init__(self, app: ASGIApp, limit: Callable[[Any], int]) -> None:
-        self.app = app
-        self.limit = limit
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+        out.append(await handler(request))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limited = RequestBodyLimitMiddleware(self.app, self.limit(scope["app"]))
-        await limited(scope, receive, send)
+    async def no_send(message: Message) -> None:  # the nested limit sends nothing itself
+        raise RuntimeError("the route's body limit sent a response of its own")
+
+    await RequestBodyLimitMiddleware(inner, limit)(request.scope, request.receive, no_send)
+    return out[0]
 
 
 class ErrorRoute(APIRoute):
     """A service's errors as their HTTP status; see the module docstring."""
-
-    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, endpoint, **kwargs)
-        limit = getattr(endpoint, _LIMIT_ATTR, None)
-        if limit is not None:
-            self.app = _PerRequestLimit(self.app, limit)
 
     def respond(self, request: Request, exc: ServiceError) -> Response:
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers())
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        limit_of: Callable[[Any], int] | None = getattr(self.endpoint, _LIMIT_ATTR, None)
 
         async def route(request: Request) -> Response:
             try:
+                if limit_of is not None:
+                    return await _limited(handler, request, limit_of(request.app))
                 return await handler(request)
             except ServiceError as exc:
                 return self.respond(request, exc)

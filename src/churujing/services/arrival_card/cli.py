@@ -33,9 +33,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from churujing.services.common.errors import ServiceError
 from churujing.services.common.roles import ROLES
-
-from .errors import ArrivalCardError
 
 if TYPE_CHECKING:
     from .service import ArrivalCardService
@@ -56,10 +55,17 @@ def _service() -> ArrivalCardService:
     return _service_class().from_settings()
 
 
-def _fail(exc: ArrivalCardError) -> typer.Exit:
+def _fail(exc: ServiceError) -> typer.Exit:
     Console(stderr=True).print(f"[red]error:[/red] {exc.text.en} / {exc.text.zh}",
                                highlight=False)
     return typer.Exit(EXIT_AUTH if exc.status in (401, 403) else EXIT_ERROR)
+
+
+def _password(from_stdin: bool) -> str:
+    """The password from stdin (one line) or typed twice at a prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
 
 
 def _out(value: Any) -> None:
@@ -83,7 +89,7 @@ def register(app: typer.Typer) -> None:
         (record it elsewhere), or the first row that breaks the chain (exit 1)."""
         try:
             report = _service().officers.verify_audit()
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         _out(report.to_dict())
         if not report.ok:
@@ -94,7 +100,7 @@ def register(app: typer.Typer) -> None:
         """Upgrade the database schema to the latest version."""
         try:
             _service_class().from_settings(migrate=True)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print("database schema is up to date")
 
@@ -111,7 +117,7 @@ def register(app: typer.Typer) -> None:
                 return
             password = secrets.token_urlsafe(12)
             service.officers.add_officer(username, password, "officer")
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True, soft_wrap=True).print(
             f"arrival card: created officer [bold]{username}[/bold] with password "
@@ -129,7 +135,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_ERROR)
         try:
             _service_class().from_settings(settings, migrate=True, create_keys=True)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print(f"created {settings.key_file}")
 
@@ -141,13 +147,10 @@ def register(app: typer.Typer) -> None:
             "--password-stdin", help="read the password from stdin")] = False,
     ) -> None:
         """Add an officer account (argon2-hashed password, at least 12 characters)."""
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = _password(password_stdin)
         try:
             _service().officers.add_officer(username, password, role)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print(f"added {role} {username}")
 
@@ -156,7 +159,7 @@ def register(app: typer.Typer) -> None:
         """List officer accounts (JSON)."""
         try:
             _out(_service().officers.officers())
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("token")
@@ -169,7 +172,7 @@ def register(app: typer.Typer) -> None:
         """Issue an API token for an officer (printed once; stored hashed)."""
         try:
             token, expires = _service().officers.issue_token(username, label=label, hours=hours)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         _out({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat()})
 
@@ -178,7 +181,7 @@ def register(app: typer.Typer) -> None:
         """Disable an account; its tokens and web sessions are revoked at once."""
         try:
             _out(_service().officers.set_active(username, False, by="cli"))
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("enable")
@@ -186,7 +189,7 @@ def register(app: typer.Typer) -> None:
         """Re-enable a disabled account."""
         try:
             _out(_service().officers.set_active(username, True, by="cli"))
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("reset-password")
@@ -196,13 +199,10 @@ def register(app: typer.Typer) -> None:
             "--password-stdin", help="read the password from stdin")] = False,
     ) -> None:
         """Set a new password (at least 12 characters); every token is revoked."""
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = _password(password_stdin)
         try:
             _out(_service().officers.reset_password(username, password, by="cli"))
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("revoke")
@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
         """Revoke every API token and web session of an officer."""
         try:
             _out(_service().officers.revoke_tokens(username, by="cli"))
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @group.command()
@@ -237,7 +237,7 @@ def register(app: typer.Typer) -> None:
                 Console(stderr=True).print(
                     "[red]error:[/red] give --number, --token, or --nationality and --passport")
                 raise typer.Exit(2)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         _out({"count": len(views), "filings": [v.to_dict() for v in views]})
 
@@ -249,7 +249,7 @@ def register(app: typer.Typer) -> None:
         """Delete filings whose arrival date is more than DAYS days ago (every version)."""
         try:
             _out(_service().maintenance.purge(days))
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @group.command("rotate-keys")
@@ -258,5 +258,5 @@ def register(app: typer.Typer) -> None:
         Old key sets stay in the key file (older receipts keep verifying)."""
         try:
             _out(_service().maintenance.rotate_keys())
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None

@@ -46,8 +46,9 @@ class Officers(Accounts):
         """Audit an attempt that was refused (401, 403, 400, 422…), with its reason."""
         with contextlib.suppress(ServiceError), self.db.session() as s:
             self.audit.append(s, who.id if who else None, who.username if who else "",
-                        f"{action}_refused", f"{query} status={exc.status} {exc.text.en}"[:500],
-                        [], via, address)
+                              f"{action}_refused",
+                              f"{query} status={exc.status} {exc.text.en}"[:500], [], via,
+                              address)
 
     def verify_audit(self) -> Report:
         """Walk the audit log's hash chain (:func:`.audit.verify_chain`)."""

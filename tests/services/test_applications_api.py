@@ -243,3 +243,20 @@ def test_the_servers_scheduler_lapses_unpaid_applications(
         while svc.view(made["number"], made["secret"])["status"] != "lapsed":
             assert time.monotonic() < deadline, "the scheduler did not run"
             time.sleep(0.1)
+
+
+def test_the_upload_form_takes_documents_over_the_global_body_limit(
+        client: TestClient) -> None:
+    """The pages' upload form may carry every document at its limit: an ID card photo of
+    400 KB (over the application's 256 KiB) is read and checked, not refused with 413."""
+    made = created(client)
+    client.cookies.set("ap_session", f"{made['number']}:{made['secret']}")
+    client.cookies.set("ac_csrf", "t" * 32)
+    big = P.padded(documents()["id_front"], 400_000)
+    r = client.post(f"/applications/{made['number']}/documents?lang=en",
+                    data={"csrf_token": "t" * 32},
+                    files={"id_front": ("front.jpg", big, "image/jpeg")})
+    assert r.status_code == 200, r.text[:300]
+    view = client.get(f"/v1/applications/{made['number']}",
+                      headers={"X-Application-Secret": made["secret"]}).json()
+    assert [d["size"] for d in view["documents"] if d["kind"] == "id_front"] == [len(big)]

@@ -103,7 +103,8 @@ def sustained(service: ArrivalCardService, seconds: float, threads: int) -> dict
         mine: list[float] = []
         while not stop.is_set():
             start = time.perf_counter()
-            service.file(card(t * 10_000_000 + i), idempotency_key=f"b{t}-{i}-{time.time_ns()}")
+            service.filings.file(card(t * 10_000_000 + i),
+                                 idempotency_key=f"b{t}-{i}-{time.time_ns()}")
             mine.append(time.perf_counter() - start)
             i += 1
             counts[t] += 1
@@ -172,7 +173,7 @@ def http_sustained(url: str, key_file: Path, seconds: float, threads: int) -> di
 def unavailable(service: ArrivalCardService) -> str:
     start = time.perf_counter()
     try:
-        service.file(card(1), idempotency_key=f"down-{time.time_ns()}")
+        service.filings.file(card(1), idempotency_key=f"down-{time.time_ns()}")
     except DatabaseUnavailable as exc:
         ms = (time.perf_counter() - start) * 1000
         return (f"DatabaseUnavailable after {ms:.0f} ms -> HTTP 503, Retry-After: 5, "
@@ -201,7 +202,7 @@ def main() -> None:
             settings = Settings(database_url=url, key_file=tmp / "keys.json",
                                 arrival_window_days=30)
             service = ArrivalCardService.from_settings(settings)
-            service.file(card(0))  # warm up: imports, indexes, the policy data
+            service.filings.file(card(0))  # warm up: imports, indexes, the policy data
             r = sustained(service, args.seconds, args.threads)
             print(f"{name}: {r['per_second']:.0f} submissions/s sustained "
                   f"({r['total']:.0f} in {args.seconds:.0f} s; p50 {r['p50_ms']:.1f} ms, "

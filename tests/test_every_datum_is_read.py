@@ -18,11 +18,6 @@ from churujing.policy import Policy, load_policy
 SCENARIOS = Path(__file__).parent / "scenarios"
 TRIPS = Path(__file__).parent / "trips"  # the trip's cases read the regimes' data (issue 13)
 
-#: parameters whose reader is on its way
-PENDING: dict[str, str] = {
-    "m06.regions": "read by the shared third-country predicate (issue 11 §2)",
-    "m10.fee": "reported by the arrival-card answer (issue 11 §4)",
-}
 
 
 def _changed(value: Any) -> Any:
@@ -161,8 +156,6 @@ def baseline() -> tuple[list[Any], list[Any]]:
 def test_changing_the_parameter_changes_some_answer(
     name: str, baseline: tuple[list[Any], list[Any]],
 ) -> None:
-    if name in PENDING:
-        pytest.xfail(PENDING[name])
     cases, before = baseline
     changed = _with(load_policy(), name)
     after = [*_answers(changed, cases), *_cards(changed), *_trips(changed),

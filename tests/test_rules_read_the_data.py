@@ -69,3 +69,31 @@ def test_a_value_the_rule_needs_and_the_data_lack_is_a_data_error(
     get_measure(measure).check(facts)
     with pytest.raises(DataError, match=re.escape(name)):
         get_measure(measure).check(facts, policy=_with(name, None))
+
+
+def _stay_areas_with(row: str, **attrs: Any) -> Policy:
+    """The packaged policy with the stay-area row of province ``row`` given ``attrs``."""
+    policy = load_policy()
+    old = policy.table("m06.stay_areas")
+    items = tuple(dataclasses.replace(i, attrs={**i.attrs, **attrs}) if i.key == row else i
+                  for i in old.items)
+    table = dataclasses.replace(old, items=items, _index={}, _active_cache={})
+    return dataclasses.replace(policy, tables={**policy.tables, "m06.stay_areas": table})
+
+
+TRANSIT = {"nationality": "DE", "passport_expiry": "2029-06-30", "entry_port": "CAN",
+           "entry_time": "2025-12-10T14:30:00", "origin": "US", "destination": "JP",
+           "departure_time": "2025-12-18T10:00:00", "onward_ticket": True,
+           "purpose": "tourism"}
+
+
+def test_the_province_left_from_any_open_port_is_named_from_the_data() -> None:
+    """A2.39: 广东省（可从全省所有对外开放口岸出境）. The exit-port texts name the provinces
+    whose row allows it, as the data say, never a name typed into the message."""
+    m = get_measure("visa-free-transit-240h")
+    assert "在广东省可从全省所有对外开放口岸出境" in _text(m.check(TRANSIT), "exit_port")
+    assert "Guangdong" in m.check(TRANSIT).condition("exit_port").text.en
+    none = _stay_areas_with("440000", exit_any_open_port=False)
+    assert _text(m.check(TRANSIT, policy=none), "exit_port") == "未填写出境口岸；须从适用口岸出境。"
+    both = _stay_areas_with("350000", exit_any_open_port=True)
+    assert "在福建省、广东省可从" in _text(m.check(TRANSIT, policy=both), "exit_port")

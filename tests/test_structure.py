@@ -199,6 +199,22 @@ def test_a_services_routes_and_pages_meet_only_in_its_deps(service: str) -> None
     assert (api, deps) in edges and (pages, deps) in edges, service
 
 
+def test_the_services_share_one_layer_and_meet_only_there() -> None:
+    """Issue 14 item 1: what the services share lives in ``services.common``, which imports
+    neither service; the applications platform reaches the arrival card only through its
+    ``deps`` (the holder of the shared officer accounts), never its models, keys or errors."""
+    mods = modules()
+    common, card, apps = ("churujing.services.common", "churujing.services.arrival_card",
+                          "churujing.services.applications")
+    edges = {(i.source, i.target) for i in imports(mods)}
+    up = sorted(f"{a} -> {b}" for a, b in edges
+                if a.startswith(common) and (b.startswith(card) or b.startswith(apps)))
+    assert not up, up
+    across = sorted(f"{a} -> {b}" for a, b in edges
+                    if a.startswith(apps) and b.startswith(card) and b != f"{card}.deps")
+    assert not across, across
+
+
 def test_the_pages_import_nothing_from_the_api() -> None:
     found = [f"{i.source}:{i.line} imports {i.target}" for i in imports(modules())
              if (i.source == "churujing.web" or i.source.startswith("churujing.web."))

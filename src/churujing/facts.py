@@ -13,12 +13,28 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from churujing.decision import Notice, Text
 from churujing.errors import AmbiguousName, FactsError
 from churujing.i18n import T
-from churujing.refs import AMBIGUOUS, notices
+from churujing.refs import (
+    AMBIGUOUS,
+    Abroad,
+    AirportCode,
+    CountryName,
+    DivisionNames,
+    notices,
+)
 
 if TYPE_CHECKING:
     from churujing.policy import Policy
@@ -28,12 +44,30 @@ __all__ = [
     "DOCUMENT_ALIASES",
     "EARLIEST",
     "LATEST",
+    "ApplicationDay",
+    "Arrival",
     "BeijingDateTime",
     "DayOrDateTime",
+    "Departure",
+    "Destination",
+    "DestinationAirport",
     "FactsModel",
+    "MaybeNationality",
+    "MaybePassportExpiry",
+    "Nationality",
+    "Origin",
+    "OriginAirport",
+    "PassportExpiry",
+    "VisitAreas",
+    "age_on",
     "canonical_document",
     "day_of",
+    "day_of_event",
+    "division_of",
+    "in_order",
+    "instant_of",
     "parse_facts",
+    "port_of",
     "to_beijing",
 ]
 
@@ -100,6 +134,101 @@ DayOrDateTime = Annotated[
         {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
     ),
 ]
+
+
+# The facts several measures (and the trip) ask for, each declared once with its one
+# description: the OpenAPI schema, the forms and the CLI say the same of a fact wherever it
+# is asked. A fact that is optional in one model and required in another has both types,
+# under one description (``Maybe…``: absent is ``None``).
+
+
+def instant_of(event: str) -> Any:
+    """The declaration of a fact that gives the instant of ``event``, typed
+    :data:`BeijingDateTime`."""
+    return Field(description=f"{event}: an ISO 8601 date-time (Beijing time when no offset "
+                             "is given)")
+
+
+def day_of_event(event: str) -> Any:
+    """The declaration of a fact that gives the day of ``event`` (crossing, arrival, entry)
+    as a date or a date-time, typed :data:`DayOrDateTime`."""
+    return Field(description=f"day of {event}: YYYY-MM-DD or an ISO 8601 date-time (Beijing "
+                             "time when no offset is given)")
+
+
+def port_of(event: str, examples: str, **field: Any) -> Any:
+    """The declaration of a fact that names the port of ``event`` (crossing, arrival, entry),
+    typed :data:`churujing.refs.PortName`; ``examples`` are names it accepts; ``field``:
+    pydantic's other arguments (``default=None`` for an optional port)."""
+    return Field(description=f"the port of {event}: id, IATA code, Chinese or English name "
+                             f"(e.g. {examples})", **field)
+
+
+def division_of(what: str, examples: str) -> Any:
+    """The declaration of a fact that names a division of GB/T 2260 (``what``: the
+    applicant's city of household registration, …), typed with a ``churujing.refs`` division
+    type; ``examples`` are names it accepts."""
+    return Field(description=f"{what}: GB/T 2260 code, Chinese or English name "
+                             f"(e.g. {examples})")
+
+
+def age_on(event: str) -> Any:
+    """The declaration of the fact ``age``: whole years on the day of ``event``."""
+    return Field(ge=0, le=150, description=f"age in full years on the day of {event}")
+
+
+def in_order(later: str, earlier: str, message: str, *, strict: bool = False) -> Any:
+    """A facts model's validator: the instant ``later`` is not before ``earlier`` (with
+    ``strict``: after it), else the error ``message`` on ``later``."""
+
+    def check(cls: type, value: datetime, info: ValidationInfo) -> datetime:
+        before = info.data.get(earlier)
+        if isinstance(before, datetime) and (value <= before if strict else value < before):
+            raise ValueError(message)
+        return value
+
+    return field_validator(later)(check)
+
+
+#: The fact ``date`` of a measure one applies under (M01, M02, M07): the day of application.
+ApplicationDay = Annotated[date, Field(description="day of application, YYYY-MM-DD")]
+
+#: The arrival in China (M05's at the transfer airport, M06's entry).
+Arrival = Annotated[BeijingDateTime, instant_of("arrival in China")]
+#: The departure of the onward journey from China (M05's onward flight, M06's).
+Departure = Annotated[BeijingDateTime,
+                      instant_of("scheduled departure of the onward journey from China")]
+
+_NATIONALITY = ("nationality: an ISO 3166-1 alpha-2 or alpha-3 code, or the country's name in "
+                "English or Chinese (e.g. DE, DEU, Germany, 德国); CN, and HK, MO or TW given "
+                "as a nationality, are citizens of China")
+Nationality = Annotated[CountryName, Field(description=_NATIONALITY)]
+MaybeNationality = Annotated[CountryName | None, Field(description=_NATIONALITY)]
+
+_PASSPORT_EXPIRY = "expiry date of the passport or other international travel document (YYYY-MM-DD)"
+PassportExpiry = Annotated[date, Field(description=_PASSPORT_EXPIRY)]
+MaybePassportExpiry = Annotated[date | None, Field(description=_PASSPORT_EXPIRY)]
+
+#: The ends of a journey through China (M05, M06): each as a place, or as an airport code.
+Origin = Annotated[Abroad | None, Field(
+    description="where the inbound journey comes from: a country or region by code or name "
+    "(HK, MO and TW are regions), an airport by IATA code (NRT) or a major city (Tokyo); "
+    "required unless origin_airport is given. A 3-letter code that is also a country's "
+    "alpha-3 (FRA) is read as the country, with a warning")]
+Destination = Annotated[Abroad | None, Field(
+    description="where the onward journey goes, named as origin is; required unless "
+    "destination_airport is given")]
+OriginAirport = Annotated[AirportCode | None, Field(
+    description="the airport the inbound flight leaves from, by IATA code (FRA is Frankfurt "
+    "here); it gives the origin's country")]
+DestinationAirport = Annotated[AirportCode | None, Field(
+    description="the airport the onward flight lands at, by IATA code; it gives the "
+    "destination's country")]
+
+#: The places to visit in China (M06, the trip).
+VisitAreas = Annotated[DivisionNames | None, Field(
+    description="places to visit: provinces, cities, counties or districts, by GB/T 2260 "
+    "code or name (苏州, Suzhou, Jiangsu, 江阴, Pudong)")]
 
 
 # Spellings accepted for a document, and the glossary's canonical id they stand for: the

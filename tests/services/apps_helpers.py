@@ -26,7 +26,7 @@ from churujing.services.applications.service import (
     Officer,
 )
 from churujing.services.applications.settings import ApplicationSettings
-from churujing.services.arrival_card.crypto import KeyRing
+from churujing.services.common.crypto import KeyRing
 from churujing.services.common.db import Database
 
 HERE = Path(__file__).resolve().parent

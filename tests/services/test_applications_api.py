@@ -17,12 +17,13 @@ from fastapi.testclient import TestClient
 
 from churujing.api.application import create_app
 from churujing.services.applications import api as apps_api
+from churujing.services.applications.deps import app_service
 from churujing.services.applications.service import ApplicationService
 from churujing.services.applications.settings import ApplicationSettings
 from churujing.services.arrival_card import api as ac_api
-from churujing.services.arrival_card.crypto import KeyRing
 from churujing.services.arrival_card.service import ArrivalCardService
 from churujing.services.arrival_card.settings import Settings as ACSettings
+from churujing.services.common.crypto import KeyRing
 
 PASSWORD = "correct horse battery"
 
@@ -33,8 +34,8 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app()
     accounts = ArrivalCardService.from_settings(
         ACSettings(database_url=url, key_file=tmp_path / "keys.json"))
-    accounts.add_officer("li.reviewer", PASSWORD, "reviewer")
-    accounts.add_officer("wang.officer", PASSWORD, "officer")
+    accounts.officers.add_officer("li.reviewer", PASSWORD, "reviewer")
+    accounts.officers.add_officer("wang.officer", PASSWORD, "officer")
     ac_api.install(app, accounts)
     apps_api.install(app, service(url, start_clock()))
     with TestClient(app) as c:
@@ -163,6 +164,52 @@ def test_an_upload_over_the_limit_is_413(client: TestClient) -> None:
     assert r.status_code == 413
 
 
+def test_an_upload_over_the_global_body_limit_but_under_its_own_is_read(
+        client: TestClient) -> None:
+    """The application's body limit is 256 KiB; a document upload's own limit (2 MiB, a
+    setting) replaces it on that route: a 1 MiB upload reaches the service (its checks
+    answer), not a 413."""
+    made = created(client)
+    r = upload(client, made, "photo", b"\xff\xd8\xff" + b"0" * (1024 * 1024))
+    assert r.status_code == 200, r.text
+    assert r.json()["kind"] == "photo"
+
+
+def test_the_upload_limit_is_read_per_request_and_refuses_before_the_body_is_read(
+        client: TestClient) -> None:
+    """The route's limit comes from the service's settings when the request comes; a
+    declared Content-Length over it is a 413 before one byte of the body is received."""
+    import anyio
+
+    made = created(client)
+    app: Any = client.app
+    app_service(app).settings.upload_max_bytes = 4096
+    assert upload(client, made, "photo", b"\xff\xd8\xff" + b"0" * 4000).status_code == 200
+    assert upload(client, made, "photo", b"\xff\xd8\xff" + b"0" * 4100).status_code == 413
+    received: list[dict[str, Any]] = []
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        message = {"type": "http.request", "body": b"0" * 5000, "more_body": False}
+        received.append(message)
+        return message
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    path = f"/v1/applications/{made['number']}/documents/photo"
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "PUT", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "root_path": "", "client": ("127.0.0.1", 1),
+             "server": ("testserver", 80),
+             "headers": [(b"host", b"testserver"), (b"content-length", b"5000"),
+                         (b"content-type", b"image/jpeg"),
+                         (b"x-application-secret", made["secret"].encode())]}
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert received == []  # refused on the declared length: nothing was read
+
+
 def test_the_database_down_is_503_with_retry_after(tmp_path: Path) -> None:
     db = database("postgresql+psycopg://nobody@127.0.0.1:9/none")
     svc = ApplicationService.build(db, KeyRing.generate(),
@@ -196,3 +243,20 @@ def test_the_servers_scheduler_lapses_unpaid_applications(
         while svc.view(made["number"], made["secret"])["status"] != "lapsed":
             assert time.monotonic() < deadline, "the scheduler did not run"
             time.sleep(0.1)
+
+
+def test_the_upload_form_takes_documents_over_the_global_body_limit(
+        client: TestClient) -> None:
+    """The pages' upload form may carry every document at its limit: an ID card photo of
+    400 KB (over the application's 256 KiB) is read and checked, not refused with 413."""
+    made = created(client)
+    client.cookies.set("ap_session", f"{made['number']}:{made['secret']}")
+    client.cookies.set("ac_csrf", "t" * 32)
+    big = P.padded(documents()["id_front"], 400_000)
+    r = client.post(f"/applications/{made['number']}/documents?lang=en",
+                    data={"csrf_token": "t" * 32},
+                    files={"id_front": ("front.jpg", big, "image/jpeg")})
+    assert r.status_code == 200, r.text[:300]
+    view = client.get(f"/v1/applications/{made['number']}",
+                      headers={"X-Application-Secret": made["secret"]}).json()
+    assert [d["size"] for d in view["documents"] if d["kind"] == "id_front"] == [len(big)]

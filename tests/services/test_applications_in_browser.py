@@ -57,8 +57,8 @@ def base_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     app = create_app()
     accounts = ArrivalCardService.from_settings(
         ACSettings(database_url=db_url, key_file=tmp_path / "keys.json"))
-    accounts.add_officer("li.reviewer", PASSWORD, "reviewer")
-    accounts.add_officer("wang.officer", PASSWORD, "officer")
+    accounts.officers.add_officer("li.reviewer", PASSWORD, "reviewer")
+    accounts.officers.add_officer("wang.officer", PASSWORD, "officer")
     ac_api.install(app, accounts)
     apps_api.install(app, service(db_url, RealClock()))  # type: ignore[arg-type]
     with socket.socket() as s:

@@ -38,7 +38,7 @@ def client(service: ArrivalCardService) -> Iterator[TestClient]:
 
 def _bearer(client: TestClient, service: ArrivalCardService, role: str = "officer",
             name: str = "alice") -> dict[str, str]:
-    service.add_officer(name, PASSWORD, role)
+    service.officers.add_officer(name, PASSWORD, role)
     r = client.post("/v1/officers/token", data={"username": name, "password": PASSWORD})
     assert r.status_code == 200, r.text
     assert r.json()["role"] == role
@@ -143,7 +143,7 @@ def test_officer_lookup_needs_auth_and_the_right_role(client: TestClient,
 
 
 def test_verify_and_public_keys(client: TestClient, card: Card, clock: Any) -> None:
-    from churujing.services.arrival_card.crypto import verify_token
+    from churujing.services.arrival_card.tokens import verify_token
 
     token = client.post("/v1/arrival-cards", json=card()).json()["token"]
     keys = client.get("/v1/arrival-cards/keys").json()
@@ -195,7 +195,7 @@ def _dead_url() -> str:
 
 
 def test_503_when_the_database_is_unavailable(card: Card, clock: Any) -> None:
-    from churujing.services.arrival_card.crypto import KeyRing
+    from churujing.services.common.crypto import KeyRing
 
     dead = ArrivalCardService(Database(_dead_url()), KeyRing.generate(), Settings(),
                               clock=clock)

@@ -37,7 +37,7 @@ def test_operator_commands(env: Settings, card: Callable[..., dict[str, Any]],
     assert {o["username"] for o in listed} == {"officer", "bob"}
 
     service = ArrivalCardService.from_settings(env, clock=clock)
-    r = service.file(card())
+    r = service.filings.file(card())
     service.db.dispose()
     denied = run(app, ["arrival-card", "lookup", "--number", r.number])
     assert denied.exit_code == 3
@@ -58,3 +58,14 @@ def test_operator_commands(env: Settings, card: Callable[..., dict[str, Any]],
     chain = run(app, ["arrival-card", "audit", "verify"])
     assert chain.exit_code == 0, chain.output
     assert json.loads(chain.stdout)["ok"] is True and json.loads(chain.stdout)["rows"] >= 4
+
+
+def test_a_malformed_key_file_is_a_clear_error_not_a_traceback(
+        env: Settings, tmp_path: Path) -> None:
+    """The key ring's errors are the shared layer's (``KeyRingError``, a ServiceError): the
+    arrival card's commands report them as any other error of the service."""
+    (tmp_path / "keys.json").write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(app, ["arrival-card", "officer", "list"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "key ring" in result.output.lower() or "密钥环" in result.output

@@ -1,4 +1,5 @@
-"""Keys, encryption at rest and receipt tokens."""
+"""Keys, encryption at rest (the services' shared key ring), the arrival card's receipt
+tokens."""
 
 from __future__ import annotations
 
@@ -9,14 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from churujing.services.arrival_card.crypto import (
-    KeyRing,
-    b64d,
-    b64e,
-    load_keyring,
-    verify_token,
-)
-from churujing.services.arrival_card.errors import ArrivalCardError, TokenInvalid
+from churujing.services.arrival_card.errors import TokenInvalid
+from churujing.services.arrival_card.tokens import verify_token
+from churujing.services.common.crypto import KeyRing, KeyRingError, b64d, b64e, load_keyring
 
 
 def test_key_file_is_created_with_fresh_keys_and_mode_0600(tmp_path: Path) -> None:
@@ -37,7 +33,7 @@ def test_environment_keys_take_precedence(tmp_path: Path) -> None:
 
 
 def test_malformed_key_ring_is_an_error() -> None:
-    with pytest.raises(ArrivalCardError):
+    with pytest.raises(KeyRingError):
         KeyRing.from_json('{"active": "a", "keys": {"a": {"aead": "x", "mac": "y"}}}')
 
 
@@ -46,10 +42,10 @@ def test_aes_gcm_round_trip_and_tamper_detection() -> None:
     kid, blob = ring.encrypt(b"C01X00T47", b"filing:AC1:1")
     assert b"C01X00T47" not in blob
     assert ring.decrypt(kid, blob, b"filing:AC1:1") == b"C01X00T47"
-    with pytest.raises(ArrivalCardError):
+    with pytest.raises(KeyRingError):
         ring.decrypt(kid, blob, b"filing:AC2:1")  # moved to another row
     flipped = blob[:-1] + bytes([blob[-1] ^ 1])
-    with pytest.raises(ArrivalCardError):
+    with pytest.raises(KeyRingError):
         ring.decrypt(kid, flipped, b"filing:AC1:1")
 
 

@@ -41,7 +41,7 @@ def _login(client: TestClient, username: str, password: str) -> Any:
 def test_repeated_failed_log_ins_get_429_with_retry_after_and_lock_the_account(
     client: TestClient, service: ArrivalCardService,
 ) -> None:
-    service.add_officer("alice", PASSWORD)
+    service.officers.add_officer("alice", PASSWORD)
     codes = [_login(client, "alice", "wrong password!").status_code for _ in range(5)]
     assert codes == [401] * 5
     locked = _login(client, "alice", PASSWORD)  # the right password, too late
@@ -57,14 +57,14 @@ def test_repeated_failed_log_ins_get_429_with_retry_after_and_lock_the_account(
 def test_one_address_is_limited_whatever_the_usernames(
     client: TestClient, service: ArrivalCardService,
 ) -> None:
-    service.throttle = type(service.throttle)("5 per 15 minutes", "8 per minute")
+    service.officers.throttle = type(service.officers.throttle)("5 per 15 minutes", "8 per minute")
     codes = [_login(client, f"user{i}", "x").status_code for i in range(10)]
     assert codes[:8] == [401] * 8 and codes[8:] == [429, 429]
 
 
 def test_a_successful_log_in_clears_the_failures(client: TestClient,
                                                  service: ArrivalCardService) -> None:
-    service.add_officer("bob", PASSWORD)
+    service.officers.add_officer("bob", PASSWORD)
     for _ in range(4):
         assert _login(client, "bob", "nope").status_code == 401
     assert _login(client, "bob", PASSWORD).status_code == 200
@@ -79,12 +79,12 @@ def test_argon2_runs_outside_any_write_transaction(
     """While a password is being checked, another request can file (no lock is held)."""
     from argon2 import PasswordHasher
 
-    service.add_officer("carol", PASSWORD)
+    service.officers.add_officer("carol", PASSWORD)
     filed: list[float] = []
     real = PasswordHasher.verify
 
     def verify(self: PasswordHasher, hash: str, password: str) -> bool:
-        t = threading.Thread(target=lambda: (service.file(card()), filed.append(1)))
+        t = threading.Thread(target=lambda: (service.filings.file(card()), filed.append(1)))
         start = time.perf_counter()
         t.start()
         t.join(5)
@@ -92,7 +92,7 @@ def test_argon2_runs_outside_any_write_transaction(
         return bool(real(self, hash, password))
 
     monkeypatch.setattr(PasswordHasher, "verify", verify)
-    service.login("carol", PASSWORD, address="127.0.0.1")
+    service.officers.login("carol", PASSWORD, address="127.0.0.1")
     assert filed[0] == 1 and filed[1] < 2.0  # filed during the check, without waiting
 
 
@@ -102,7 +102,7 @@ def test_a_group_too_large_is_refused_before_its_members_are_validated(
     """Not one of the 50,000 members is validated: the group's size is checked first (a
     count of the validations, not a clock: bench/service.py times it, ~0.5 s)."""
     from churujing.services.arrival_card import card as card_mod
-    from churujing.services.arrival_card import service as service_mod
+    from churujing.services.arrival_card import filings as service_mod
 
     validated: list[int] = []
     for module in (card_mod, service_mod):
@@ -147,7 +147,7 @@ def test_a_text_field_longer_than_its_bound_is_422_naming_it(client: TestClient,
 
 def test_a_form_without_its_csrf_token_is_refused(client: TestClient,
                                                   service: ArrivalCardService) -> None:
-    service.add_officer("dave", PASSWORD)
+    service.officers.add_officer("dave", PASSWORD)
     page = client.get("/officer/login")
     token = client.cookies["ac_csrf"]
     assert f'name="csrf_token" value="{token}"' in page.text
@@ -213,7 +213,7 @@ def test_database_and_key_files_are_readable_by_their_owner_only(
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'd' / 'a.sqlite3'}",
                         key_file=tmp_path / "d" / "keys.json")
     svc = ArrivalCardService.from_settings(settings, clock=clock)
-    svc.file(card())
+    svc.filings.file(card())
     files = [tmp_path / "d" / n for n in ("a.sqlite3", "a.sqlite3-wal", "keys.json")]
     modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files if f.exists()}
     svc.db.dispose()
@@ -224,19 +224,19 @@ def test_the_lockout_holds_across_processes_it_is_read_from_the_audit_log(
     service: ArrivalCardService, settings: Any, clock: Any,
 ) -> None:
     """A second service over the same database (another worker) sees the lockout."""
-    service.add_officer("erin", PASSWORD)
+    service.officers.add_officer("erin", PASSWORD)
     for _ in range(5):
         with pytest.raises(Exception, match="wrong username or password"):
-            service.login("erin", "wrong", address="10.0.0.1")
+            service.officers.login("erin", "wrong", address="10.0.0.1")
     other = ArrivalCardService.from_settings(settings, clock=clock)
     try:
         from churujing.services.arrival_card.errors import TooManyAttempts
 
         with pytest.raises(TooManyAttempts) as caught:
-            other.login("erin", PASSWORD, address="10.0.0.2")
+            other.officers.login("erin", PASSWORD, address="10.0.0.2")
         assert 1 <= caught.value.retry_after <= 15 * 60 + 1
         clock.advance(minutes=16)
-        assert other.login("erin", PASSWORD, address="10.0.0.2")[0].startswith("aco_")
+        assert other.officers.login("erin", PASSWORD, address="10.0.0.2")[0].startswith("aco_")
     finally:
         other.db.dispose()
 
@@ -246,12 +246,12 @@ def test_the_service_refuses_a_fresh_key_ring_over_existing_data(
 ) -> None:
     from churujing.services.arrival_card.errors import ArrivalCardError
 
-    service.file(card())
+    service.filings.file(card())
     elsewhere = settings.model_copy(update={"key_file": tmp_path / "other" / "keys.json"})
     with pytest.raises(ArrivalCardError, match="does not exist"):
         ArrivalCardService.from_settings(elsewhere, clock=clock)
     assert not (tmp_path / "other" / "keys.json").exists()  # no fresh ring was made
-    from churujing.services.arrival_card.crypto import KeyRing, save_keyring
+    from churujing.services.common.crypto import KeyRing, save_keyring
 
     save_keyring(KeyRing.generate(), tmp_path / "other" / "keys.json")
     with pytest.raises(ArrivalCardError, match="lacks keys"):
@@ -352,15 +352,15 @@ def test_a_token_expires_at_the_end_of_the_arrival_day_plus_the_grace(
 
     from churujing.services.arrival_card.errors import TokenInvalid
 
-    r = service.file(card(arrival_date="2025-12-01"))
-    claims = service.verify(r.token)
+    r = service.filings.file(card(arrival_date="2025-12-01"))
+    claims = service.filings.verify(r.token)
     # 2025-12-02 00:00 Beijing (16:00 UTC the day before) + 12 h grace
     assert claims["exp"] == int(datetime(2025, 12, 2, 4, tzinfo=UTC).timestamp())
     clock.now = datetime(2025, 12, 2, 3, 59, tzinfo=UTC)
-    assert service.verify(r.token)["n"] == r.number
+    assert service.filings.verify(r.token)["n"] == r.number
     clock.now = datetime(2025, 12, 2, 4, 0, tzinfo=UTC)
     with pytest.raises(TokenInvalid, match="expired"):
-        service.verify(r.token)
+        service.filings.verify(r.token)
 
 
 def test_a_new_filing_for_the_same_traveller_and_arrival_supersedes_the_old_one(
@@ -399,7 +399,7 @@ def test_concurrent_filings_of_one_traveller_leave_exactly_one_valid(
 
     def file_one(i: int) -> None:
         try:
-            service.file(card(transport_number=f"CA{900 + i}"))
+            service.filings.file(card(transport_number=f"CA{900 + i}"))
         except BaseException as exc:
             errors.append(exc)
 
@@ -419,7 +419,7 @@ def test_concurrent_filings_of_one_traveller_leave_exactly_one_valid(
 
 def _bearer(client: TestClient, service: ArrivalCardService, role: str = "officer",
             name: str = "alice") -> dict[str, str]:
-    service.add_officer(name, PASSWORD, role)
+    service.officers.add_officer(name, PASSWORD, role)
     r = _login(client, name, PASSWORD)
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
@@ -470,7 +470,7 @@ def test_the_audit_log_is_hash_chained_append_only_and_verified(
     number = client.post("/v1/arrival-cards", json=card()).json()["number"]
     for _ in range(3):
         client.post("/v1/arrival-cards/lookup", json={"number": number}, headers=officer)
-    report = service.verify_audit()
+    report = service.officers.verify_audit()
     assert report.ok and report.rows >= 4 and len(report.head) == 64
     for statement in ("UPDATE ac_audit SET username = 'mallory'", "DELETE FROM ac_audit"):
         with pytest.raises(DBAPIError, match="append-only"), service.db.session() as s:
@@ -484,7 +484,7 @@ def test_the_audit_log_is_hash_chained_append_only_and_verified(
         s.execute(text("DROP TRIGGER ac_audit_no_update"))
         second = s.scalar(select(Audit.id).order_by(Audit.id).offset(1).limit(1))
         s.execute(text("UPDATE ac_audit SET found = '' WHERE id = :i"), {"i": second})
-    broken = service.verify_audit()
+    broken = service.officers.verify_audit()
     assert not broken.ok and broken.broken_at == second and "changed" in broken.reason
 
 
@@ -550,12 +550,12 @@ def test_officer_administration_from_the_command_line(
 
     monkeypatch.setenv("CHURUJING_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("CHURUJING_KEY_FILE", str(settings.key_file))
-    service.add_officer("frank", PASSWORD)
+    service.officers.add_officer("frank", PASSWORD)
     run = CliRunner().invoke
     token = json.loads(run(app, ["arrival-card", "officer", "token", "frank", "--hours", "2"]
                            ).stdout)
     assert token["access_token"].startswith("aco_")
-    assert service.authenticate(token["access_token"]).username == "frank"
+    assert service.officers.authenticate(token["access_token"]).username == "frank"
     assert json.loads(run(app, ["arrival-card", "officer", "revoke", "frank"]).stdout
                       )["tokens_revoked"] == 1
     assert json.loads(run(app, ["arrival-card", "officer", "disable", "frank"]).stdout
@@ -566,5 +566,5 @@ def test_officer_administration_from_the_command_line(
     reset = run(app, ["arrival-card", "officer", "reset-password", "frank",
                       "--password-stdin"], input="another long password\n")
     assert reset.exit_code == 0, reset.output
-    assert service.login("frank", "another long password")[0].startswith("aco_")
+    assert service.officers.login("frank", "another long password")[0].startswith("aco_")
     assert run(app, ["arrival-card", "officer", "disable", "nobody"]).exit_code == 1

@@ -27,140 +27,141 @@ PASSWORD = "correct horse battery staple"
 
 
 def _officer(service: ArrivalCardService, role: str = "officer", name: str = "alice") -> Any:
-    service.add_officer(name, PASSWORD, role)
-    token, _ = service.login(name, PASSWORD)
-    return service.authenticate(token)
+    service.officers.add_officer(name, PASSWORD, role)
+    token, _ = service.officers.login(name, PASSWORD)
+    return service.officers.authenticate(token)
 
 
 def test_file_and_view(service: ArrivalCardService, card: Card) -> None:
-    r = service.file(card())
+    r = service.filings.file(card())
     assert r.number.startswith("AC") and len(r.number) == 12
     assert r.required and r.exemption is None and r.secret
-    v = service.view(r.number, r.secret)
+    v = service.filings.view(r.number, r.secret)
     assert v.card.family_name == "MUELLER" and v.card.arrival_port == "pvg"
     assert [h["kind"] for h in v.history] == ["filed"]
-    assert service.verify(r.token)["n"] == r.number
+    assert service.filings.verify(r.token)["n"] == r.number
 
 
 def test_an_exempt_traveller_is_told_so_and_may_still_file(service: ArrivalCardService,
                                                             card: Card) -> None:
-    r = service.file(card(document="permanent_residence_id"))
+    r = service.filings.file(card(document="permanent_residence_id"))
     assert r.required is False
     assert r.exemption is not None and r.exemption["clause"] == "M10.3.1"
     assert "M10.3.1" in r.exemption["note"]["en"] and "may still file" in r.exemption["note"]["en"]
-    assert service.view(r.number, r.secret or "").exemption is not None
-    cruise = service.file(card(entry_mode="cruise_same_ship", passport_number="X1234567"))
+    assert service.filings.view(r.number, r.secret or "").exemption is not None
+    cruise = service.filings.file(card(entry_mode="cruise_same_ship", passport_number="X1234567"))
     assert cruise.exemption is not None and cruise.exemption["clause"] == "M10.3.5"
 
 
 def test_the_measure_refuses_unknown_codes_with_the_field(service: ArrivalCardService,
                                                           card: Card) -> None:
     with pytest.raises(CardInvalid) as info:
-        service.file(card(entry_mode="teleport"))
+        service.filings.file(card(entry_mode="teleport"))
     assert info.value.errors[0].field == "entry_mode"
 
 
 def test_a_retry_with_the_same_key_returns_the_first_receipt(service: ArrivalCardService,
                                                              card: Card) -> None:
-    first = service.file(card(), idempotency_key="k-1")
-    again = service.file(card(), idempotency_key="k-1")
+    first = service.filings.file(card(), idempotency_key="k-1")
+    again = service.filings.file(card(), idempotency_key="k-1")
     assert again.number == first.number and again.secret == first.secret and again.replayed
-    assert service.stats()["filings"] == 1
+    assert service.maintenance.stats()["filings"] == 1
     with pytest.raises(Conflict):
-        service.file(card(given_names="Other"), idempotency_key="k-1")
+        service.filings.file(card(given_names="Other"), idempotency_key="k-1")
 
 
 def test_a_group_filing_gives_each_traveller_a_receipt(service: ArrivalCardService,
                                                        card: Card) -> None:
-    rs = service.file_group([card(), card(given_names="Ben", passport_number="C01X00T48",
+    rs = service.filings.file_group([card(), card(given_names="Ben", passport_number="C01X00T48",
                                           date_of_birth="2015-06-01")])
     assert len({r.number for r in rs}) == 2 and len({r.secret for r in rs}) == 2
     assert rs[0].group_id and rs[0].group_id == rs[1].group_id
-    assert service.view(rs[1].number, rs[1].secret or "").group == tuple(r.number for r in rs)
+    view = service.filings.view(rs[1].number, rs[1].secret or "")
+    assert view.group == tuple(r.number for r in rs)
     with pytest.raises(CardInvalid) as info:
-        service.file_group([card(), card(email="nope")])
+        service.filings.file_group([card(), card(email="nope")])
     assert info.value.errors[0].loc == ("travellers", 1, "email")
 
 
 def test_amend_keeps_every_version(service: ArrivalCardService, card: Card,
                                    clock: Clock) -> None:
-    r = service.file(card())
+    r = service.filings.file(card())
     clock.advance(hours=1)
-    a = service.amend(r.number, r.secret or "", {"transport_number": "CA932"})
+    a = service.filings.amend(r.number, r.secret or "", {"transport_number": "CA932"})
     assert a.version == 2 and a.token != r.token
     clock.advance(hours=1)
-    service.amend(r.number, r.secret or "", {"arrival_date": "2025-12-02"})
-    v = service.view(r.number, r.secret or "")
+    service.filings.amend(r.number, r.secret or "", {"arrival_date": "2025-12-02"})
+    v = service.filings.view(r.number, r.secret or "")
     assert v.version == 3 and v.card.transport_number == "CA932"
     assert v.card.arrival_date == date(2025, 12, 2)
     times = [h["at"] for h in v.history]
     assert [h["kind"] for h in v.history] == ["filed", "amended", "amended"]
     assert times == sorted(times) and len(set(times)) == 3
-    same = service.amend(r.number, r.secret or "", {"transport_number": "CA932"})
+    same = service.filings.amend(r.number, r.secret or "", {"transport_number": "CA932"})
     assert same.version == 3  # nothing changed, no new version
 
 
 def test_identity_fields_cannot_be_amended(service: ArrivalCardService, card: Card) -> None:
-    r = service.file(card())
+    r = service.filings.file(card())
     with pytest.raises(CardInvalid) as info:
-        service.amend(r.number, r.secret or "", {"passport_number": "X9999999"})
+        service.filings.amend(r.number, r.secret or "", {"passport_number": "X9999999"})
     assert info.value.errors[0].field == "passport_number"
     with pytest.raises(CardInvalid):
-        service.amend(r.number, r.secret or "", {"arrival_date": "2025-11-01"})
+        service.filings.amend(r.number, r.secret or "", {"arrival_date": "2025-11-01"})
 
 
 def test_cancel_before_arrival_only(service: ArrivalCardService, card: Card,
                                     clock: Clock) -> None:
-    r = service.file(card(arrival_date="2025-11-26"))
+    r = service.filings.file(card(arrival_date="2025-11-26"))
     clock.advance(days=1)  # the arrival day: still open
-    service.amend(r.number, r.secret or "", {"transport_number": "CA932"})
+    service.filings.amend(r.number, r.secret or "", {"transport_number": "CA932"})
     clock.advance(days=1)  # the day after arrival
     with pytest.raises(Conflict):
-        service.cancel(r.number, r.secret or "")
+        service.filings.cancel(r.number, r.secret or "")
     with pytest.raises(Conflict):
-        service.amend(r.number, r.secret or "", {"transport_number": "CA933"})
-    r2 = service.file(card(arrival_date="2025-12-20"))
-    v = service.cancel(r2.number, r2.secret or "")
+        service.filings.amend(r.number, r.secret or "", {"transport_number": "CA933"})
+    r2 = service.filings.file(card(arrival_date="2025-12-20"))
+    v = service.filings.cancel(r2.number, r2.secret or "")
     assert v.status == "cancelled" and [h["kind"] for h in v.history] == ["filed", "cancelled"]
     with pytest.raises(Conflict):
-        service.cancel(r2.number, r2.secret or "")
+        service.filings.cancel(r2.number, r2.secret or "")
 
 
 def test_the_public_sees_only_with_the_secret(service: ArrivalCardService, card: Card) -> None:
-    r = service.file(card())
+    r = service.filings.file(card())
     for number, secret in ((r.number, "wrong"), ("AC0000000000", r.secret), (r.number, "")):
         with pytest.raises(NotFound):
-            service.view(number, secret or "")
-    assert service.view(r.number.lower(), r.secret or "").number == r.number
+            service.filings.view(number, secret or "")
+    assert service.filings.view(r.number.lower(), r.secret or "").number == r.number
 
 
 def test_officers_authenticate_and_every_lookup_is_audited(service: ArrivalCardService,
                                                            card: Card) -> None:
-    r = service.file(card())
+    r = service.filings.file(card())
     with pytest.raises(NotAuthenticated):
-        service.authenticate(None)
+        service.officers.authenticate(None)
     with pytest.raises(NotAuthenticated):
-        service.authenticate("aco_forged")
+        service.officers.authenticate("aco_forged")
     with pytest.raises(NotAuthenticated):
-        service.login("alice", "wrong password!")
+        service.officers.login("alice", "wrong password!")
     who = _officer(service)
-    assert [v.number for v in service.lookup_number(who, r.number)] == [r.number]
-    found = service.lookup_passport(who, "Germany", "c01x00t47")
+    assert [v.number for v in service.officers.lookup_number(who, r.number)] == [r.number]
+    found = service.officers.lookup_passport(who, "Germany", "c01x00t47")
     assert [v.number for v in found] == [r.number]
     assert found[0].card.passport_number == "C01X00T47"
-    assert service.lookup_passport(who, "FR", "C01X00T47") == []
-    t = service.lookup_token(who, r.token)
+    assert service.officers.lookup_passport(who, "FR", "C01X00T47") == []
+    t = service.officers.lookup_token(who, r.token)
     assert t[0].token_claims is not None and t[0].token_claims["ver"] == 1
     i = len(r.token) - 10  # one signature character changed in full (the last carries padding)
     tampered = r.token[:i] + ("A" if r.token[i] != "A" else "B") + r.token[i + 1 :]
     with pytest.raises(TokenInvalid):
-        service.lookup_token(who, tampered)
+        service.officers.lookup_token(who, tampered)
     operator = _officer(service, "operator", "olga")
     with pytest.raises(NotAllowed):
-        service.lookup_number(operator, r.number)
+        service.officers.lookup_number(operator, r.number)
     with pytest.raises(NotAllowed):
-        service.audit_log(who)
-    log = service.audit_log(operator)
+        service.officers.audit_log(who)
+    log = service.officers.audit_log(operator)
     actions = [e["action"] for e in log]
     assert actions.count("lookup_number") == 1 and "lookup_passport" in actions
     assert "lookup_token" in actions and "login_failed" in actions
@@ -168,11 +169,11 @@ def test_officers_authenticate_and_every_lookup_is_audited(service: ArrivalCardS
 
 
 def test_expired_officer_tokens_are_refused(service: ArrivalCardService, clock: Clock) -> None:
-    service.add_officer("bob", PASSWORD)
-    token, _ = service.login("bob", PASSWORD)
+    service.officers.add_officer("bob", PASSWORD)
+    token, _ = service.officers.login("bob", PASSWORD)
     clock.advance(hours=13)
     with pytest.raises(NotAuthenticated):
-        service.authenticate(token)
+        service.officers.authenticate(token)
 
 
 def _raw_contents(service: ArrivalCardService) -> bytes:
@@ -201,8 +202,8 @@ def _raw_contents(service: ArrivalCardService) -> bytes:
 
 
 def test_personal_data_is_encrypted_at_rest(service: ArrivalCardService, card: Card) -> None:
-    r = service.file(card(), idempotency_key="rest-1")
-    service.amend(r.number, r.secret or "", {"transport_number": "CA932"})
+    r = service.filings.file(card(), idempotency_key="rest-1")
+    service.filings.amend(r.number, r.secret or "", {"transport_number": "CA932"})
     raw = _raw_contents(service)
     assert r.number.encode() in raw  # the file holds the data ...
     for secret in (b"C01X00T47", b"MUELLER", b"ANNA", b"1990-04-01", b"4930901820",
@@ -212,11 +213,11 @@ def test_personal_data_is_encrypted_at_rest(service: ArrivalCardService, card: C
 
 def test_key_rotation_keeps_every_filing_readable(service: ArrivalCardService, card: Card,
                                                   settings: Any, clock: Clock) -> None:
-    rs = [service.file(card(passport_number=f"P{i:07d}"), idempotency_key=f"rot-{i}")
+    rs = [service.filings.file(card(passport_number=f"P{i:07d}"), idempotency_key=f"rot-{i}")
           for i in range(5)]
-    service.amend(rs[0].number, rs[0].secret or "", {"transport_number": "CA932"})
+    service.filings.amend(rs[0].number, rs[0].secret or "", {"transport_number": "CA932"})
     old = service.keys.active_kid
-    counts = service.rotate_keys(batch=2)
+    counts = service.maintenance.rotate_keys(batch=2)
     assert counts["filings"] == 5 and counts["versions"] == 6 and counts["idempotency"] == 5
     assert service.keys.active_kid != old
     with service.db.session() as s:
@@ -224,49 +225,49 @@ def test_key_rotation_keeps_every_filing_readable(service: ArrivalCardService, c
     # a fresh process (keys from the file) reads everything
     fresh = ArrivalCardService.from_settings(settings, clock=clock)
     for i, r in enumerate(rs):
-        assert fresh.view(r.number, r.secret or "").card.passport_number == f"P{i:07d}"
-        assert fresh.verify(r.token)["n"] == r.number  # old receipts still verify
-    assert fresh.file(card(passport_number="P0000000"), idempotency_key="rot-0").replayed
+        assert fresh.filings.view(r.number, r.secret or "").card.passport_number == f"P{i:07d}"
+        assert fresh.filings.verify(r.token)["n"] == r.number  # old receipts still verify
+    assert fresh.filings.file(card(passport_number="P0000000"), idempotency_key="rot-0").replayed
     who = _officer(fresh)
-    assert len(fresh.lookup_passport(who, "DE", "P0000003")) == 1
+    assert len(fresh.officers.lookup_passport(who, "DE", "P0000003")) == 1
     fresh.db.dispose()
 
 
 def test_a_running_service_reads_rows_rotated_by_another_process(
         service: ArrivalCardService, card: Card, settings: Any, clock: Clock) -> None:
-    r = service.file(card())
+    r = service.filings.file(card())
     other = ArrivalCardService.from_settings(settings, clock=clock)
-    other.rotate_keys()
+    other.maintenance.rotate_keys()
     other.db.dispose()
-    assert service.view(r.number, r.secret or "").card.family_name == "MUELLER"
+    assert service.filings.view(r.number, r.secret or "").card.family_name == "MUELLER"
 
 
 def test_a_running_service_finds_passports_rehashed_and_signs_with_rotated_keys(
         service: ArrivalCardService, card: Card, settings: Any, clock: Clock) -> None:
     """rotate-keys in another process re-hashes every filing under the new key: the
     running service's passport look-up must still find them, and it files under it."""
-    r = service.file(card())
+    r = service.filings.file(card())
     other = ArrivalCardService.from_settings(settings, clock=clock)
-    new = other.rotate_keys()["active"]
+    new = other.maintenance.rotate_keys()["active"]
     other.db.dispose()
     who = _officer(service)
-    found = service.lookup_passport(who, "DE", card()["passport_number"])
+    found = service.officers.lookup_passport(who, "DE", card()["passport_number"])
     assert [v.number for v in found] == [r.number]
-    later = service.file(card(passport_number="Q7654321"))
-    assert service.verify(later.token)["kid"] == new
+    later = service.filings.file(card(passport_number="Q7654321"))
+    assert service.filings.verify(later.token)["kid"] == new
 
 
 def test_purge_after_the_retention(service: ArrivalCardService, card: Card,
                                    clock: Clock) -> None:
-    early = service.file(card(arrival_date="2025-11-26"))
-    late = service.file(card(arrival_date="2025-12-20", passport_number="Z7654321"))
+    early = service.filings.file(card(arrival_date="2025-11-26"))
+    late = service.filings.file(card(arrival_date="2025-12-20", passport_number="Z7654321"))
     clock.advance(days=10)
-    assert service.purge(days=30)["filings"] == 0
+    assert service.maintenance.purge(days=30)["filings"] == 0
     clock.advance(days=30)  # 2026-01-04: 39 days after the early arrival
-    assert service.purge(days=30)["filings"] == 1
+    assert service.maintenance.purge(days=30)["filings"] == 1
     with pytest.raises(NotFound):
-        service.view(early.number, early.secret or "")
-    assert service.view(late.number, late.secret or "").status == "filed"
+        service.filings.view(early.number, early.secret or "")
+    assert service.filings.view(late.number, late.secret or "").status == "filed"
     with service.db.session() as s:
         assert s.scalar(select(Audit.action).where(Audit.action == "purge").limit(1))
 
@@ -297,28 +298,28 @@ def test_concurrent_retries_of_one_submission_make_one_filing(service: ArrivalCa
                                                               card: Card) -> None:
     numbers: list[str] = []
     errors = _threads(12, lambda i: numbers.append(
-        service.file(card(), idempotency_key="same-key").number))
+        service.filings.file(card(), idempotency_key="same-key").number))
     assert not errors
     assert len(set(numbers)) == 1 and len(numbers) == 12
-    assert service.stats()["filings"] == 1
+    assert service.maintenance.stats()["filings"] == 1
 
 
 def test_concurrent_submissions_are_all_kept(service: ArrivalCardService, card: Card) -> None:
     receipts: list[Any] = []
-    errors = _threads(16, lambda i: receipts.append(service.file(
+    errors = _threads(16, lambda i: receipts.append(service.filings.file(
         card(passport_number=f"Q{i:07d}"), idempotency_key=f"c-{i}")))
     assert not errors
-    assert service.stats()["filings"] == 16
+    assert service.maintenance.stats()["filings"] == 16
     assert len({r.number for r in receipts}) == 16
 
 
 def test_concurrent_amendments_lose_no_version(service: ArrivalCardService,
                                                card: Card) -> None:
-    r = service.file(card())
-    errors = _threads(10, lambda i: service.amend(
+    r = service.filings.file(card())
+    errors = _threads(10, lambda i: service.filings.amend(
         r.number, r.secret or "", {"intended_stay_days": 20 + i}))
     assert not errors
-    v = service.view(r.number, r.secret or "")
+    v = service.filings.view(r.number, r.secret or "")
     assert v.version == 11
     assert [h["version"] for h in v.history] == list(range(1, 12))
     with service.db.session() as s:

@@ -25,7 +25,7 @@ def server(tmp_path: Path, server_factory: Callable[[dict[str, str]], Server]) -
     url = f"sqlite:///{tmp_path / 'arrival.sqlite3'}"
     settings = Settings(database_url=url, key_file=tmp_path / "keys.json")
     svc = ArrivalCardService.from_settings(settings)
-    svc.add_officer("alice", PASSWORD, "officer")
+    svc.officers.add_officer("alice", PASSWORD, "officer")
     svc.db.dispose()
     s = server_factory(server_env(url, tmp_path / "keys.json"))
     s.start()

@@ -25,7 +25,8 @@ from sqlalchemy import Column, MetaData, String, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from churujing.services.arrival_card.service import ArrivalCardService, Receipt
+from churujing.services.arrival_card.records import Receipt
+from churujing.services.arrival_card.service import ArrivalCardService
 from churujing.services.common.db import Database
 from churujing.services.common.writer import GroupCommit
 
@@ -184,37 +185,37 @@ def test_coroutines_writes_are_batched_without_blocking_the_event_loop(db: Datab
 
 def _prepared(service: ArrivalCardService, data: dict[str, Any], key: str | None = None
               ) -> tuple[Any, list[Receipt]]:
-    from churujing.services.arrival_card.service import _request_hashes
+    from churujing.services.arrival_card.filings import _request_hashes
 
-    card = service.validate(data)
-    cards = [(card, service.precheck(card))]
+    card = service.filings.validate(data)
+    cards = [(card, service.filings.precheck(card))]
     key_hash, request_hash = _request_hashes(cards, key, "file")
-    return service._prepare(cards, key_hash, request_hash, "api", group=False)
+    return service.filings._prepare(cards, key_hash, request_hash, "api", group=False)
 
 
 def test_the_later_of_two_filings_of_one_traveller_in_one_batch_supersedes_the_earlier(
     service: ArrivalCardService, card: Card,
 ) -> None:
-    old = service.file(card(transport_number="CA900"))
+    old = service.filings.file(card(transport_number="CA900"))
     (p1, (r1,)), (p2, (r2,)) = (_prepared(service, card(transport_number="CA901")),
                                 _prepared(service, card(transport_number="CA902")))
     other, (r3,) = _prepared(service, card(passport_number="E12345678"))
     with service.db.session() as s:
-        service._write_filings(s, [p1, other, p2])
-    assert service.view(old.number, old.secret or "").status == "superseded"
-    first = service.view(r1.number, r1.secret or "")
+        service.filings._write_filings(s, [p1, other, p2])
+    assert service.filings.view(old.number, old.secret or "").status == "superseded"
+    first = service.filings.view(r1.number, r1.secret or "")
     assert first.status == "superseded" and first.history[-1]["kind"] == "superseded"
-    assert service.view(r2.number, r2.secret or "").status == "filed"
-    assert service.view(r3.number, r3.secret or "").status == "filed"
-    assert service.token_status(r1.token)["status"] == "superseded"
-    assert service.token_status(r2.token)["status"] == "current"
+    assert service.filings.view(r2.number, r2.secret or "").status == "filed"
+    assert service.filings.view(r3.number, r3.secret or "").status == "filed"
+    assert service.filings.token_status(r1.token)["status"] == "superseded"
+    assert service.filings.token_status(r2.token)["status"] == "current"
 
 
 def test_an_idempotency_key_twice_in_one_batch_fails_only_the_second_which_then_replays(
     service: ArrivalCardService, card: Card,
 ) -> None:
     gated = Gated(service.db)
-    writer = GroupCommit(gated, service._write_filings)
+    writer = GroupCommit(gated, service.filings._write_filings)
     first, (r_first,) = _prepared(service, card(passport_number="F00000001"))
     twin_a, (r_a,) = _prepared(service, card(), key="same")
     twin_b, _ = _prepared(service, card(), key="same")
@@ -226,9 +227,9 @@ def test_an_idempotency_key_twice_in_one_batch_fails_only_the_second_which_then_
     assert isinstance(outcome.pop("b"), IntegrityError)
     assert outcome == {"first": None, "a": None, "other": None}
     for r in (r_first, r_a, r_other):
-        assert service.view(r.number, r.secret or "").status == "filed"
+        assert service.filings.view(r.number, r.secret or "").status == "filed"
     # the caller of b retries as file() does: the first receipt comes back
-    again = service.file(card(), idempotency_key="same")
+    again = service.filings.file(card(), idempotency_key="same")
     assert again.replayed and again.number == r_a.number
 
 
@@ -239,7 +240,7 @@ def test_concurrent_filings_share_commits_and_each_is_acknowledged_committed(
     lock = threading.Lock()
 
     def one(i: int) -> None:
-        r = service.file(card(passport_number=f"G{i:08d}"))
+        r = service.filings.file(card(passport_number=f"G{i:08d}"))
         with lock:
             receipts.append(r)
 
@@ -250,24 +251,24 @@ def test_concurrent_filings_share_commits_and_each_is_acknowledged_committed(
         t.join(60)
     assert len(receipts) == 24
     for r in receipts:  # every acknowledged filing is there, filed
-        assert service.view(r.number, r.secret or "").status == "filed"
-    assert service.filings_writer.stats.items == 24  # all through the group commit
+        assert service.filings.view(r.number, r.secret or "").status == "filed"
+    assert service.filings.filings_writer.stats.items == 24  # all through the group commit
 
 
 def test_file_async_acknowledges_after_the_commit(service: ArrivalCardService,
                                                   card: Card) -> None:
     async def run() -> list[Receipt]:
         return list(await asyncio.gather(*(
-            service.file_async(card(passport_number=f"H{i:08d}"), channel="api")
+            service.filings.file_async(card(passport_number=f"H{i:08d}"), channel="api")
             for i in range(8))))
 
     receipts = asyncio.run(run())
     assert len({r.number for r in receipts}) == 8
     for r in receipts:
-        assert service.view(r.number, r.secret or "").status == "filed"
-    again = asyncio.run(service.file_async(card(passport_number="H00000000"),
+        assert service.filings.view(r.number, r.secret or "").status == "filed"
+    again = asyncio.run(service.filings.file_async(card(passport_number="H00000000"),
                                            idempotency_key="k"))
-    replay = asyncio.run(service.file_async(card(passport_number="H00000000"),
+    replay = asyncio.run(service.filings.file_async(card(passport_number="H00000000"),
                                             idempotency_key="k"))
     assert replay.replayed and replay.number == again.number
 
@@ -291,7 +292,7 @@ def test_sqlite_writers_of_another_process_wait_on_the_lock_file(
 
     if service.db.backend != "sqlite":
         pytest.skip("a SQLite matter: PostgreSQL has its own locks")
-    service.file(card(passport_number="J00000001"))
+    service.filings.file(card(passport_number="J00000001"))
     lock = Path(str(service.db._lock_path))
     assert stat.S_IMODE(lock.stat().st_mode) == 0o600
     holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(lock), "0.6"],
@@ -299,12 +300,12 @@ def test_sqlite_writers_of_another_process_wait_on_the_lock_file(
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         start = time.monotonic()
-        r = service.file(card(passport_number="J00000002"))
+        r = service.filings.file(card(passport_number="J00000002"))
         waited = time.monotonic() - start
     finally:
         holder.wait(10)
     assert waited >= 0.4, waited  # it waited for the other process's transaction
-    assert service.view(r.number, r.secret or "").status == "filed"
+    assert service.filings.view(r.number, r.secret or "").status == "filed"
 
 
 def test_a_threads_write_returns_after_its_batch_coroutines_writes_go_to_a_pool_thread(

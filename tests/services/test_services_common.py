@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -78,3 +79,43 @@ def test_the_services_read_one_set_of_shared_settings(tmp_path: Path,
     shared, card = ServiceSettings(), Settings()
     assert shared.database_url == card.database_url == f"sqlite:///{tmp_path / 'churujing.sqlite3'}"
     assert shared.key_file == card.key_file == tmp_path / "keys.json"
+
+
+def _table_of(op: Any) -> str:
+    """The table an Alembic autogenerate difference is about."""
+    if isinstance(op, list):  # column modifications: ("modify_…", schema, table, column, …)
+        return str(op[0][2])
+    kind, thing = op[0], op[1]
+    if kind.endswith("_table"):
+        return str(thing.name)
+    if kind.endswith("_column"):
+        return str(op[2])
+    return str(thing.table.name)  # an index or constraint
+
+
+def test_each_services_models_are_its_migrated_schema(db_url: str) -> None:
+    """The shared columns (``common.models``: officers, tokens, audit) and naming changed no
+    table: autogenerate finds nothing between each service's models and what its
+    migrations made (the other service's tables, in the same database, left aside)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from churujing.services.applications.models import Base as ApBase
+    from churujing.services.arrival_card.models import Base as AcBase
+
+    card = ACDatabase(db_url)
+    card.migrate()
+    apps = Database(db_url, migrations=MIGRATIONS, version_table=VERSION_TABLE,
+                    unavailable=lambda d: ApUnavailable(chain_text()))
+    apps.migrate()
+    try:
+        with card.engine.connect() as conn:
+            context = MigrationContext.configure(conn)
+            for base, prefix in ((AcBase, "ac_"), (ApBase, "ap_")):
+                found = [op for op in compare_metadata(context, base.metadata)
+                         if _table_of(op).startswith(prefix)
+                         and not _table_of(op).endswith("alembic_version")]
+                assert found == [], (prefix, found)
+    finally:
+        card.dispose()
+        apps.dispose()

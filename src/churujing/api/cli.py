@@ -61,13 +61,13 @@ def _preflight() -> None:
     """Build the arrival-card service once before any worker starts, so that a wrong key
     file or data folder stops ``serve`` with its reason instead of failing requests."""
     try:
-        from churujing.services.arrival_card.errors import ArrivalCardError
         from churujing.services.arrival_card.service import ArrivalCardService
+        from churujing.services.common.errors import ServiceError
     except ModuleNotFoundError:  # the service is not part of this build
         return
     try:
         ArrivalCardService.from_settings().db.dispose()
-    except ArrivalCardError as exc:
+    except ServiceError as exc:
         typer.echo(f"churujing: cannot start: {exc.text.en} / {exc.text.zh}", err=True)
         raise typer.Exit(2) from None
 

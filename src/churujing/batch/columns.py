@@ -21,11 +21,19 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from churujing.batch.tables import FieldCheck, Vocabulary, dictionary_codes
 from churujing.facts import EARLIEST, LATEST
 
-__all__ = ["booleans", "day_numbers", "instants", "valid_rows"]
+__all__ = ["BEIJING_US", "US_PER_DAY", "beijing_days", "booleans", "day_numbers", "instants",
+           "valid_rows"]
 
-_US_PER_DAY = 86_400_000_000
-_BEIJING_US = 8 * 3_600_000_000
+#: instants are µs since 1970 (UTC); Beijing is 8 hours ahead
+US_PER_DAY = 86_400_000_000
+BEIJING_US = 8 * 3_600_000_000
+
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def beijing_days(us: np.ndarray) -> np.ndarray:
+    """The day in Beijing (days since 1970) of each instant (µs since 1970, UTC)."""
+    return (us + BEIJING_US) // US_PER_DAY
 
 # Shapes where Polars' parser and datetime.fromisoformat (after "Z" -> "+00:00") agree:
 # years 1000-2999, hours 00-23, seconds 00-59, offsets strictly inside +-24 hours.
@@ -109,11 +117,11 @@ def _instants(array: pa.Array, check: FieldCheck) -> tuple[np.ndarray, np.ndarra
             array = pc.cast(array, pa.timestamp("us", tz=t.tz), safe=False)
         values = _int64(array)
         if t.tz is None:
-            values = values - _BEIJING_US  # naive: Beijing wall time
+            values = values - BEIJING_US  # naive: Beijing wall time
         return values, _nulls(array)
     if pa.types.is_date32(t) or pa.types.is_date64(t):
         d = np.asarray(array.cast(pa.date32()).cast(pa.int32()).fill_null(0), dtype=np.int64)
-        return d * _US_PER_DAY - _BEIJING_US, np.asarray(array.is_null())
+        return d * US_PER_DAY - BEIJING_US, np.asarray(array.is_null())
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         s = pl.Series(values=array.cast(pa.string()))
         naive = s.str.contains(_NAIVE + "$")
@@ -121,7 +129,7 @@ def _instants(array: pa.Array, check: FieldCheck) -> tuple[np.ndarray, np.ndarra
         # Naive times are Beijing wall times: a fixed +08:00, as in the single path.
         naive_us = (
             s.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False).dt.epoch("us")
-            - _BEIJING_US
+            - BEIJING_US
         )
         aware_us = (
             s.str.replace(r"Z$", "+00:00")

@@ -21,17 +21,17 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from churujing import places
-from churujing.batch.columns import booleans, instants
+from churujing.batch.columns import beijing_days, booleans, instants
 from churujing.batch.tables import (
     EPOCH,
     MASK,
-    Epochs,
-    FieldCheck,
     Vocabulary,
     bit,
     clause_table,
     declared_clauses,
     dictionary_codes,
+    epoch_rules,
+    field_checks,
     gather,
 )
 from churujing.decision import Decision
@@ -43,8 +43,6 @@ __all__ = ["CONDITIONS", "Rule"]
 #: condition codes in the single path's order (its declaration's)
 CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
 _C = rule.CONDITIONS
-_US_PER_DAY = 86_400_000_000
-_BEIJING_US = 8 * 3_600_000_000
 _ONE_US = timedelta(microseconds=1)
 
 
@@ -60,12 +58,9 @@ class Rule:
     def __init__(self, policy: Policy, as_of: date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
-        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
-        f = rule.Facts
-        self.checks = {
-            name: FieldCheck(f, name, required=True if name in ("origin", "destination") else None)
-            for name in f.model_fields}
+        self.epochs, day_rules = epoch_rules(policy, rule)
+        self.day_rules: list[rule.DayRules] = day_rules
+        self.checks = field_checks(rule.Facts, ("origin", "destination"))
 
         def value(resolved: places.Resolved[Any]) -> Any:
             return resolved.value  # resolved at the facts boundary (churujing.refs)
@@ -135,14 +130,6 @@ class Rule:
             out += [ask(False).met, ask(True).met]
         return out
 
-    def _country_ids(self, vocab: Vocabulary[Any]) -> np.ndarray:
-        """Per vocabulary code, the country's number (-1: none recognised)."""
-        out = np.full(len(vocab), -1, dtype=np.int32)
-        for code, value in enumerate(vocab.values):
-            if value is not None:
-                out[code] = self._countries.setdefault(value, len(self._countries))
-        return out
-
     def evaluate(self, table: pa.Table, carry: pl.DataFrame | None = None
                  ) -> tuple[pl.LazyFrame, np.ndarray]:
         """The plan of the answers (see :meth:`churujing.batch.m06.Rule.evaluate`)."""
@@ -171,12 +158,13 @@ class Rule:
 
         port_met, port_clause = self._airports()
         n_port = len(v["airport"])
-        o_ids, d_ids = self._country_ids(v["origin"]), self._country_ids(v["destination"])
+        o_ids = v["origin"].numbers(self._countries)
+        d_ids = v["destination"].numbers(self._countries)
         routes = self._routes()
         n_country = len(self._countries) + 1
         o_ids[o_ids < 0] = n_country - 1  # not recognised: the last row and column
         d_ids[d_ids < 0] = n_country - 1
-        day = (arr_us + _BEIJING_US) // _US_PER_DAY
+        day = beijing_days(arr_us)
         if self.as_of is not None:
             epoch = np.full(n, self.epochs.of(self.as_of), np.uint32)
         else:

@@ -23,14 +23,13 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from churujing import places
-from churujing.batch.columns import booleans, day_numbers, instants, valid_rows
+from churujing.batch.columns import beijing_days, booleans, day_numbers, instants, valid_rows
 from churujing.batch.tables import (
     EPOCH,
     INVALID,
     MASK,
     NONE_UNMET,
     Answers,
-    Epochs,
     FieldCheck,
     Vocabulary,
     bit,
@@ -38,6 +37,8 @@ from churujing.batch.tables import (
     days,
     declared_clauses,
     dictionary_codes,
+    epoch_rules,
+    field_checks,
     first_unmet_table,
     gather,
 )
@@ -52,17 +53,14 @@ CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
 _C = rule.CONDITIONS
 DETAILS: dict[str, pl.DataType] = {"stay_deadline": pl.Datetime("us", "Asia/Shanghai")}
 
-_US_PER_DAY = 86_400_000_000
 #: per unmet mask, the index of its lowest set bit
 _FIRST = first_unmet_table()
-_US_PER_HOUR = 3_600_000_000
 _NO_DEADLINE = np.iinfo(np.int64).min  # the kernel's stay deadline where none is in force
 _NONE_BOOL = np.zeros(0, np.bool_)  # a kernel's optional row array, not given
 _NONE_INT32 = np.zeros(0, np.int32)
 #: entry days a batch may span and get per-day tables over the whole span (beyond: only
 #: over the days present)
 _SPAN_DAYS = 10_000
-_BEIJING_US = 8 * _US_PER_HOUR
 
 # A manifest names each end of the journey in its own column (a country, an airport's
 # IATA code or a city: the same reading as the single path's); *_airport columns are not read.
@@ -85,11 +83,9 @@ class Rule:
         self.policy = policy
         self.as_of = as_of
         # the data a row's answer reads, whose changes delimit the epochs
-        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
-        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
-        f = rule.Facts
-        self.checks = {name: FieldCheck(f, name, required=True if name in _ENDS else None)
-                       for name in f.model_fields}
+        self.epochs, day_rules = epoch_rules(policy, rule)
+        self.day_rules: list[rule.DayRules] = day_rules
+        self.checks = field_checks(rule.Facts, _ENDS)
         area_check = self.checks["visit_areas"]
         self.vocab: dict[str, Vocabulary[Any]] = {
             "nationality": Vocabulary(self.checks["nationality"], _value),
@@ -145,8 +141,8 @@ class Rule:
         hit = self._tables.get(key)
         if hit is not None:
             return hit[0]
-        o = self._country_ids(o_vocab)[:, None]
-        d = self._country_ids(d_vocab)[None, :]
+        o = o_vocab.numbers(self._countries)[:, None]
+        d = d_vocab.numbers(self._countries)[None, :]
         ok = self._routes()[o, d]  # id -1 (not recognised): the last row and column
         bits = np.where(ok, 0, bit(_C, "third_country")).astype(MASK).ravel()
         self._tables[key] = (bits, bits)
@@ -216,13 +212,6 @@ class Rule:
             self._days[day_number] = hit
         return hit
 
-    def _country_ids(self, vocab: Vocabulary[Any]) -> np.ndarray:
-        out = np.full(len(vocab), -1, dtype=np.int32)
-        for code, value in enumerate(vocab.values):
-            if value is not None:
-                out[code] = self._countries.setdefault(value, len(self._countries))
-        return out
-
     def detail(self, decision: Decision) -> dict[str, Any]:
         """The details of a decision of the single path, as the batch writes them."""
         deadline = decision.details.get("stay_deadline")
@@ -275,7 +264,7 @@ class Rule:
         # Per entry day (Beijing): its epoch (unless --as-of fixes it), policy_in_force's
         # bit, the day a document must be valid until (the single path's add_months) and
         # the stay deadline (µs since 1970; null where no stay limit is in force).
-        entry_day = (entry_us + _BEIJING_US) // _US_PER_DAY
+        entry_day = beijing_days(entry_us)
         index, day_epoch, day_in_force, day_needed, day_deadline = self._day_tables(entry_day)
 
         frame = pl.DataFrame(
@@ -413,7 +402,7 @@ class Rule:
             day_index = _NONE_INT32
             tables = self._span_tables(lo, max(lo, hi))
         else:  # entry days far apart: only the days present
-            entry_day = (entry_us + _BEIJING_US) // _US_PER_DAY
+            entry_day = beijing_days(entry_us)
             index, *rest = self._day_tables(entry_day)
             day_index, tables = index.astype(np.int32, copy=False), tuple(rest)
         day_epoch, day_in_force, day_needed, day_deadline = tables

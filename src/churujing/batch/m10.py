@@ -20,17 +20,17 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from churujing import places, predicates
-from churujing.batch.columns import instants
+from churujing.batch.columns import beijing_days, instants
 from churujing.batch.tables import (
     EPOCH,
     MASK,
-    Epochs,
-    FieldCheck,
     Vocabulary,
     bit,
     clause_table,
     declared_clauses,
     dictionary_codes,
+    epoch_rules,
+    field_checks,
     gather,
 )
 from churujing.decision import Decision
@@ -42,8 +42,6 @@ __all__ = ["CONDITIONS", "Rule"]
 #: condition codes in the single path's order (its declaration's)
 CONDITIONS: tuple[str, ...] = rule.CONDITIONS.codes
 _C = rule.CONDITIONS
-_US_PER_DAY = 86_400_000_000
-_BEIJING_US = 8 * 3_600_000_000
 
 
 class Rule:
@@ -56,11 +54,11 @@ class Rule:
     def __init__(self, policy: Policy, as_of: date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of
-        self.epochs = Epochs(policy, rule.DayRules.TABLES, rule.DayRules.PARAMETERS)
-        self.day_rules = [rule.rules_on(policy, d) for d in self.epochs.days]
+        self.epochs, day_rules = epoch_rules(policy, rule)
+        self.day_rules: list[rule.DayRules] = day_rules
         self.exemptions = policy.table("m10.exemptions")
         f = rule.Facts
-        self.checks = {name: FieldCheck(f, name) for name in f.model_fields}
+        self.checks = field_checks(f)
         self.defaults = {n: i.default for n, i in f.model_fields.items() if not i.is_required()}
 
         def country(resolved: places.Resolved[places.Country]) -> places.Country | None:
@@ -129,7 +127,7 @@ class Rule:
         exempt = self._exempt()
         n_doc, n_mode = len(v["document"]), len(v["entry_mode"])
 
-        day = (entry_us + _BEIJING_US) // _US_PER_DAY
+        day = beijing_days(entry_us)
         if self.as_of is not None:
             epoch = np.full(n, self.epochs.of(self.as_of), np.uint32)
         else:

@@ -16,9 +16,10 @@ rule reads changes. A batch then only gathers from small arrays by integer codes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -47,6 +48,8 @@ __all__ = [
     "days",
     "declared_clauses",
     "dictionary_codes",
+    "epoch_rules",
+    "field_checks",
     "first_unmet_table",
     "gather",
 ]
@@ -233,6 +236,31 @@ class Vocabulary(Generic[V]):
 
     def invalid_mask(self) -> np.ndarray:
         return np.array([p is not None for p in self.invalid], dtype=bool)
+
+    def numbers(self, numbered: dict[Any, int]) -> np.ndarray:
+        """Per code, the number of its value in ``numbered`` (values met for the first time
+        are numbered on); -1 where none was recognised. Two columns of the same kind of
+        value (a journey's ends) number their values alike through one ``numbered``."""
+        out = np.full(len(self.values), -1, dtype=np.int32)
+        for code, value in enumerate(self.values):
+            if value is not None:
+                out[code] = numbered.setdefault(value, len(numbered))
+        return out
+
+
+def epoch_rules(policy: Policy, measure: ModuleType) -> tuple[Epochs, list[Any]]:
+    """A vectorised measure's epochs (the spans of days over which the data its
+    ``DayRules`` read do not change) and its rules (``rules_on``) on a day of each."""
+    epochs = Epochs(policy, measure.DayRules.TABLES, measure.DayRules.PARAMETERS)
+    return epochs, [measure.rules_on(policy, d) for d in epochs.days]
+
+
+def field_checks(model: type[FactsModel], required: Container[str] = ()) -> dict[str, FieldCheck]:
+    """A :class:`FieldCheck` per fact of ``model``; the facts in ``required`` are required
+    in a manifest whatever the model says (an end of a journey the single path may take
+    from another fact: origin, else origin_airport)."""
+    return {name: FieldCheck(model, name, required=True if name in required else None)
+            for name in model.model_fields}
 
 
 def dictionary_codes(array: pa.Array | pa.ChunkedArray, vocab: Vocabulary[Any]) -> pl.Series:

@@ -1,13 +1,14 @@
-"""Small pieces every measure uses: its answer, the policy default, the ends of a journey,
-and the facts several measures ask for, each declared once with its description."""
+"""Small pieces every measure uses: its answer, the policy data, the ends of a journey. The
+facts several measures ask for are declared once, with their descriptions, in
+:mod:`churujing.facts`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from churujing.decision import Condition, Decision, Text
@@ -17,27 +18,8 @@ from churujing.i18n import T
 from churujing.places import Country, Resolved
 from churujing.policy import Policy, load_policy
 
-__all__ = ["ApplicationDay", "JourneyFacts", "answer", "day_of_event", "journey_end",
-           "journey_ends", "journey_missing", "not_recognised", "policy_or_default", "port_of",
-           "required"]
-
-
-#: The fact ``date`` of a measure one applies under (M01, M02, M07): the day of application.
-ApplicationDay = Annotated[date, Field(description="day of application, YYYY-MM-DD")]
-
-
-def day_of_event(event: str) -> Any:
-    """The declaration of a fact that gives the day of ``event`` (crossing, arrival, entry)
-    as a date or a date-time, typed :data:`churujing.facts.DayOrDateTime`."""
-    return Field(description=f"day of {event}: YYYY-MM-DD or an ISO 8601 date-time (Beijing "
-                             "time when no offset is given)")
-
-
-def port_of(event: str, examples: str) -> Any:
-    """The declaration of the fact ``port``, the port of ``event`` (crossing, arrival), typed
-    :data:`churujing.refs.PortName`; ``examples`` are names it accepts."""
-    return Field(description=f"the port of {event}: id, IATA code, Chinese or English name "
-                             f"(e.g. {examples})")
+__all__ = ["JourneyFacts", "answer", "journey_end", "journey_ends", "journey_missing",
+           "not_recognised", "policy_or_default", "required", "required_or_first"]
 
 
 def answer(measure: str, day: date, conditions: Iterable[Condition],
@@ -58,6 +40,18 @@ def required(policy: Policy, name: str, day: date) -> Any:
     must give it (a :class:`DataError` otherwise), for no value of policy has a default in
     Python."""
     value = policy.value(name, day)
+    if value is None:
+        raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
+    return value
+
+
+def required_or_first(policy: Policy, name: str, day: date) -> Any:
+    """The value of parameter ``name`` on ``day``; before its first value, that first value
+    (a rule answered before its scheme began still says what else it would need: the data
+    gives that value too, never Python). A :class:`DataError` when the data gives none."""
+    param = policy.param(name)
+    found = param.at(day) or (param.values[0] if param.values else None)
+    value = found.value if found is not None else None
     if value is None:
         raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
     return value
@@ -124,7 +118,9 @@ def journey_ends(facts: J) -> J:
 class JourneyFacts(FactsModel):
     """Base of the facts of a journey whose two ends (fields ``origin``, ``destination``,
     ``origin_airport``, ``destination_airport``, which each measure declares in its own order
-    and words) are checked by :func:`journey_ends` and, before it runs, :func:`journey_missing`."""
+    with the types of :mod:`churujing.facts`: ``Origin``, ``Destination``, ``OriginAirport``,
+    ``DestinationAirport``) are checked by :func:`journey_ends` and, before it runs,
+    :func:`journey_missing`."""
 
     _ends = model_validator(mode="after")(journey_ends)
 

@@ -27,9 +27,9 @@ from pydantic import Field
 from churujing import places
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.facts import FactsModel
+from churujing.facts import ApplicationDay, FactsModel, division_of
 from churujing.i18n import T
-from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Item, Period
 from churujing.refs import CityName
@@ -82,10 +82,8 @@ def value_labels(policy: Policy | None = None, day: Day | None = None,
 class Facts(FactsModel):
     """Facts for the talent endorsement for Hong Kong and Macau (M01)."""
 
-    work_city: CityName = Field(
-        description="the city where the applicant works: GB/T 2260 code, Chinese or English "
-        "name (e.g. 杭州, Hangzhou, 330100)",
-    )
+    work_city: CityName = division_of("the city where the applicant works",
+                                      "杭州, Hangzhou, 330100")
     in_free_trade_zone: bool | None = Field(
         default=None,
         description="the applicant works inside an area (片区) of a pilot free trade zone "

@@ -13,14 +13,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from pydantic import Field
-
 from churujing import places
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.facts import FactsModel
+from churujing.facts import ApplicationDay, FactsModel, division_of
 from churujing.i18n import T
-from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.refs import CityName, ProvinceName
 
@@ -53,14 +51,10 @@ _HUKOU, _CITY, _WHERE = (CONDITIONS["mainland_hukou"], CONDITIONS["apply_city_in
 class Facts(FactsModel):
     """Facts for applying for a Taiwan family-visit endorsement (M02)."""
 
-    hukou_province: ProvinceName = Field(
-        description="province of household registration (户籍): GB/T 2260 code, Chinese or "
-        "English name (e.g. 四川, Sichuan, 510000)",
-    )
-    apply_city: CityName = Field(
-        description="the city where the applicant wants to apply: GB/T 2260 code, Chinese or "
-        "English name (e.g. 上海, Shanghai)",
-    )
+    hukou_province: ProvinceName = division_of("province of household registration (户籍)",
+                                               "四川, Sichuan, 510000")
+    apply_city: CityName = division_of("the city where the applicant wants to apply",
+                                       "上海, Shanghai")
     date: ApplicationDay
 
 

@@ -24,9 +24,17 @@ from churujing import places
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError, FactsError
-from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
+from churujing.facts import (
+    DayOrDateTime,
+    FactsModel,
+    age_on,
+    canonical_document,
+    day_of,
+    day_of_event,
+    port_of,
+)
 from churujing.i18n import T
-from churujing.measures._common import answer, day_of_event, policy_or_default, port_of, required
+from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName
@@ -121,7 +129,7 @@ class Facts(FactsModel):
 
     port: PortName = port_of("crossing", "皇岗, Luohu, SHA")
     date: DayOrDateTime = day_of_event("crossing")
-    age: int = Field(ge=0, le=150, description="age in full years on the day of crossing")
+    age: int = age_on("crossing")
     traveller: Traveller = Field(
         description="mainland (内地居民), hk_macau (港澳居民, of any nationality) or "
         "taiwan (台湾居民)"

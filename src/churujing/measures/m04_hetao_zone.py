@@ -23,7 +23,7 @@ from churujing.decision import Condition, Decision, Text
 from churujing.errors import DataError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default
+from churujing.measures._common import answer, policy_or_default, required_or_first
 from churujing.policy import Policy
 from churujing.policy.loader import Item
 
@@ -251,8 +251,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     """
     policy = policy_or_default(policy)
     day = as_of or facts.date
-    start_param = policy.param("m04.start")
-    start: date = (start_param.at(day) or start_param.values[0]).value
+    start: date = required_or_first(policy, "m04.start", day)
     rule_day = max(day, start)
     values = _values(facts)
     subject = _SUBJECTS[facts.subject]

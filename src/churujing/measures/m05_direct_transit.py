@@ -17,12 +17,24 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field
 
 from churujing import places, predicates
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.facts import BEIJING, BeijingDateTime, day_of
+from churujing.facts import (
+    BEIJING,
+    Arrival,
+    Departure,
+    Destination,
+    DestinationAirport,
+    MaybeNationality,
+    Origin,
+    OriginAirport,
+    day_of,
+    in_order,
+    port_of,
+)
 from churujing.i18n import T
 from churujing.measures._common import (
     JourneyFacts,
@@ -34,7 +46,7 @@ from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.predicates import outside_mainland
-from churujing.refs import Abroad, AirportCode, CountryName, PortName
+from churujing.refs import PortName
 
 __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "DayRules", "Facts", "decide", "finer_clauses",
            "rules_on"]
@@ -47,35 +59,16 @@ _SECONDS_PER_HOUR = 3600
 
 
 class Facts(JourneyFacts):
-    """Facts for 24-hour direct transit without border inspection (M05)."""
+    """Facts for 24-hour direct transit without border inspection (M05). The measure is open
+    to every nationality: the nationality, when given, only informs the alternatives."""
 
-    airport: PortName = Field(
-        description="the transfer airport: IATA code, id, Chinese or English name "
-        "(e.g. NKG, 南京禄口, Nanjing Lukou)",
-    )
-    arrival_time: BeijingDateTime = Field(
-        description="arrival at the transfer airport, ISO 8601 (Beijing time when no "
-        "offset is given)"
-    )
-    departure_time: BeijingDateTime = Field(
-        description="departure of the onward flight, ISO 8601 (Beijing time when no "
-        "offset is given)"
-    )
-    origin: Abroad | None = Field(
-        default=None,
-        description="where the inbound flight comes from: a country or region by ISO code or "
-        "name (HK, MO, TW are regions), an airport by IATA code (NRT) or a major city; "
-        "required unless origin_airport is given",
-    )
-    destination: Abroad | None = Field(
-        default=None,
-        description="where the onward flight goes: named as origin is; required unless "
-        "destination_airport is given",
-    )
-    origin_airport: AirportCode | None = Field(
-        default=None, description="the inbound flight's origin airport, by IATA code")
-    destination_airport: AirportCode | None = Field(
-        default=None, description="the onward flight's destination airport, by IATA code")
+    airport: PortName = port_of("transfer (an airport)", "NKG, 南京禄口, Nanjing Lukou")
+    arrival_time: Arrival
+    departure_time: Departure
+    origin: Origin = None
+    destination: Destination = None
+    origin_airport: OriginAirport = None
+    destination_airport: DestinationAirport = None
     connecting_ticket: bool = Field(
         description="holds an international interline (connecting) air ticket with a "
         "confirmed seat on the onward flight (国际联程机票)"
@@ -83,19 +76,10 @@ class Facts(JourneyFacts):
     leaves_restricted_area: bool = Field(
         description="true if the passenger wants to leave the port restricted area (airside)"
     )
-    nationality: CountryName | None = Field(
-        default=None,
-        description="optional: nationality (ISO code or name); the measure is open to "
-        "every nationality, it only informs the alternatives",
-    )
+    nationality: MaybeNationality = None
 
-    @field_validator("departure_time")
-    @classmethod
-    def _after_arrival(cls, value: datetime, info: ValidationInfo) -> datetime:
-        arrival = info.data.get("arrival_time")
-        if isinstance(arrival, datetime) and value < arrival:
-            raise ValueError("expected a departure_time not before arrival_time")
-        return value
+    _departure_not_before_arrival = in_order(
+        "departure_time", "arrival_time", "expected a departure_time not before arrival_time")
 
 
 #: The conditions, in the order an answer reports them, each beside the words of its clause.

@@ -10,22 +10,37 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field
 
 from churujing import places, predicates
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Lang, Text, freeze, jsonable
-from churujing.facts import BEIJING, BeijingDateTime, day_of
+from churujing.facts import (
+    BEIJING,
+    Arrival,
+    Departure,
+    Destination,
+    DestinationAirport,
+    Nationality,
+    Origin,
+    OriginAirport,
+    PassportExpiry,
+    VisitAreas,
+    day_of,
+    in_order,
+    port_of,
+)
 from churujing.i18n import T
 from churujing.measures._common import (
     JourneyFacts,
     answer,
     journey_end,
     policy_or_default,
+    required_or_first,
 )
 from churujing.policy import Policy
 from churujing.predicates import area_allowed, chinese_citizen, outside_mainland
-from churujing.refs import Abroad, AirportCode, CountryName, DivisionNames, PortName
+from churujing.refs import PortName
 
 __all__ = [
     "CLAUSE",
@@ -86,64 +101,26 @@ CONDITIONS = Conditions(
 class Facts(JourneyFacts):
     """What a carrier or a traveller knows about the trip."""
 
-    nationality: CountryName = Field(
-        description="Nationality: ISO 3166-1 alpha-2 or alpha-3 code, or the country's name "
-        "in English or Chinese (e.g. DE, DEU, Germany, 德国)."
-    )
-    passport_expiry: date = Field(description="Expiry date of the international travel document.")
-    entry_port: PortName = Field(
-        description="Port of entry: official Chinese name, short name, English name or IATA code "
-        "(e.g. PVG, 上海浦东国际机场口岸, 琶洲, Pazhou ferry terminal)."
-    )
-    entry_time: BeijingDateTime = Field(
-        description="Arrival time, ISO 8601; Beijing time when no offset is given."
-    )
-    origin: Abroad | None = Field(
-        default=None,
-        description="Where the inbound journey comes from: a country or region (HK, MO and TW "
-        "are regions) by code or name, an airport by IATA code (NRT) or a major city (Tokyo). "
-        "Required unless origin_airport is given. A 3-letter code that is also a country's "
-        "alpha-3 (FRA) is read as the country, with a warning.",
-    )
-    destination: Abroad | None = Field(
-        default=None,
-        description="Where the onward journey goes (a third country or region), named as "
-        "origin is. Required unless destination_airport is given.",
-    )
-    origin_airport: AirportCode | None = Field(
-        default=None,
-        description="The airport the inbound flight leaves from, by IATA code (FRA is "
-        "Frankfurt here); it gives the origin's country.",
-    )
-    destination_airport: AirportCode | None = Field(
-        default=None,
-        description="The airport of the onward flight's destination, by IATA code.",
-    )
-    departure_time: BeijingDateTime = Field(
-        description="Scheduled onward departure from China, ISO 8601; Beijing time when no "
-        "offset is given."
-    )
+    nationality: Nationality
+    passport_expiry: PassportExpiry
+    entry_port: PortName = port_of("entry",
+                                   "PVG, 上海浦东国际机场口岸, 琶洲, Pazhou ferry terminal")
+    entry_time: Arrival
+    origin: Origin = None
+    destination: Destination = None
+    origin_airport: OriginAirport = None
+    destination_airport: DestinationAirport = None
+    departure_time: Departure
     onward_ticket: bool = Field(
         description="A confirmed onward ticket (air, ship or train) with a fixed date to the third "
         "country or region, held before entry."
     )
     purpose: Purpose = Field(description="Purpose of the stay.")
-    visit_areas: DivisionNames | None = Field(
-        default=None,
-        description="Places the traveller means to visit: provinces, cities, counties or "
-        "districts, by GB/T 2260 code or name (苏州, Suzhou, Jiangsu, 江阴, Pudong).",
-    )
-    exit_port: PortName | None = Field(
-        default=None, description="Port the traveller means to leave from, if known."
-    )
+    visit_areas: VisitAreas = None
+    exit_port: PortName | None = port_of("exit, if known", "PVG, 白云, Luohu", default=None)
 
-    @field_validator("departure_time")
-    @classmethod
-    def _departure_after_entry(cls, value: datetime, info: ValidationInfo) -> datetime:
-        entry = info.data.get("entry_time")
-        if entry is not None and value <= entry:
-            raise ValueError("expected a departure after entry_time")
-        return value
+    _departure_after_entry = in_order("departure_time", "entry_time",
+                                      "expected a departure after entry_time", strict=True)
 
 
 def add_months(day: date, months: int) -> date:
@@ -221,6 +198,13 @@ class StayAreas:
     detail: tuple[Mapping[str, Any], ...]
     clause_of: Mapping[str, str]  # province code -> its annex-2 row
 
+    @property
+    def exit_any_port_names(self) -> Text | None:
+        """The names of the provinces left from any open port (广东省), or ``None``."""
+        if not self.exit_any_port_provinces:
+            return None
+        return Text.join(_province_text(p) for p in sorted(self.exit_any_port_provinces))
+
     @classmethod
     def on(cls, policy: Policy, day: date) -> StayAreas:
         """The stay areas of ``policy`` in force on ``day``."""
@@ -259,6 +243,12 @@ class StayAreas:
         return area_allowed(place, self.listed)
 
 
+def _province_text(code: str) -> Text:
+    """A province's name by its GB/T 2260 code (the code itself if unknown)."""
+    d = places.division(code).value
+    return d.text if d else Text(code, code)
+
+
 def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = None) -> Decision:
     """适用过境免签政策的55国公民持有效国际旅行证件和确定日期及行程的联程客票，从中国过境前往
     第三国（地区），可从24个省（自治区、直辖市）65个开放口岸中任一口岸免签入境，并在规定区域停留
@@ -282,8 +272,9 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
           day of a shorter month). The annex does not say from when; this is the reading of
           facts.md §3 (confidence med), the moment the temporary entry permit is issued.
         * "Third country (region)": origin and destination must differ, and neither may be the
-          mainland; Hong Kong, Macau and Taiwan each count as a region of their own (data
-          ``m06.regions``). Nationality plays no part in the route test.
+          mainland; Hong Kong, Macau and Taiwan each count as a region of their own (their own
+          ISO 3166-1 codes, ``predicates.third_country``). Nationality plays no part in the
+          route test.
         * Exit: at any of the listed ports (the 2024-12-17 announcement calls them 入出境口岸),
           or at any open port of a province whose stay-area row allows it (Guangdong, A2.39);
           only ports in the project's registry count as open ports (confidence med).
@@ -388,7 +379,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     # exit_port
     exit_r = facts.exit_port
     if exit_r is None:
-        conditions.append(_EXIT_PORT_NONE)
+        conditions.append(rules.exit_port(None))
     elif exit_r.value is None:
         conditions.append(_EXIT_PORT.unrecognised())
     else:
@@ -443,8 +434,6 @@ _TICKET = {
         False, T("须持有入境前已确定日期及行程、前往第三国（地区）的联程客票或相关证明。")),
 }
 _NO_STAY_LIMIT = _WITHIN_STAY(False, T("该日期没有适用的停留时限。"))
-_EXIT_PORT_NONE = _EXIT_PORT(
-    True, T("未填写出境口岸；须从适用口岸出境，在广东省可从全省所有对外开放口岸出境。"))
 
 
 @lru_cache(maxsize=65536)
@@ -522,7 +511,7 @@ class DayRules:
         )
         self.hours_value = hours
         self.hours = int(hours) if hours is not None else None
-        self.months_value = policy.value("m06.passport_min_validity_months", day, 3)
+        self.months_value = required_or_first(policy, "m06.passport_min_validity_months", day)
         self.months = int(self.months_value)
         self.nationalities = policy.table("m06.nationalities")
         self.n_nationalities = len(self.nationalities.active(day))
@@ -534,7 +523,7 @@ class DayRules:
         self.areas = StayAreas.on(policy, day)
         self._nationality: dict[places.Country, Condition] = {}
         self._entry_port: dict[places.Port, tuple[Condition, dict[str, Any]]] = {}
-        self._exit_port: dict[places.Port, Condition] = {}
+        self._exit_port: dict[places.Port | None, Condition] = {}
         self._purpose: dict[str, Condition] = {}
         self._alternatives: dict[places.Country, list[dict[str, Any]]] = {}
 
@@ -594,11 +583,17 @@ class DayRules:
     def exit_port(self, xp: places.Port | None) -> Condition:
         """The exit-port condition: a listed port, or any open port of a province whose row
         allows it (A2.39); ``None``: no exit port given (met)."""
-        if xp is None:
-            return _EXIT_PORT_NONE
         hit = self._exit_port.get(xp)
         if hit is not None:
             return hit
+        anywhere = self.areas.exit_any_port_names  # 广东省 (A2.39), from the data
+        if xp is None:
+            text = T("未填写出境口岸；须从适用口岸出境。") if anywhere is None else T(
+                "未填写出境口岸；须从适用口岸出境，在{provinces}可从全省所有对外开放口岸出境。",
+                provinces=anywhere)
+            none = _EXIT_PORT(True, text)
+            self._exit_port[None] = none
+            return none
         day, areas = self.day, self.areas
         listed = self.entry_ports.period(xp.id, day) is not None
         open_port = xp.listed and self.ports.period(xp.id, day) is not None
@@ -607,12 +602,13 @@ class DayRules:
         if listed:
             text = T("可从适用口岸{port}出境。", port=xp.text)
         elif gd:
-            text = T("{port}是广东省对外开放口岸，可从该口岸出境。", port=xp.text)
+            text = T("{port}是{province}对外开放口岸，可从该口岸出境。", port=xp.text,
+                     province=_province_text(xp.province))
+        elif anywhere is not None:
+            text = T("{port}不是适用口岸；须从适用口岸出境，或从{provinces}对外开放口岸出境。",
+                     port=xp.text, provinces=anywhere)
         else:
-            text = T(
-                "{port}不是适用口岸；须从适用口岸出境，或从广东省对外开放口岸出境。",
-                port=xp.text,
-            )
+            text = T("{port}不是适用口岸；须从适用口岸出境。", port=xp.text)
         out = _EXIT_PORT(listed or gd, text, clause)
         self._exit_port[xp] = out
         return out

@@ -20,10 +20,9 @@ from pydantic import Field
 
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.errors import DataError
-from churujing.facts import FactsModel
+from churujing.facts import ApplicationDay, FactsModel, age_on, division_of
 from churujing.i18n import T
-from churujing.measures._common import ApplicationDay, answer, policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required, required_or_first
 from churujing.policy import Policy
 from churujing.refs import CityName
 
@@ -91,11 +90,8 @@ VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {
 class Facts(FactsModel):
     """Facts for renewing or replacing an exit-entry document online (M07)."""
 
-    hukou_city: CityName = Field(
-        description="city of household registration (户籍): GB/T 2260 code, Chinese or "
-        "English name (e.g. 苏州, 320500)",
-    )
-    age: int = Field(ge=0, le=150, description="age in full years on the day of application")
+    hukou_city: CityName = division_of("city of household registration (户籍)", "苏州, 320500")
+    age: int = age_on("application")
     document: Document = Field(
         description="passport (普通护照), eep_hk_macau (往来港澳通行证) or eep_taiwan "
         "(往来台湾通行证)",
@@ -123,21 +119,6 @@ class Facts(FactsModel):
         description="fingerprints were taken at an earlier application; absent: to be "
         "confirmed",
     )
-
-
-def _rule(policy: Policy, name: str, day: Day) -> Any:
-    """The value of ``name`` on ``day``; before the scheme began, its first value.
-
-    Before the pilot (2024-05-06) only ``pilot_city`` refuses for that reason; the other
-    conditions are checked against the pilot's first rules, so the answer still says what
-    else would be needed.
-    """
-    param = policy.param(name)
-    found = param.at(day)
-    value = (found or param.values[0]).value
-    if value is None:
-        raise DataError(f"policy parameter {name!r} has no value on {day.isoformat()}")
-    return value
 
 
 def _either(texts: Sequence[Text]) -> Text:
@@ -224,7 +205,10 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
                 city=name, day=day.isoformat(), count=count)))
 
     # --- min_age (M07.1) -----------------------------------------------------------------------
-    min_age = _rule(pol, "m07.min_age", day)
+    # Before the pilot (2024-05-06) only pilot_city refuses for that reason; the other
+    # conditions are checked against the pilot's first rules (required_or_first), so the
+    # answer still says what else would be needed.
+    min_age = required_or_first(pol, "m07.min_age", day)
     if facts.age >= min_age:
         conditions.append(_MIN_AGE(True, T(
             "年满{min}周岁（{age}岁）", min=min_age, age=facts.age)))
@@ -233,7 +217,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "未满{min}周岁（{age}岁）", min=min_age, age=facts.age)))
 
     # --- not_state_functionary, not_active_military (M07.1) ----------------------------------
-    excluded: Sequence[str] = _rule(pol, "m07.excluded", day)
+    excluded: Sequence[str] = required_or_first(pol, "m07.excluded", day)
     if "state_functionary" in excluded and facts.state_functionary:
         conditions.append(_FUNCTIONARY(False, T(
             "登记备案的国家工作人员不适用网上办理")))
@@ -247,7 +231,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
         conditions.append(_MILITARY(True, T("不是现役军人")))
 
     # --- document (M07.1) ----------------------------------------------------------------------
-    documents: Sequence[str] = _rule(pol, "m07.documents", day)
+    documents: Sequence[str] = required_or_first(pol, "m07.documents", day)
     doc = _label(_DOCUMENTS, facts.document)
     if facts.document in documents:
         conditions.append(_DOCUMENT(True, T(
@@ -257,7 +241,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "{document}在该日不能网上换发补发", document=doc)))
 
     # --- application (M07.1) -------------------------------------------------------------------
-    applications: Sequence[str] = _rule(pol, "m07.applications", day)
+    applications: Sequence[str] = required_or_first(pol, "m07.applications", day)
     kind = _label(_APPLICATIONS, facts.application)
     online_kind = facts.application in applications
     if online_kind:
@@ -269,7 +253,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             online=_either([_label(_APPLICATIONS, a) for a in applications]))))
 
     # --- reason (the qualifying situations; facts §1) -------------------------------------------
-    situations: Mapping[str, str] = _rule(pol, "m07.qualifying_situations", day)
+    situations: Mapping[str, str] = required_or_first(pol, "m07.qualifying_situations", day)
     listed = Text.join([_label(_REASONS, r) for r in situations])
     if not online_kind:
         conditions.append(_REASON(False, T(
@@ -293,7 +277,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     if not online_kind:
         conditions.append(_PREVIOUS(False, T(
             "{kind}：此前没有领取过同类证件", kind=kind)))
-    elif not _rule(pol, "m07.requires_previous_document", day):
+    elif not required_or_first(pol, "m07.requires_previous_document", day):
         conditions.append(_PREVIOUS(True, T(
             "无须此前领取过同类证件")))
     elif facts.holds_previous_document is None:
@@ -307,7 +291,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
             "此前没有领取过{document}，或原证件已过有效期", document=doc)))
 
     # --- fingerprints (facts §1) -----------------------------------------------------------------
-    if not _rule(pol, "m07.requires_fingerprints_on_file", day):
+    if not required_or_first(pol, "m07.requires_fingerprints_on_file", day):
         conditions.append(_FINGERPRINTS(True, T("无须此前已采集指纹")))
     elif facts.fingerprints_on_file is None:
         conditions.append(_FINGERPRINTS(True, T(

@@ -23,7 +23,7 @@ from churujing.decision import Condition, Decision, Notice, Text
 from churujing.errors import DataError, FactsError
 from churujing.facts import FactsModel
 from churujing.i18n import T
-from churujing.measures._common import answer, policy_or_default, required
+from churujing.measures._common import answer, policy_or_default, required, required_or_first
 from churujing.policy import Policy
 
 __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Facts", "decide"]
@@ -221,9 +221,7 @@ def decide(facts: Facts, as_of: date | None = None, *, policy: Policy | None = N
     """
     policy = policy_or_default(policy)
     day = as_of or facts.filing_date
-    start_param = policy.param("m08.start")
-    start_value = start_param.at(day) or start_param.values[0]
-    start: date = start_value.value
+    start: date = required_or_first(policy, "m08.start", day)
     rule_day = max(day, start)
 
     min_days = int(required(policy, "m08.min_working_days", rule_day))

@@ -17,9 +17,9 @@ from pydantic import Field
 from churujing import places
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.facts import DayOrDateTime, FactsModel, day_of
+from churujing.facts import DayOrDateTime, FactsModel, day_of, day_of_event, port_of
 from churujing.i18n import T
-from churujing.measures._common import answer, day_of_event, policy_or_default, port_of
+from churujing.measures._common import answer, policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.refs import PortName

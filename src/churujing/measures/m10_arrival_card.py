@@ -21,14 +21,20 @@ from pydantic import AfterValidator, Field
 from churujing import predicates
 from churujing.conditions import Conditions, Spec
 from churujing.decision import Condition, Decision, Text
-from churujing.facts import DayOrDateTime, FactsModel, canonical_document, day_of
+from churujing.facts import (
+    DayOrDateTime,
+    FactsModel,
+    Nationality,
+    canonical_document,
+    day_of,
+    day_of_event,
+)
 from churujing.i18n import T
-from churujing.measures._common import answer, day_of_event, policy_or_default
+from churujing.measures._common import answer, policy_or_default
 from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Item
 from churujing.predicates import chinese_citizen
-from churujing.refs import CountryName
 
 __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "DayRules", "Facts", "decide",
            "foreign_national", "rules_on"]
@@ -94,12 +100,10 @@ VALUE_LABELS: Mapping[str, Mapping[str, Text]] = {
 }
 
 class Facts(FactsModel):
-    """Facts for the foreigner arrival card (M10)."""
+    """Facts for the foreigner arrival card (M10). Chinese citizens (CN, and HK, MO or TW
+    given as a nationality) do not file the card."""
 
-    nationality: CountryName = Field(
-        description="nationality: ISO code or name (CN, and HK/MO/TW as regions of China, "
-        "are Chinese citizens, who do not file the card)",
-    )
+    nationality: Nationality
     entry_date: DayOrDateTime = day_of_event("entry")
     document: Document = Field(
         default="passport",

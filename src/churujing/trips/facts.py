@@ -7,7 +7,6 @@ every invalid field of the object listed.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
@@ -16,15 +15,22 @@ from pydantic import (
     PlainValidator,
     ValidationInfo,
     WithJsonSchema,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from churujing.errors import AmbiguousName
-from churujing.facts import BeijingDateTime, FactsModel
+from churujing.facts import (
+    BeijingDateTime,
+    FactsModel,
+    MaybePassportExpiry,
+    Nationality,
+    VisitAreas,
+    in_order,
+    instant_of,
+)
 from churujing.i18n import T
-from churujing.refs import AMBIGUOUS, CountryName, DivisionNames
+from churujing.refs import AMBIGUOUS
 from churujing.trips.stops import Stop, UnknownStop, ambiguous, resolve_stop
 
 __all__ = ["PURPOSES", "Leg", "Purpose", "TripFacts"]
@@ -67,31 +73,22 @@ class Leg(FactsModel):
         "code (罗湖, Pazhou) or a city (Tokyo, 苏州); Hong Kong, Macau and Taiwan are regions",
     )
     to: StopName = Field(description="where the leg ends, named as from is")
-    depart: BeijingDateTime = Field(
-        description="departure, ISO 8601 (Beijing time when no offset is given)")
-    arrive: BeijingDateTime = Field(
-        description="arrival, ISO 8601 (Beijing time when no offset is given)")
+    depart: BeijingDateTime = instant_of("departure of the leg")
+    arrive: BeijingDateTime = instant_of("arrival of the leg")
 
     model_config: ClassVar[ConfigDict] = ConfigDict(**FactsModel.model_config,
                                                      populate_by_name=True)
 
-    @field_validator("arrive")
-    @classmethod
-    def _after_departure(cls, value: datetime, info: ValidationInfo) -> datetime:
-        depart = info.data.get("depart")
-        if isinstance(depart, datetime) and value < depart:
-            raise ValueError("expected an arrival not before the departure")
-        return value
+    _arrival_not_before_departure = in_order("arrive", "depart",
+                                             "expected an arrival not before the departure")
 
 
 class TripFacts(FactsModel):
-    """The whole trip: the traveller, the purpose and the legs in order."""
+    """The whole trip: the traveller, the purpose and the legs in order. The 240-hour
+    transit needs the passport's expiry date."""
 
-    nationality: CountryName = Field(
-        description="nationality: a country's code or name (DE, DEU, Germany, 德国)")
-    passport_expiry: date | None = Field(
-        default=None,
-        description="expiry date of the passport (YYYY-MM-DD); the 240-hour transit needs it")
+    nationality: Nationality
+    passport_expiry: MaybePassportExpiry = None
     purpose: Purpose = Field(
         default="tourism",
         description="tourism, business, visit, family, transit, work, study, journalism "
@@ -105,10 +102,7 @@ class TripFacts(FactsModel):
         default=False,
         description="at a connection, stays in the port's restricted area (airside) and does "
         "not enter China")
-    visit_areas: DivisionNames | None = Field(
-        default=None,
-        description="places to visit: provinces, cities or districts by name or code "
-        "(苏州, Suzhou, Pudong)")
+    visit_areas: VisitAreas = None
     legs: list[Leg] = Field(min_length=1, description="the legs of the trip, in order")
 
     @model_validator(mode="after")

@@ -22,8 +22,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+
+from churujing.services.common.routes import body_limit
 
 from .deps import (
     ErrorRoute,
@@ -35,6 +36,7 @@ from .deps import (
     app_service,
     get_service,
     install,
+    upload_limit,
 )
 from .settings import ApplicationSettings
 
@@ -65,6 +67,9 @@ async def _scheduler(app: Any) -> AsyncIterator[None]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+
+#: A payment provider's callback: a small signed JSON document.
+CALLBACK_BODY_LIMIT = 10_000
 
 router = APIRouter(tags=["applications"], route_class=ErrorRoute, lifespan=_scheduler)
 
@@ -130,22 +135,17 @@ def create(body: Annotated[dict[str, Any], Body()], service: ServiceDep, respons
 
 
 @router.put("/v1/applications/{number}/documents/{kind}",
-            summary="Upload a document (the raw image as the body)")
+            summary="Upload a document (the raw image as the body)",
+            responses={413: {"description": "the body exceeds "
+                                            "CHURUJING_APPLICATIONS_UPLOAD_MAX_BYTES"}})
+@body_limit(upload_limit)
 async def put_document(number: NumberPath, kind: str, request: Request,
                        secret: SecretDep) -> dict[str, Any]:
+    """At most ``CHURUJING_APPLICATIONS_UPLOAD_MAX_BYTES`` (the route's body limit, read per
+    request by the application's body limit: a larger body is a 413 before it is read)."""
     svc = app_service(request.app)
-    limit = svc.settings.upload_max_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return JSONResponse({"detail": f"the body exceeds {limit} bytes"},  # type: ignore[return-value]
-                            status_code=413)
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > limit:
-            return JSONResponse({"detail": f"the body exceeds {limit} bytes"},  # type: ignore[return-value]
-                                status_code=413)
-    return await asyncio.to_thread(svc.put_document, number, secret, kind, bytes(data))
+    data = await request.body()
+    return await asyncio.to_thread(svc.put_document, number, secret, kind, data)
 
 
 @router.post("/v1/applications/{number}/submit", summary="Submit (or resubmit) the application")
@@ -192,12 +192,11 @@ def recover_code(number: NumberPath, body: RecoverCodeIn, service: ServiceDep) -
 # --------------------------------------------------------------------------- payments
 
 
-@router.post("/v1/payments/{provider}/callback", summary="A payment provider's callback")
+@router.post("/v1/payments/{provider}/callback", summary="A payment provider's callback",
+             max_body_size=CALLBACK_BODY_LIMIT)
 async def callback(provider: str, request: Request) -> dict[str, Any]:
     svc = app_service(request.app)
     body = await request.body()
-    if len(body) > 10_000:
-        return JSONResponse({"detail": "callback too large"}, status_code=413)  # type: ignore[return-value]
     return await asyncio.to_thread(svc.payment_callback, provider, body,
                                    dict(request.headers))
 

@@ -3,7 +3,8 @@
 Each maps to one HTTP status::
 
     ChurujingError
-     └── ApplicationError
+     └── ServiceError (churujing.services.common.errors: the services' one root)
+      └── ApplicationError
           ├── ApplicationInvalid     422  fields that do not validate (each named);
           │                               also a FactsError
           ├── Refused                422  the rule refuses: the unmet conditions, with clauses
@@ -23,10 +24,12 @@ Each maps to one HTTP status::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from churujing.decision import Condition, Text
-from churujing.errors import ChurujingError, FactsError
+from churujing.errors import FactsError
 from churujing.i18n import T
+from churujing.services.common import errors as common
 
 __all__ = [
     "ApplicationError",
@@ -46,15 +49,17 @@ __all__ = [
 ]
 
 
-class ApplicationError(ChurujingError):
+class ApplicationError(common.ServiceError):
     """Root of the platform's errors; ``text`` says it in zh and en, ``status`` is HTTP's."""
 
-    status = 400
     code = "application_error"
 
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
+    def body(self) -> dict[str, Any]:
+        out = super().body()
+        field = getattr(self, "field", None)
+        if field:
+            out["field"] = field
+        return out
 
 
 class ApplicationInvalid(ApplicationError, FactsError):
@@ -68,6 +73,11 @@ class ApplicationInvalid(ApplicationError, FactsError):
         ApplicationError.__init__(self, T("申请内容有误：{field}", field=first.field))
         FactsError.__init__(self, first.message, field=first.field, text=first.message_text,
                             errors=tuple(errors))
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": [{"loc": ["body", *[p for p in e.field.split(".") if p]],
+                            "msg": e.message_in("en"), "zh": e.message_in("zh"),
+                            "type": "value_error"} for e in self.invalid_fields]}
 
 
 class Refused(ApplicationError):
@@ -83,6 +93,10 @@ class Refused(ApplicationError):
         self.measure = measure
         self.unmet = tuple(unmet)
 
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "measure": self.measure, "clause": "M07",
+                "unmet": [c.to_dict() for c in self.unmet]}
+
 
 class DocumentsMissing(ApplicationError):
     """Required documents that were not uploaded, or whose upload was not accepted."""
@@ -93,6 +107,9 @@ class DocumentsMissing(ApplicationError):
     def __init__(self, kinds: Sequence[str]) -> None:
         super().__init__(T("缺少材料：{kinds}", kinds=", ".join(kinds)))
         self.kinds = tuple(kinds)
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "missing": list(self.kinds)}
 
 
 class DocumentRejected(ApplicationError):
@@ -106,8 +123,7 @@ class DocumentRejected(ApplicationError):
         self.field = field
 
 
-class NotFound(ApplicationError):
-    status = 404
+class NotFound(ApplicationError, common.NotFound):
     code = "not_found"
 
 
@@ -123,6 +139,9 @@ class TransitionNotAllowed(ApplicationError):
         self.state = state
         self.allowed = tuple(allowed)
 
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "allowed": list(self.allowed)}
+
 
 class SignatureInvalid(ApplicationError):
     status = 400
@@ -134,41 +153,32 @@ class ProviderUnknown(ApplicationError):
     code = "provider_unknown"
 
 
-class Conflict(ApplicationError):
+class Conflict(ApplicationError, common.Conflict):
     """A change that the application's state forbids (not a workflow step), or an
     ``Idempotency-Key`` reused for another request."""
 
-    status = 409
     code = "conflict"
 
 
-class NotAllowed(ApplicationError):
+class NotAllowed(ApplicationError, common.NotAllowed):
     """An officer whose role does not allow the action."""
 
-    status = 403
     code = "not_allowed"
 
 
-class DatabaseUnavailable(ApplicationError):
+class DatabaseUnavailable(ApplicationError, common.DatabaseUnavailable):
     """The database cannot be reached: 503 with ``Retry-After``."""
 
-    status = 503
     code = "database_unavailable"
 
 
-class NotAuthenticated(ApplicationError):
+class NotAuthenticated(ApplicationError, common.NotAuthenticated):
     """No or bad officer credentials."""
 
-    status = 401
     code = "not_authenticated"
 
 
-class TooManyAttempts(ApplicationError):
+class TooManyAttempts(ApplicationError, common.TooManyAttempts):
     """Recovery codes asked for, or tried, too often; ``retry_after`` in seconds."""
 
-    status = 429
     code = "too_many_attempts"
-
-    def __init__(self, text: Text, *, retry_after: int) -> None:
-        super().__init__(text)
-        self.retry_after = retry_after

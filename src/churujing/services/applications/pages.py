@@ -22,13 +22,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from churujing.http import request_lang
 from churujing.services.common import csrf
+from churujing.services.common.errors import ServiceError
+from churujing.services.common.routes import body_limit
 from churujing.web import add_templates
 from churujing.web import render as web_render
 
 from . import workflow
-from .deps import ErrorRoute, app_service, officer_from_cookie
+from .deps import ErrorRoute, app_service, form_upload_limit, officer_from_cookie
 from .documents import KINDS
-from .errors import ApplicationError, ApplicationInvalid, NotAllowed, Refused
+from .errors import ApplicationInvalid, NotAllowed, Refused
 
 __all__ = ["SESSION_COOKIE", "web_router"]
 
@@ -73,7 +75,7 @@ async def _form(request: Request) -> Any:
 class PageRoute(ErrorRoute):
     """The platform's error route for the pages: an error is a page with its status."""
 
-    def respond(self, request: Request, exc: ApplicationError) -> Response:
+    def respond(self, request: Request, exc: ServiceError) -> Response:
         return render(request, "applications/error.html",
                       {"error": exc, "text": exc.text}, status_code=exc.status)
 
@@ -170,6 +172,7 @@ def case_page(request: Request, number: str) -> Response:
 
 
 @web_router.post("/applications/{number}/documents", response_class=HTMLResponse)
+@body_limit(form_upload_limit)
 async def upload_post(request: Request, number: str) -> Response:
     form = await _form(request)
     svc = app_service(request.app)

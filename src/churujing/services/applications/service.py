@@ -38,10 +38,12 @@ from churujing.facts import BEIJING
 from churujing.i18n import T
 from churujing.measures._common import required
 from churujing.policy import Policy, load_policy
-from churujing.services.arrival_card.card import Clock, system_clock
-from churujing.services.arrival_card.crypto import KeyRing, load_keyring
 from churujing.services.common import chain
+from churujing.services.common.clock import Clock, system_clock
+from churujing.services.common.crypto import KeyRing, load_keyring
 from churujing.services.common.db import Database
+from churujing.services.common.limits import Windows
+from churujing.services.common.limits import item as limit_item
 from churujing.services.common.settings import ServiceSettings
 
 from . import gate, workflow
@@ -123,23 +125,11 @@ class ApplicationService:
     mailer: Mailer | None = None
     sms: SmsProvider = field(default_factory=LogSms)
     _chain_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _limiter: Any = field(default=None, repr=False)
+    _windows: Windows = field(default_factory=lambda: Windows(TooManyAttempts), repr=False)
 
     def _limit(self, setting: str, *key: str) -> None:
         """Count a hit in the moving window ``setting``; 429 when it is full."""
-        import time
-
-        from limits import parse
-        from limits.storage import MemoryStorage
-        from limits.strategies import MovingWindowRateLimiter
-
-        if self._limiter is None:
-            self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        item = parse(setting)
-        if not self._limiter.hit(item, *key):
-            reset = self._limiter.get_window_stats(item, *key).reset_time
-            raise TooManyAttempts(T("尝试过于频繁，请稍后再试"),
-                                  retry_after=max(1, int(reset - time.time()) + 1))
+        self._windows.hit(limit_item(setting), *key, refused=T("尝试过于频繁，请稍后再试"))
 
     @classmethod
     def from_settings(cls, shared: ServiceSettings | None = None,

@@ -8,11 +8,14 @@ signed with Ed25519 that an officer's device verifies offline. Officers look fil
 up by number, QR token, or nationality and passport number, after authenticating;
 every look-up is audited.
 
-Modules: :mod:`.card` (fields and validation), :mod:`.settings`, :mod:`.crypto`
-(keys, AES-GCM, keyed hashes, signed tokens), :mod:`.qr`, :mod:`.models` and
-:mod:`.db` (SQLAlchemy 2, SQLite or PostgreSQL, Alembic migrations), :mod:`.service`
-(the workflows), :mod:`.deps` (what the routes and the pages share), :mod:`.api`
-(routes), :mod:`.pages`, :mod:`.cli` (``churujing arrival-card``).
+Modules: :mod:`.card` (fields and validation), :mod:`.settings`, :mod:`.tokens` (receipt
+tokens verified offline; the keys are the services' shared key ring,
+:mod:`churujing.services.common.crypto`), :mod:`.qr`, :mod:`.models` and :mod:`.db`
+(SQLAlchemy 2, SQLite or PostgreSQL, Alembic migrations), the workflows split by concern
+over :mod:`.records`: :mod:`.filings`, :mod:`.officers` (the shared accounts, look-ups,
+audit) and :mod:`.maintenance`, composed by :mod:`.service`; :mod:`.deps` (what the
+routes and the pages share), :mod:`.api` (routes), :mod:`.pages`, :mod:`.cli`
+(``churujing arrival-card``).
 See ``docs/arrival-card.md``.
 """
 

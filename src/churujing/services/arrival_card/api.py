@@ -192,8 +192,8 @@ async def file_card(card: Card, service: AsyncServiceDep, response: Response,
     """File one traveller's arrival card. Measure 10 runs first: an exempt traveller gets
     ``required: false`` and the exemption's clause, and the card is filed all the same.
     The filing is acknowledged once committed, with the filings committed alongside it
-    (group commit: ``ArrivalCardService.file_async``)."""
-    r = await service.file_async(card, idempotency_key=idempotency_key, channel="api")
+    (group commit: ``Filings.file_async``)."""
+    r = await service.filings.file_async(card, idempotency_key=idempotency_key, channel="api")
     if r.replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -216,7 +216,7 @@ async def file_group(request: Request, service: ServiceDep, response: Response,
     if len(travellers) > service.settings.group_max:  # before validating any member
         raise CardInvalid([FieldError(("travellers",), T(
             "一次最多为{n}名旅客填报", n=service.settings.group_max))])
-    rs = await run_in_threadpool(service.file_group, travellers,
+    rs = await run_in_threadpool(service.filings.file_group, travellers,
                                  idempotency_key=idempotency_key, channel="api")
     if rs and rs[0].replayed:
         response.status_code = 200
@@ -228,8 +228,8 @@ async def file_group(request: Request, service: ServiceDep, response: Response,
              responses=_ERRORS, max_body_size=CARD_BODY_LIMIT)
 def precheck(card: Card, service: ServiceDep) -> dict[str, Any]:
     """Validate a card and return the measure-10 decision, without filing."""
-    c = service.validate(card)
-    return {"card": c.public(), "decision": service.precheck(c).to_dict()}
+    c = service.filings.validate(card)
+    return {"card": c.public(), "decision": service.filings.precheck(c).to_dict()}
 
 
 @router.post("/v1/arrival-cards/verify", response_model=VerifyOut,
@@ -240,7 +240,7 @@ def verify(body: TokenIn, service: ServiceDep) -> dict[str, Any]:
     officer's device does offline with ``GET /v1/arrival-cards/keys`` — then say whether
     it is its filing's current version (``status``). A malformed, forged, tampered or
     expired token is 400."""
-    return service.token_status(body.token)
+    return service.filings.token_status(body.token)
 
 
 @router.get("/v1/arrival-cards/keys", summary="Public keys for offline verification")
@@ -263,9 +263,9 @@ def officer_token(request: Request, service: ServiceDep,
                   password: Annotated[str, Form(max_length=1024)]) -> dict[str, Any]:
     """Exchange an officer's username and password for an API token (Bearer). Attempts
     are limited per client address and per username (429 with ``Retry-After``)."""
-    token, expires = service.login(username, password, via="api",
+    token, expires = service.officers.login(username, password, via="api",
                                    address=client_address(request))
-    who = service.authenticate(token)
+    who = service.officers.authenticate(token)
     return {"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat(),
             "role": who.role}
 
@@ -273,11 +273,11 @@ def officer_token(request: Request, service: ServiceDep,
 def _lookup(service: ArrivalCardService, who: OfficerIdentity, q: LookupIn,
             via: str, address: str = "") -> dict[str, Any]:
     if q.token:
-        views = service.lookup_token(who, q.token, via=via, address=address)
+        views = service.officers.lookup_token(who, q.token, via=via, address=address)
     elif q.number:
-        views = service.lookup_number(who, q.number, via=via, address=address)
+        views = service.officers.lookup_number(who, q.number, via=via, address=address)
     elif q.nationality and q.passport:
-        views = service.lookup_passport(who, q.nationality, q.passport, via=via,
+        views = service.officers.lookup_passport(who, q.nationality, q.passport, via=via,
                                         address=address)
     else:
         raise CardInvalid([FieldError(("query",), T(
@@ -306,14 +306,14 @@ def audited_lookup(service: ArrivalCardService, bearer: str | None, q: LookupIn 
     the client's address."""
     who: OfficerIdentity | None = None
     try:
-        who = service.authenticate(bearer)
+        who = service.officers.authenticate(bearer)
         if refusal is not None:
             raise refusal
         assert q is not None
         return _lookup(service, who, q, via, address)
     except ArrivalCardError as exc:
         if not isinstance(exc, DatabaseUnavailable):
-            service.audit_refused(who, "lookup", _what(q), exc, via=via, address=address)
+            service.officers.audit_refused(who, "lookup", _what(q), exc, via=via, address=address)
         raise
 
 
@@ -368,9 +368,9 @@ async def lookup_post(request: Request, service: ServiceDep,
              responses={401: {"description": "Not authenticated"}})
 def officer_logout(request: Request, service: ServiceDep,
                    bearer: BearerDep) -> Response:
-    service.authenticate(bearer)
+    service.officers.authenticate(bearer)
     assert bearer is not None
-    service.logout(bearer, via="api", address=client_address(request))
+    service.officers.logout(bearer, via="api", address=client_address(request))
     return Response(status_code=204)
 
 
@@ -400,8 +400,8 @@ _OPERATOR: dict[int | str, dict[str, Any]] = {
 
 
 def _operator(service: ArrivalCardService, bearer: str | None) -> OfficerIdentity:
-    who = service.authenticate(bearer)
-    service.require(who, "operator")
+    who = service.officers.authenticate(bearer)
+    service.officers.require(who, "operator")
     return who
 
 
@@ -410,7 +410,7 @@ def _operator(service: ArrivalCardService, bearer: str | None) -> OfficerIdentit
 def operator_officers(service: ServiceDep,
                       bearer: BearerDep) -> list[dict[str, Any]]:
     _operator(service, bearer)
-    return service.officers()
+    return service.officers.officers()
 
 
 @router.post("/v1/operator/officers/{username}/disable", response_model=OfficerChangeOut,
@@ -419,7 +419,7 @@ def operator_officers(service: ServiceDep,
 def operator_disable(request: Request, username: str, service: ServiceDep,
                      bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
-    return service.set_active(username, False, by=who.username, via="api",
+    return service.officers.set_active(username, False, by=who.username, via="api",
                               address=client_address(request))
 
 
@@ -428,7 +428,7 @@ def operator_disable(request: Request, username: str, service: ServiceDep,
 def operator_enable(request: Request, username: str, service: ServiceDep,
                     bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
-    return service.set_active(username, True, by=who.username, via="api",
+    return service.officers.set_active(username, True, by=who.username, via="api",
                               address=client_address(request))
 
 
@@ -438,7 +438,7 @@ def operator_enable(request: Request, username: str, service: ServiceDep,
 def operator_revoke(request: Request, username: str, service: ServiceDep,
                     bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
-    return service.revoke_tokens(username, by=who.username, via="api",
+    return service.officers.revoke_tokens(username, by=who.username, via="api",
                                  address=client_address(request))
 
 
@@ -449,14 +449,14 @@ def operator_password(request: Request, username: str, body: PasswordIn,
                       service: ServiceDep,
                       bearer: BearerDep) -> dict[str, Any]:
     who = _operator(service, bearer)
-    return service.reset_password(username, body.password, by=who.username, via="api",
+    return service.officers.reset_password(username, body.password, by=who.username, via="api",
                                   address=client_address(request))
 
 
 @router.get("/v1/arrival-cards/audit", tags=["officers"], summary="Audit log (operators)")
 def audit(service: ServiceDep, who: OfficerDep,
           limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
-    return {"entries": service.audit_log(who, limit)}
+    return {"entries": service.officers.audit_log(who, limit)}
 
 
 # --------------------------------------------------------------------------- the filer's
@@ -465,7 +465,7 @@ def audit(service: ServiceDep, who: OfficerDep,
 @router.get("/v1/arrival-cards/{number}", response_model=FilingOut,
             summary="The filing (its filer)", responses=_ERRORS)
 def view(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
-    return filing_out(service.view(number, secret))
+    return filing_out(service.filings.view(number, secret))
 
 
 @router.patch("/v1/arrival-cards/{number}", response_model=ReceiptOut,
@@ -478,19 +478,19 @@ def amend(number: str, secret: SecretDep, service: ServiceDep,
           ) -> dict[str, Any]:
     """Amend before the end of the arrival day: a new version is stored (every version is
     kept with its time) and a new receipt token issued."""
-    return receipt_out(service.amend(number, secret, changes, channel="api"))
+    return receipt_out(service.filings.amend(number, secret, changes, channel="api"))
 
 
 @router.delete("/v1/arrival-cards/{number}", response_model=FilingOut,
                summary="Cancel a filing", responses=_ERRORS)
 def cancel(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
-    return filing_out(service.cancel(number, secret, channel="api"))
+    return filing_out(service.filings.cancel(number, secret, channel="api"))
 
 
 @router.post("/v1/arrival-cards/{number}/cancel", response_model=FilingOut,
              summary="Cancel a filing (POST)", responses=_ERRORS)
 def cancel_post(number: str, secret: SecretDep, service: ServiceDep) -> dict[str, Any]:
-    return filing_out(service.cancel(number, secret, channel="api"))
+    return filing_out(service.filings.cancel(number, secret, channel="api"))
 
 
 def _with_token(v: FilingView) -> FilingView:
@@ -503,7 +503,7 @@ def _with_token(v: FilingView) -> FilingView:
 @router.get("/v1/arrival-cards/{number}/qr.svg", summary="The receipt's QR code (SVG)",
             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def qr_code_svg(number: str, secret: SecretDep, service: ServiceDep) -> Response:
-    v = _with_token(service.view(number, secret))
+    v = _with_token(service.filings.view(number, secret))
     return Response(qr_svg(v.token, title=v.number), media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
@@ -511,6 +511,6 @@ def qr_code_svg(number: str, secret: SecretDep, service: ServiceDep) -> Response
 @router.get("/v1/arrival-cards/{number}/qr.png", summary="The receipt's QR code (PNG)",
             response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def qr_code_png(number: str, secret: SecretDep, service: ServiceDep) -> Response:
-    v = _with_token(service.view(number, secret))
+    v = _with_token(service.filings.view(number, secret))
     return Response(qr_png(v.token), media_type="image/png",
                     headers={"Cache-Control": "no-store"})

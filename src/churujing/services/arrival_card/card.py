@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import phonenumbers
@@ -52,9 +52,9 @@ from pydantic_core import PydanticCustomError
 
 from churujing.decision import Text
 from churujing.errors import FactsError
-from churujing.facts import BEIJING
 from churujing.i18n import T
 from churujing.policy import Policy, load_policy
+from churujing.services.common.clock import Clock, system_clock, today
 
 from .errors import CardInvalid, FieldError
 
@@ -74,8 +74,7 @@ __all__ = [
     "today",
 ]
 
-Clock = Callable[[], datetime]
-"""A clock: returns the current instant as an aware datetime."""
+
 
 #: Entry modes of travellers in transit, who give their onward journey.
 TRANSIT_MODES = frozenset({"visa_free_transit_240h", "direct_transit_24h"})
@@ -87,14 +86,6 @@ MAX_STAY_DAYS = 3650
 MAX_AGE_YEARS = 130
 
 
-def system_clock() -> datetime:
-    """The system clock (UTC)."""
-    return datetime.now(UTC)
-
-
-def today(clock: Clock) -> date:
-    """Today's date in Beijing by ``clock``."""
-    return clock().astimezone(BEIJING).date()
 
 
 # --------------------------------------------------------------------------- labels

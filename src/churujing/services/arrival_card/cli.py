@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from .errors import ArrivalCardError
-from .roles import ROLES
+from churujing.services.common.errors import ServiceError
+from churujing.services.common.roles import ROLES
 
 if TYPE_CHECKING:
     from .service import ArrivalCardService
@@ -55,10 +55,17 @@ def _service() -> ArrivalCardService:
     return _service_class().from_settings()
 
 
-def _fail(exc: ArrivalCardError) -> typer.Exit:
+def _fail(exc: ServiceError) -> typer.Exit:
     Console(stderr=True).print(f"[red]error:[/red] {exc.text.en} / {exc.text.zh}",
                                highlight=False)
     return typer.Exit(EXIT_AUTH if exc.status in (401, 403) else EXIT_ERROR)
+
+
+def _password(from_stdin: bool) -> str:
+    """The password from stdin (one line) or typed twice at a prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
 
 
 def _out(value: Any) -> None:
@@ -81,8 +88,8 @@ def register(app: typer.Typer) -> None:
         """Check the audit log's hash chain; prints the rows checked and the head hash
         (record it elsewhere), or the first row that breaks the chain (exit 1)."""
         try:
-            report = _service().verify_audit()
-        except ArrivalCardError as exc:
+            report = _service().officers.verify_audit()
+        except ServiceError as exc:
             raise _fail(exc) from None
         _out(report.to_dict())
         if not report.ok:
@@ -93,7 +100,7 @@ def register(app: typer.Typer) -> None:
         """Upgrade the database schema to the latest version."""
         try:
             _service_class().from_settings(migrate=True)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print("database schema is up to date")
 
@@ -105,12 +112,12 @@ def register(app: typer.Typer) -> None:
         printed once) when there is none. Safe to run again."""
         try:
             service = _service_class().from_settings(migrate=True, create_keys=True)
-            if any(o["role"] == "officer" for o in service.officers()):
+            if any(o["role"] == "officer" for o in service.officers.officers()):
                 Console(stderr=True).print("arrival card: database ready; officers exist")
                 return
             password = secrets.token_urlsafe(12)
-            service.add_officer(username, password, "officer")
-        except ArrivalCardError as exc:
+            service.officers.add_officer(username, password, "officer")
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True, soft_wrap=True).print(
             f"arrival card: created officer [bold]{username}[/bold] with password "
@@ -128,7 +135,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_ERROR)
         try:
             _service_class().from_settings(settings, migrate=True, create_keys=True)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print(f"created {settings.key_file}")
 
@@ -140,13 +147,10 @@ def register(app: typer.Typer) -> None:
             "--password-stdin", help="read the password from stdin")] = False,
     ) -> None:
         """Add an officer account (argon2-hashed password, at least 12 characters)."""
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = _password(password_stdin)
         try:
-            _service().add_officer(username, password, role)
-        except ArrivalCardError as exc:
+            _service().officers.add_officer(username, password, role)
+        except ServiceError as exc:
             raise _fail(exc) from None
         Console(stderr=True).print(f"added {role} {username}")
 
@@ -154,8 +158,8 @@ def register(app: typer.Typer) -> None:
     def officer_list() -> None:
         """List officer accounts (JSON)."""
         try:
-            _out(_service().officers())
-        except ArrivalCardError as exc:
+            _out(_service().officers.officers())
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("token")
@@ -167,8 +171,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Issue an API token for an officer (printed once; stored hashed)."""
         try:
-            token, expires = _service().issue_token(username, label=label, hours=hours)
-        except ArrivalCardError as exc:
+            token, expires = _service().officers.issue_token(username, label=label, hours=hours)
+        except ServiceError as exc:
             raise _fail(exc) from None
         _out({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat()})
 
@@ -176,16 +180,16 @@ def register(app: typer.Typer) -> None:
     def officer_disable(username: Annotated[str, typer.Argument()]) -> None:
         """Disable an account; its tokens and web sessions are revoked at once."""
         try:
-            _out(_service().set_active(username, False, by="cli"))
-        except ArrivalCardError as exc:
+            _out(_service().officers.set_active(username, False, by="cli"))
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("enable")
     def officer_enable(username: Annotated[str, typer.Argument()]) -> None:
         """Re-enable a disabled account."""
         try:
-            _out(_service().set_active(username, True, by="cli"))
-        except ArrivalCardError as exc:
+            _out(_service().officers.set_active(username, True, by="cli"))
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("reset-password")
@@ -195,21 +199,18 @@ def register(app: typer.Typer) -> None:
             "--password-stdin", help="read the password from stdin")] = False,
     ) -> None:
         """Set a new password (at least 12 characters); every token is revoked."""
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = _password(password_stdin)
         try:
-            _out(_service().reset_password(username, password, by="cli"))
-        except ArrivalCardError as exc:
+            _out(_service().officers.reset_password(username, password, by="cli"))
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @officers.command("revoke")
     def officer_revoke(username: Annotated[str, typer.Argument()]) -> None:
         """Revoke every API token and web session of an officer."""
         try:
-            _out(_service().revoke_tokens(username, by="cli"))
-        except ArrivalCardError as exc:
+            _out(_service().officers.revoke_tokens(username, by="cli"))
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @group.command()
@@ -225,18 +226,18 @@ def register(app: typer.Typer) -> None:
         """Find filings as an officer (audited); prints JSON."""
         try:
             service = _service()
-            who = service.authenticate(officer_token)
+            who = service.officers.authenticate(officer_token)
             if token:
-                views = service.lookup_token(who, token, via="cli")
+                views = service.officers.lookup_token(who, token, via="cli")
             elif number:
-                views = service.lookup_number(who, number, via="cli")
+                views = service.officers.lookup_number(who, number, via="cli")
             elif nationality and passport:
-                views = service.lookup_passport(who, nationality, passport, via="cli")
+                views = service.officers.lookup_passport(who, nationality, passport, via="cli")
             else:
                 Console(stderr=True).print(
                     "[red]error:[/red] give --number, --token, or --nationality and --passport")
                 raise typer.Exit(2)
-        except ArrivalCardError as exc:
+        except ServiceError as exc:
             raise _fail(exc) from None
         _out({"count": len(views), "filings": [v.to_dict() for v in views]})
 
@@ -247,8 +248,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Delete filings whose arrival date is more than DAYS days ago (every version)."""
         try:
-            _out(_service().purge(days))
-        except ArrivalCardError as exc:
+            _out(_service().maintenance.purge(days))
+        except ServiceError as exc:
             raise _fail(exc) from None
 
     @group.command("rotate-keys")
@@ -256,6 +257,6 @@ def register(app: typer.Typer) -> None:
         """Make a new key set active and re-encrypt and re-hash every stored record.
         Old key sets stay in the key file (older receipts keep verifying)."""
         try:
-            _out(_service().rotate_keys())
-        except ArrivalCardError as exc:
+            _out(_service().maintenance.rotate_keys())
+        except ServiceError as exc:
             raise _fail(exc) from None

@@ -2,31 +2,29 @@
 as the FastAPI template's ``deps.py``: the service of an app and its readiness, the
 typed dependencies (``ServiceDep``, ``OfficerDep``, ``SecretDep``, ``IdemDep``,
 ``BearerDep``), the client's address, the officer cookie, and :class:`ErrorRoute`, the
-one route class that turns the service's errors (:mod:`.errors`) into responses. The
+services' one route class that turns their errors into responses
+(:mod:`churujing.services.common.routes`). The
 routes and the pages import this module, never each other."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request, Response
-from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
+from churujing.services.common.accounts import OFFICER_COOKIE
+from churujing.services.common.errors import ServiceError
+from churujing.services.common.routes import ErrorRoute
 from churujing.services.common.state import on_app
 
-from .errors import ArrivalCardError, CardInvalid, DatabaseUnavailable, TooManyAttempts
 from .service import ArrivalCardService, OfficerIdentity
 
 __all__ = ["OFFICER_COOKIE", "AsyncServiceDep", "BearerDep", "ErrorRoute", "IdemDep",
-           "OfficerDep", "SecretDep", "ServiceDep", "bearer", "client_address", "error_body",
-           "error_headers", "get_service", "get_service_async", "install", "officer", "ready"]
+           "OfficerDep", "SecretDep", "ServiceDep", "bearer", "client_address", "get_service",
+           "get_service_async", "install", "officer", "ready"]
 
-#: The officer's session cookie of the pages (shared by the services' officer pages).
-OFFICER_COOKIE = "ac_officer"
 
 
 
@@ -57,7 +55,7 @@ def ready(app: Any) -> dict[str, str]:
     written). Blocking: call it in a worker thread."""
     try:
         _service(app).db.check_writable()
-    except ArrivalCardError as exc:
+    except ServiceError as exc:
         return {"arrival_card_database": f"not ready: {exc.text.en}"}
     return {"arrival_card_database": "writable"}
 
@@ -82,46 +80,7 @@ IdemDep = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
 
 
 def officer(service: ServiceDep, token: BearerDep) -> OfficerIdentity:
-    return service.authenticate(token)
+    return service.officers.authenticate(token)
 
 
 OfficerDep = Annotated[OfficerIdentity, Depends(officer)]
-
-
-# --------------------------------------------------------------------------- errors
-
-
-def error_body(exc: ArrivalCardError) -> dict[str, Any]:
-    if isinstance(exc, CardInvalid):
-        return {"detail": [e.to_dict(("body",)) for e in exc.errors]}
-    return {"detail": exc.text.en, "zh": exc.text.zh, "en": exc.text.en}
-
-
-def error_headers(exc: ArrivalCardError) -> dict[str, str]:
-    if isinstance(exc, DatabaseUnavailable):
-        return {"Retry-After": "5"}
-    if isinstance(exc, TooManyAttempts):
-        return {"Retry-After": str(exc.retry_after)}
-    if exc.status == 401:
-        return {"WWW-Authenticate": "Bearer"}
-    return {}
-
-
-class ErrorRoute(APIRoute):
-    """Turns the service's errors into their HTTP status, whatever app includes the router:
-    JSON (:func:`error_body`, :func:`error_headers`) for the API; the pages' router uses a
-    subclass whose :meth:`respond` renders an error page instead."""
-
-    def respond(self, request: Request, exc: ArrivalCardError) -> Response:
-        return JSONResponse(error_body(exc), status_code=exc.status, headers=error_headers(exc))
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ArrivalCardError as exc:
-                return self.respond(request, exc)
-
-        return route

@@ -3,16 +3,20 @@
 Each maps to one HTTP status in :mod:`.api`::
 
     ChurujingError
-     └── ArrivalCardError
-          ├── CardInvalid          422  fields that do not validate (each with its path);
-          │                             also a FactsError
-          ├── NotFound             404  no such filing, or a wrong filer's secret
-          ├── Conflict             409  cancelled, arrived, idempotency key reused
-          ├── TokenInvalid         400  a receipt token that is malformed, tampered or forged
-          ├── NotAuthenticated     401  no or bad officer credentials
-          ├── NotAllowed           403  an officer whose role does not allow the action
-          ├── TooManyAttempts      429  log-ins throttled (``retry_after`` seconds)
-          └── DatabaseUnavailable  503  the database cannot be reached (or stays locked)
+     └── ServiceError (churujing.services.common.errors: the services' one root)
+          └── ArrivalCardError
+               ├── CardInvalid          422  fields that do not validate (each with its path);
+               │                             also a FactsError
+               ├── NotFound             404  no such filing, or a wrong filer's secret
+               ├── Conflict             409  cancelled, arrived, idempotency key reused
+               ├── TokenInvalid         400  a receipt token that is malformed, tampered or forged
+               ├── NotAuthenticated     401  no or bad officer credentials
+               ├── NotAllowed           403  an officer whose role does not allow the action
+               ├── TooManyAttempts      429  log-ins throttled (``retry_after`` seconds)
+               └── DatabaseUnavailable  503  the database cannot be reached (or stays locked)
+
+Each status class derives from the shared one too (:mod:`churujing.services.common.errors`),
+which gives it its JSON body and headers for the one error route.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from churujing.decision import Text
-from churujing.errors import ChurujingError, FactsError
+from churujing.errors import FactsError
+from churujing.services.common import errors as common
 
 __all__ = [
     "ArrivalCardError",
@@ -37,14 +42,8 @@ __all__ = [
 ]
 
 
-class ArrivalCardError(ChurujingError):
+class ArrivalCardError(common.ServiceError):
     """Root of the arrival-card service's errors; ``text`` says it in zh and en."""
-
-    status = 400
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,40 +79,34 @@ class CardInvalid(ArrivalCardError, FactsError):
     def prefixed(self, *prefix: str | int) -> CardInvalid:
         return CardInvalid([FieldError((*prefix, *e.loc), e.text, e.type) for e in self.errors])
 
+    def body(self) -> dict[str, object]:
+        return {"detail": [e.to_dict(("body",)) for e in self.errors]}
 
-class NotFound(ArrivalCardError):
-    status = 404
+
+class NotFound(ArrivalCardError, common.NotFound):
+    pass
 
 
-class Conflict(ArrivalCardError):
-    status = 409
+class Conflict(ArrivalCardError, common.Conflict):
+    pass
 
 
 class TokenInvalid(ArrivalCardError):
     status = 400
 
 
-class NotAuthenticated(ArrivalCardError):
-    status = 401
+class NotAuthenticated(ArrivalCardError, common.NotAuthenticated):
+    pass
 
 
-class NotAllowed(ArrivalCardError):
-    status = 403
+class NotAllowed(ArrivalCardError, common.NotAllowed):
+    pass
 
 
-class TooManyAttempts(ArrivalCardError):
+class TooManyAttempts(ArrivalCardError, common.TooManyAttempts):
     """Too many log-in attempts for a username or from an address: wait ``retry_after``
     seconds (the ``Retry-After`` header)."""
 
-    status = 429
 
-    def __init__(self, text: Text, *, retry_after: int) -> None:
-        super().__init__(text)
-        self.retry_after = max(1, int(retry_after))
-
-
-class DatabaseUnavailable(ArrivalCardError):
+class DatabaseUnavailable(ArrivalCardError, common.DatabaseUnavailable):
     """``detail`` holds the driver's message for the log, never for the client."""
-
-    status = 503
-    detail = ""

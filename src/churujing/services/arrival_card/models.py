@@ -13,6 +13,10 @@
 ``ac_audit``              who looked up what, when, from which address, and what was
                           found; every log-in attempt; hash-chained and append-only.
 
+The last three are the services' shared officer accounts and their audit log: their
+columns are declared once in :mod:`churujing.services.common.models` and bound here to
+the tables this service's migrations made (both services use them).
+
 Times are UTC (timezone-aware columns).
 """
 
@@ -20,34 +24,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, text
+from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from churujing.services.common.models import (
+    AuditColumns,
+    OfficerColumns,
+    OfficerTokenColumns,
+    metadata,
+)
 
 __all__ = ["Audit", "Base", "Filing", "FilingVersion", "Idempotency", "Officer", "OfficerToken"]
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = metadata()
 
 
 class Filing(Base):
@@ -95,8 +87,7 @@ class FilingVersion(Base):
 
     filing: Mapped[Filing] = relationship(back_populates="versions")
 
-    __table_args__ = (UniqueConstraint("filing_id", "version",
-                                       name="uq_ac_filing_versions_filing_version"),)
+    __table_args__ = (Unique("filing_id", "version", name="uq_ac_filing_versions_filing_version"),)
 
 
 class Idempotency(Base):
@@ -109,42 +100,18 @@ class Idempotency(Base):
     response: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class Officer(Base):
+class Officer(OfficerColumns, Base):
     __tablename__ = "ac_officers"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))  # officer | operator
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-
-class OfficerToken(Base):
+class OfficerToken(OfficerTokenColumns, Base):
     __tablename__ = "ac_officer_tokens"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("ac_officers.id", ondelete="CASCADE"),
                                             index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    label: Mapped[str] = mapped_column(String(60), default="")
 
 
-class Audit(Base):
+class Audit(AuditColumns, Base):
     __tablename__ = "ac_audit"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    officer_id: Mapped[int | None] = mapped_column(Integer)
-    username: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(40))
-    query: Mapped[str] = mapped_column(Text)  # no passport number in clear: its hash
-    found: Mapped[str] = mapped_column(Text)  # filing numbers, comma-separated
-    via: Mapped[str] = mapped_column(String(20))  # api | web | cli
-    address: Mapped[str] = mapped_column(String(64), default="")  # the client's address
-    prev_hash: Mapped[str] = mapped_column(String(64), default="")  # see audit.py
-    row_hash: Mapped[str] = mapped_column(String(64), default="")
 
     __table_args__ = (Index("ix_ac_audit_username_at", "username", "at"),)

@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from churujing.decision import Text
 from churujing.http import request_lang as web_lang
 from churujing.i18n import T, translate
+from churujing.services.common.errors import ServiceError
 
 from . import csrf
 from .card import FIELDS, field_label, purposes
@@ -155,7 +156,7 @@ def _entry_modes() -> list[tuple[str, Text]]:
 def _choices(service: ArrivalCardService, lang: str) -> dict[str, Any]:
     from churujing.places import countries
 
-    day = service.today()
+    day = service.filings.today()
     en = lang != "zh"
     kinds = {"air": T("航空口岸"), "sea": T("水运口岸"), "land": T("陆路口岸"),
              "rail": T("铁路口岸")}
@@ -224,7 +225,7 @@ def _receipt_context(receipt: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"receipt": receipt, "qr": qr_svg(receipt["token"], title=receipt["number"])}
 
 
-def _error_page(request: Request, exc: ArrivalCardError, status: int | None = None
+def _error_page(request: Request, exc: ServiceError, status: int | None = None
                 ) -> HTMLResponse:
     lang = _lang(request)
     if isinstance(exc, CardInvalid):
@@ -240,7 +241,7 @@ class PageRoute(ErrorRoute):
     """The service's error route for the pages: an error (database unavailable…) is a
     page with its status."""
 
-    def respond(self, request: Request, exc: ArrivalCardError) -> Response:
+    def respond(self, request: Request, exc: ServiceError) -> Response:
         return _error_page(request, exc)
 
 
@@ -267,7 +268,7 @@ async def file_page(request: Request) -> Response:
         service = get_service(request)
         data = _card_data(form)
         key = str(form.get("idempotency_key") or "") or None
-        receipt = await run_in_threadpool(service.file, data, idempotency_key=key,
+        receipt = await run_in_threadpool(service.filings.file, data, idempotency_key=key,
                                           channel="web")
     except CardInvalid as exc:
         return render(request, "arrival_card/form.html",
@@ -291,7 +292,7 @@ async def manage_page(request: Request) -> Response:
     form = await _form(request)
     number, secret = str(form.get("number", "")), str(form.get("secret", ""))
     try:
-        view = await run_in_threadpool(get_service(request).view, number, secret)
+        view = await run_in_threadpool(get_service(request).filings.view, number, secret)
     except ArrivalCardError as exc:
         if exc.status == 404:
             return render(request, "arrival_card/manage_login.html",
@@ -312,7 +313,7 @@ async def amend_page(request: Request) -> Response:
         service = get_service(request)
         ctx = _choices(service, lang)
         if form.get("action") != "save":
-            view = await run_in_threadpool(service.view, number, secret)
+            view = await run_in_threadpool(service.filings.view, number, secret)
             return render(request, "arrival_card/form.html",
                           {**ctx, "values": view.card.public(), "errors": {},
                            "general_errors": [], "mode": "amend", "number": view.number,
@@ -320,7 +321,7 @@ async def amend_page(request: Request) -> Response:
         changes = _card_data(form, partial=True)
         for immutable in ("nationality", "document", "passport_number"):
             changes.pop(immutable, None)
-        receipt = await run_in_threadpool(service.amend, number, secret, changes,
+        receipt = await run_in_threadpool(service.filings.amend, number, secret, changes,
                                           channel="web")
     except CardInvalid as exc:
         return render(request, "arrival_card/form.html",
@@ -338,10 +339,10 @@ async def cancel_page(request: Request) -> Response:
     number, secret = str(form.get("number", "")), str(form.get("secret", ""))
     service = get_service(request)
     if form.get("confirm") != "yes":
-        view = await run_in_threadpool(service.view, number, secret)
+        view = await run_in_threadpool(service.filings.view, number, secret)
         return render(request, "arrival_card/cancel.html",
                       {"filing": view.to_dict(), "secret": secret})
-    view = await run_in_threadpool(service.cancel, number, secret, channel="web")
+    view = await run_in_threadpool(service.filings.cancel, number, secret, channel="web")
     return render(request, "arrival_card/manage.html",
                   {"filing": view.to_dict(), "secret": secret, "qr": "", "cancelled": True})
 
@@ -355,7 +356,7 @@ def _officer(request: Request,
     if not token:
         return None
     try:
-        return service.authenticate(token)
+        return service.officers.authenticate(token)
     except NotAuthenticated:
         return None
 
@@ -372,7 +373,7 @@ async def officer_login(request: Request) -> Response:
     try:
         # argon2 takes tens of milliseconds: in a worker thread, not on the event loop
         token, expires = await run_in_threadpool(
-            get_service(request).login, username, password, via="web",
+            get_service(request).officers.login, username, password, via="web",
             address=client_address(request))
     except (NotAuthenticated, TooManyAttempts) as exc:
         page = render(request, "arrival_card/officer_login.html",
@@ -393,7 +394,7 @@ async def officer_logout(request: Request, service: ServiceDep) -> Response:
     await _form(request)
     token = request.cookies.get(OFFICER_COOKIE)
     if token:
-        await run_in_threadpool(service.logout, token, via="web",
+        await run_in_threadpool(service.officers.logout, token, via="web",
                                 address=client_address(request))
     response = RedirectResponse(f"/officer/login?lang={_lang(request)}", status_code=303)
     response.delete_cookie(OFFICER_COOKIE, path="/")
@@ -425,14 +426,15 @@ async def officer_lookup(request: Request,
     by = form.get("by", "")
     try:
         if by == "token":
-            views = await run_in_threadpool(service.lookup_token, who, form.get("token", ""),
+            views = await run_in_threadpool(service.officers.lookup_token, who,
+                                            form.get("token", ""),
                                             via="web")
         elif by == "passport":
-            views = await run_in_threadpool(service.lookup_passport, who,
+            views = await run_in_threadpool(service.officers.lookup_passport, who,
                                             form.get("nationality", ""),
                                             form.get("passport", ""), via="web")
         else:
-            views = await run_in_threadpool(service.lookup_number, who,
+            views = await run_in_threadpool(service.officers.lookup_number, who,
                                             form.get("number", ""), via="web")
     except ArrivalCardError as exc:
         status = exc.status if exc.status in (400, 403, 422, 503) else 400

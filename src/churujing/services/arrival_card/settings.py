@@ -8,7 +8,7 @@ variable                           meaning                                      
                                    absolute once, at start
 ``CHURUJING_DATABASE_URL``         SQLAlchemy URL: ``sqlite:///path`` or         ``sqlite:///DATA_DIR/
                                    ``postgresql+psycopg://user@host:port/db``    churujing.sqlite3``
-``CHURUJING_KEYS``                 the key ring as JSON (see :mod:`.crypto`);    unset
+``CHURUJING_KEYS``                 the key ring as JSON (see ``common/crypto``); unset
                                    takes precedence over the key file
 ``CHURUJING_KEY_FILE``             the key ring file (mode 0600), created with   ``DATA_DIR/
                                    fresh keys when absent and the database holds  keys.json``

@@ -34,7 +34,8 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
-from .crypto import sha256_hex
+from churujing.services.common.crypto import sha256_hex
+
 from .models import Filing, FilingVersion, Idempotency
 
 __all__ = ["NewFiling", "Pending", "lock_key", "write"]

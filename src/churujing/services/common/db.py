@@ -40,7 +40,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Database", "normalise_url", "private_file"]
+__all__ = ["Database", "normalise_url", "private_file", "run_migrations"]
 
 _log = logging.getLogger("churujing.services")
 
@@ -115,7 +115,7 @@ class Database:
         detail = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0][:300]
         _log.warning("database unavailable (%s): %s", self.version_table, detail)
         error = self._make_unavailable(detail)
-        if not hasattr(error, "detail"):
+        if not getattr(error, "detail", ""):
             error.detail = detail  # type: ignore[attr-defined]
         return error
 
@@ -224,6 +224,22 @@ class Database:
             with contextlib.suppress(OSError):
                 os.close(self._lock_fd[1])
         self._lock_fd = None
+
+
+def run_migrations(metadata: Any, version_table: str) -> None:
+    """The body of a service's Alembic ``env.py``: run its migrations on the connection that
+    :meth:`Database.migrate` passed (``config.attributes["connection"]``), with its own
+    version table; offline (SQL script) mode is not used."""
+    from alembic import context
+
+    connection = context.config.attributes.get("connection")
+    if connection is None:  # pragma: no cover - only reached through Database.migrate()
+        raise RuntimeError("run migrations through churujing.services.common.db.Database")
+    context.configure(connection=connection, target_metadata=metadata,
+                      version_table=version_table,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def _read_only(exc: Exception) -> bool:

@@ -6,7 +6,7 @@
   ``DATA_DIR/churujing.sqlite3``): the arrival card's ``ac_*`` and the applications'
   ``ap_*`` tables in one database;
 * ``CHURUJING_KEYS`` / ``CHURUJING_KEY_FILE``: the one key ring (see
-  :mod:`churujing.services.arrival_card.crypto`; default ``DATA_DIR/keys.json``);
+  :mod:`churujing.services.common.crypto`; default ``DATA_DIR/keys.json``);
 * ``CHURUJING_BUSY_TIMEOUT_MS``, ``CHURUJING_AUTO_MIGRATE``, ``CHURUJING_PRODUCTION``.
 
 Each service's own settings extend :class:`ServiceSettings` (the arrival card's

@@ -1,25 +1,11 @@
-"""Alembic environment of the arrival-card service, run programmatically (see ``db.py``).
-
-The caller passes an open connection in ``config.attributes["connection"]``; offline
-(SQL script) mode is not used.
-"""
+"""Alembic environment of the arrival-card service, run programmatically (see ``db.py``):
+the shared :func:`~churujing.services.common.db.run_migrations` with this service's
+tables and version table."""
 
 from __future__ import annotations
 
-from alembic import context
-
 from churujing.services.arrival_card.db import VERSION_TABLE
 from churujing.services.arrival_card.models import Base
+from churujing.services.common.db import run_migrations
 
-connection = context.config.attributes.get("connection")
-if connection is None:  # pragma: no cover - only reached through Database.migrate()
-    raise RuntimeError("run migrations through churujing.services.arrival_card.db.Database")
-
-context.configure(
-    connection=connection,
-    target_metadata=Base.metadata,
-    version_table=VERSION_TABLE,
-    render_as_batch=connection.dialect.name == "sqlite",
-)
-with context.begin_transaction():
-    context.run_migrations()
+run_migrations(Base.metadata, VERSION_TABLE)

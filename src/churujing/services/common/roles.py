@@ -1,4 +1,5 @@
-"""The roles of the service's accounts (kept apart so that the CLI can name them cheaply)."""
+"""The roles of the services' officer accounts (kept apart so that the CLI can name them
+cheaply): one set of accounts for the arrival card and the applications platform."""
 
 from __future__ import annotations
 

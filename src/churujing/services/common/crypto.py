@@ -1,4 +1,9 @@
-"""Keys, encryption at rest, keyed hashes and signed receipt tokens.
+"""Keys, encryption at rest, keyed hashes and signed tokens: the services' one key ring.
+
+Shared by the arrival card and the applications platform (issue 14: one services layer);
+extracted from ``arrival_card/crypto.py``, byte for byte the same formats, so that data
+written before keep reading. The verification of the arrival card's receipt tokens, whose
+errors are the arrival card's, is :func:`churujing.services.arrival_card.tokens.verify_token`.
 
 The key ring
     A JSON document ``{"active": KID, "keys": {KID: {"aead", "mac", "sign", "created"}}}``
@@ -24,7 +29,7 @@ Receipt tokens
     (``v``, ``kid``, ``n`` number, ``ver`` version, ``nat``, ``arr`` arrival date, ``port``,
     ``pp`` the last three characters of the passport number, ``iat``, ``exp`` the end of
     its validity in Unix seconds), ``signature`` the base64url Ed25519 signature of the
-    ASCII text ``ACR1.<payload>``. :func:`verify_token` needs only the public keys
+    ASCII text ``ACR1.<payload>``. Verifying needs only the public keys
     (:meth:`KeyRing.public_keys`): an officer's device verifies a receipt offline, and
     refuses it after ``exp``. One encoding only is accepted: unpadded base64url, and a
     payload that is exactly the compact, key-sorted JSON of its claims (a token
@@ -40,36 +45,45 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from churujing.decision import Text
 from churujing.i18n import T
 
-from .errors import ArrivalCardError, TokenInvalid
+from .errors import ServiceError
 
 __all__ = [
     "TOKEN_PREFIX",
     "KeyRing",
+    "KeyRingError",
     "KeySet",
+    "LiveKeys",
     "b64d",
     "b64e",
+    "canonical_b64",
+    "claims_json",
     "load_keyring",
     "save_keyring",
     "sha256_hex",
-    "verify_token",
 ]
 
 TOKEN_PREFIX = "ACR1"
 _NONCE = 12
 _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class KeyRingError(ServiceError):
+    """A key ring that cannot be read, a key it lacks, a ciphertext that does not verify."""
 
 
 def b64e(data: bytes) -> str:
@@ -140,7 +154,7 @@ class KeyRing:
             if active not in keys:
                 raise ValueError(f"active key {active!r} is not in keys")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ArrivalCardError(T("密钥环格式错误：{error}", error=str(exc))) from None
+            raise KeyRingError(T("密钥环格式错误：{error}", error=str(exc))) from None
         return cls(active, keys)
 
     def to_json(self) -> str:
@@ -166,11 +180,11 @@ class KeyRing:
     def decrypt(self, kid: str, blob: bytes, aad: bytes) -> bytes:
         key = self.keys.get(kid)
         if key is None:
-            raise ArrivalCardError(T("缺少密钥 {kid}，无法解密", kid=kid))
+            raise KeyRingError(T("缺少密钥 {kid}，无法解密", kid=kid))
         try:
             return AESGCM(key.aead).decrypt(blob[:_NONCE], blob[_NONCE:], aad)
         except InvalidTag:
-            raise ArrivalCardError(T("密文校验失败（数据被篡改或密钥不符）")) from None
+            raise KeyRingError(T("密文校验失败（数据被篡改或密钥不符）")) from None
 
     def encrypt_json(self, value: Any, aad: bytes) -> tuple[str, bytes]:
         return self.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True).encode(), aad)
@@ -195,12 +209,12 @@ class KeyRing:
 
     def sign_token(self, claims: Mapping[str, Any]) -> str:
         body = {"v": 1, "kid": self.active_kid, **claims}
-        payload = b64e(_claims_json(body))
+        payload = b64e(claims_json(body))
         signed = f"{TOKEN_PREFIX}.{payload}"
         return f"{signed}.{b64e(self.active.sign.sign(signed.encode('ascii')))}"
 
 
-def _canonical_b64(text: str) -> bytes:
+def canonical_b64(text: str) -> bytes:
     """Unpadded base64url only (no ``=``, no other alphabet, no trailing bits set)."""
     if not text or any(c not in _B64URL for c in text):
         raise ValueError("not base64url")
@@ -210,46 +224,9 @@ def _canonical_b64(text: str) -> bytes:
     return data
 
 
-def _claims_json(claims: Mapping[str, Any]) -> bytes:
+def claims_json(claims: Mapping[str, Any]) -> bytes:
     return json.dumps(claims, separators=(",", ":"), sort_keys=True,
                       ensure_ascii=False).encode("utf-8")
-
-
-def verify_token(token: str, public_keys: Mapping[str, str | bytes], *,
-                 now: datetime | None = None, check_expiry: bool = True) -> dict[str, Any]:
-    """The claims of a receipt token, verified with public keys only (no network, no DB).
-
-    Raises :class:`TokenInvalid` when the token is malformed or not in its one canonical
-    encoding, signed by an unknown key, its signature does not match (tampered or
-    forged), or it has expired (``exp`` before ``now``, default the current time; not
-    checked with ``check_expiry=False``, for an officer's look-up, which says so).
-    """
-    parts = token.strip().split(".")
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
-        raise TokenInvalid(T("不是入境卡回执令牌（应为 ACR1.… 格式）"))
-    try:
-        payload = _canonical_b64(parts[1])
-        signature = _canonical_b64(parts[2])
-        claims = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
-        raise TokenInvalid(T("回执令牌格式错误")) from None
-    if not isinstance(claims, dict) or claims.get("v") != 1 or _claims_json(claims) != payload:
-        raise TokenInvalid(T("回执令牌格式错误"))
-    raw = public_keys.get(str(claims.get("kid")))
-    if raw is None:
-        raise TokenInvalid(T("回执令牌的签名密钥未知（伪造的回执？）"))
-    key = Ed25519PublicKey.from_public_bytes(raw if isinstance(raw, bytes) else b64d(raw))
-    try:
-        key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
-    except InvalidSignature:
-        raise TokenInvalid(T("回执令牌签名无效（已被篡改或伪造）")) from None
-    exp = claims.get("exp")
-    moment = (now or datetime.now(UTC)).timestamp()
-    if not isinstance(exp, int) or isinstance(exp, bool):
-        raise TokenInvalid(T("回执令牌格式错误"))
-    if check_expiry and exp <= moment:
-        raise TokenInvalid(T("回执令牌已过期"))
-    return claims
 
 
 def load_keyring(*, env_json: str | None, key_file: Path) -> KeyRing:
@@ -285,3 +262,52 @@ def save_keyring(ring: KeyRing, key_file: Path, *, create: bool = False) -> None
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, key_file)
+
+
+@dataclass
+class LiveKeys:
+    """The ring a running service uses, reloaded when its file changed since it was read
+    (``rotate-keys`` run by another process): a running server decrypts, hashes and signs
+    with the new keys without a restart. One ``stat`` per :meth:`refresh`. Without a file
+    (keys from ``CHURUJING_KEYS``) the ring never changes but by :meth:`rotate`."""
+
+    ring: KeyRing
+    key_file: Path | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _seen: tuple[int, int, int] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.refresh()  # remember the file as loaded
+
+    def refresh(self) -> KeyRing:
+        if self.key_file is None:
+            return self.ring
+        try:
+            st = self.key_file.stat()
+        except FileNotFoundError:
+            return self.ring
+        seen = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if seen != self._seen:
+            with self._lock:
+                if seen != self._seen:
+                    if self._seen is not None:
+                        self.ring = load_keyring(env_json=None, key_file=self.key_file)
+                    self._seen = seen
+        return self.ring
+
+    def decrypt_json(self, kid: str, blob: bytes, aad: bytes) -> Any:
+        """Decrypt, reloading the ring first when it lacks ``kid`` (a key added elsewhere)."""
+        if kid not in self.ring.keys:
+            self.refresh()
+        return self.ring.decrypt_json(kid, blob, aad)
+
+    def rotate(self, refused: Text) -> KeyRing:
+        """Make a new key set active and save the ring (old sets kept) before any row
+        changes; ``refused`` is the error's text when the keys come from the environment."""
+        if self.key_file is None:
+            raise KeyRingError(refused)
+        self.refresh()  # rotate the newest ring, never drop a key another process added
+        with self._lock:
+            self.ring = self.ring.rotated()
+            save_keyring(self.ring, self.key_file)
+        return self.ring

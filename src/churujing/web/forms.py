@@ -294,19 +294,30 @@ def readable_message(message: str, fields: list[FormField], target: str, lang: s
     names by their labels, not their field names; a value outside a list's options as
     "choose one"; in Chinese even where the library has only English (a rule's own check
     written for programmers)."""
-    by_name = {f.name.split(".")[-1]: f for f in _all(fields)}
     field_ = next((f for f in _all(fields) if f.name == target), None)
     if field_ is not None and field_.widget == "select" and _OPTIONS.search(message):
         return translate(_("请从列表中选择一项"), lang)
     if lang == "zh" and not _CHINESE.search(message):
         return translate(_("这一项与其他填写的内容不一致，请检查"), lang)
-    for name, f in sorted(by_name.items(), key=lambda kv: -len(kv[0])):
-        if "_" not in name and name not in message.split():
+    return name_facts(message, fields)
+
+
+def name_facts(message: str, fields: list[FormField]) -> str:
+    """``message`` with the facts it names by field name (``origin_airport``) named by their
+    labels instead: “Origin airport (IATA code, optional)”; a name in brackets after its
+    label is dropped."""
+    for f in sorted(_all(fields), key=lambda f: -len(f.name)):
+        name = re.escape(f.name.split(".")[-1])
+        if not re.search(_ALONE.format(name), message):
             continue
-        message = re.sub(r"\s*[（(]" + re.escape(name) + r"[)）]", "", message)
-        quoted = f"“{f.label}”"
-        message = re.sub(r"\b(?:a |an |the )?" + re.escape(name) + r"\b", quoted, message)
+        message = re.sub(r"\s*[（(]" + name + r"[)）]", "", message)
+        message = re.sub(r"(?:\b(?:a|an|the) )?" + _ALONE.format(name), f"“{f.label}”",
+                         message)
     return message
+
+
+# a field name standing alone: not inside a longer word (Chinese text around it is fine)
+_ALONE = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
 
 
 def input_names(fields: list[FormField]) -> set[str]:

@@ -135,11 +135,16 @@ def _detail_label(key: str, lang: Lang) -> str:
     return forms.label(msgid, lang) if msgid else key.replace("_", " ")
 
 
-def _codes(m: Measure) -> dict[str, Text]:
-    """Every code a measure names (the values of its enumerated facts) -> its words."""
+def _codes(m: Measure, policy: Policy) -> dict[str, Text]:
+    """Every code a measure names (the values of its enumerated facts) -> its words, and
+    the names its details give in Chinese only (a free trade zone's areas) -> both."""
     out: dict[str, Text] = {}
     for names in m.value_labels().values():
         out.update(names)
+    if m.clause == "M01":
+        for zone in policy.table("m01.free_trade_zones"):
+            for area in zone.get("areas", ()):
+                out[str(area["zh"])] = Text(str(area["zh"]), str(area["en"]))
     return out
 
 
@@ -179,7 +184,7 @@ def _plain_list(value: Any, lang: Lang) -> str:
 
 
 def _answer(decision: Decision, lang: Lang, codes: dict[str, Text] | None = None,
-            ) -> dict[str, Any]:
+            fields: list[forms.FormField] | None = None) -> dict[str, Any]:
     codes = codes or {}
     details = {k: _readable(k, v, codes, lang)
                for k, v in decision.to_dict()["details"].items() if k not in HIDDEN_DETAILS}
@@ -195,7 +200,7 @@ def _answer(decision: Decision, lang: Lang, codes: dict[str, Text] | None = None
         "alternatives": alternatives,
         "details": [{"key": k, "label": _detail_label(k, lang), "value": v}
                     for k, v in details.items()],
-        "warnings": [w.get(lang) for w in decision.warnings],
+        "warnings": [forms.name_facts(w.get(lang), fields or []) for w in decision.warnings],
         "explanation": decision.explain(lang),
     }
 
@@ -218,7 +223,8 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
         if not errors and not as_of_error:
             as_of = date.fromisoformat(form["as_of"]) if form.get("as_of") else None
             try:
-                answer = _answer(m.check(facts, as_of), lang, _codes(m))
+                answer = _answer(m.check(facts, as_of), lang, _codes(m, policy),
+                                 fields)
             except FactsError as exc:  # every invalid field at its own input
                 names = forms.input_names(fields)
                 for e in exc.invalid_fields:

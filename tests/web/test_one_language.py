@@ -125,6 +125,8 @@ def visible_texts(html: str, lang: str = "") -> list[str]:
     return parser.texts
 
 
+# Chinese punctuation outside Chinese words, on an English page ("Date of entry：")
+_FULL_WIDTH = re.compile(r"[：；，。、（）【】]")
 _CODE_MARK = "\x00"  # marks a text read from a <code> element
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _URL = re.compile(r"(?:https?://|/)[\w./?=&%#:-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -228,6 +230,8 @@ def leaks(page: Page) -> list[str]:
             for run in _CJK.findall(text):
                 if run not in ALLOWED_CJK:
                     found.append(f"Chinese {run!r} in {raw!r}")
+            for mark in _FULL_WIDTH.findall(_CJK.sub(" ", text)):
+                found.append(f"Chinese punctuation {mark!r} in {raw!r}")
         else:
             words = [w for w in _LATIN.findall(_URL.sub(" ", text))
                      if not (w in ALLOWED_LATIN or _CODE.fullmatch(w) or _CLAUSE.fullmatch(w))]
@@ -570,6 +574,10 @@ def _cases() -> list[Case]:
         Case(("GET", "/applications/online-renewal"), "the application form",
              _get("/applications/online-renewal")),
         Case(("POST", "/applications/online-renewal"), "an application made", _apply, TYPED),
+        Case(("POST", "/applications/online-renewal"), "a pre-check",
+             lambda w, lang: _apply(w, lang, step="precheck"), TYPED),
+        Case(("POST", "/applications/online-renewal"), "a pre-check with a fee not confirmed",
+             lambda w, lang: _apply(w, lang, step="precheck", document="eep_taiwan"), TYPED),
         Case(("POST", "/applications/online-renewal"), "an application refused",
              lambda w, lang: _apply(w, lang, hukou_city="拉萨"), TYPED),
         Case(("GET", "/applications/track"), "the tracking form", _get("/applications/track")),
@@ -650,7 +658,8 @@ def test_a_page_is_in_one_language(world: World, case: Case, lang: str) -> None:
     ("en", "<p>Suzhou (苏州市的)</p>", "苏州市的"),
     ("en", "<p>Hangzhou (苏州市)</p>", "苏州市"),  # a Chinese name beside another's English
     ("zh", "<p>您是否指：Germany (德国)、Grmany？</p>", "Grmany"),
-    ("en", '<p lang="zh-CN">中文</p>', "中文"),  # marked, but not an element allowed to be
+    ("en", '<p lang="zh-CN">中文</p>', "中文"),
+    ("en", "<p>Date of entry：2026-12-04</p>", "："),  # marked, but not an element allowed to be
 ])
 def test_the_scan_finds_a_leak(lang: str, html: str, expected: str) -> None:
     found = leaks(Page("made up", lang, 200, f"<html><body>{html}</body></html>"))

@@ -62,6 +62,8 @@ _fallback_env = Environment(
     loader=FileSystemLoader([str(TEMPLATES), str(_HERE / "templates_fallback")]),
     autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
 _fallback_env.globals["_"] = _gettext
+_fallback_env.globals["colon"] = pass_context(
+    lambda ctx: "：" if str(ctx.get("lang", "zh")) == "zh" else ": ")
 
 
 def request_lang(request: Request) -> str:
@@ -95,6 +97,7 @@ def _names(request: Request) -> Callable[[str, Any], Any]:
         "role": {v: _pick(t, lang) for v, t in _ROLES.items()},
         "kind": {v: _pick(t, lang) for v, t in _KINDS.items()},
         "channel": {v: _pick(t, lang) for v, t in _CHANNELS.items()},
+        "sex": {"M": translate("男", lang), "F": translate("女", lang)},  # the form's words
     }
     try:
         service = get_service(request)

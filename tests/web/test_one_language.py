@@ -297,8 +297,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     app = create_app()
     accounts = ArrivalCardService.from_settings(
         ACSettings(database_url=url, key_file=folder / "keys.json"))
-    accounts.add_officer("alice", PASSWORD, "officer")
-    accounts.add_officer("li.reviewer", PASSWORD, "reviewer")
+    accounts.officers.add_officer("alice", PASSWORD, "officer")
+    accounts.officers.add_officer("li.reviewer", PASSWORD, "reviewer")
     ac_api.install(app, accounts)
 
     class Now:

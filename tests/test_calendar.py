@@ -36,7 +36,7 @@ def test_national_day_2025_is_eight_days_off_with_two_make_up_working_days() -> 
     assert CN.reason(date(2025, 9, 28)) == CN.reason(date(2025, 10, 11))
     reason = CN.reason(date(2025, 9, 28))
     assert reason is not None and reason.zh == "调休上班日"
-    assert reason.en == "make-up working day (调休)"
+    assert reason.en == "make-up working day (a weekend day worked in exchange for a holiday)"
 
 
 def test_national_day_2025_holidays_are_named() -> None:

@@ -1192,7 +1192,8 @@ def place_abroad(query: str, *, field: str = "") -> Resolved[Country]:
                 "“{query}”按国家代码读作{country}；若指{airport}（{where}），"
                 "请在{field}中填写机场代码。",
                 query=query, country=found.value.text,
-                airport=Text(str(row["name"]), str(row["name"])),
+                # the airport data names airports in English only: in Chinese, by its code
+                airport=Text(f"{code}机场", str(row["name"])),
                 where=other.text if other is not None else Text("", ""),
                 field=f"{field or 'origin'}_airport",
             )

@@ -141,7 +141,14 @@ def _plain(value: Any, lang: str = "zh") -> str:
     return str(value)
 
 
+@pass_context
+def _colon(ctx: Context) -> str:
+    """The colon after a label in the page's language (full width in Chinese)."""
+    return "：" if str(ctx.get("lang", "zh")) == "zh" else ": "
+
+
 templates_env.globals["_"] = _gettext
+templates_env.globals["colon"] = _colon
 templates_env.filters["plain"] = _plain
 templates_env.filters["pick"] = _pick
 templates_env.filters["when"] = _when

@@ -26,7 +26,7 @@ from typing import Any
 from churujing.errors import FactsError
 from churujing.places import division
 from churujing.text import Text, translate
-from churujing.web.labels import FACTS, HINTS, _
+from churujing.web.labels import FACTS, _, hint_for
 
 __all__ = ["Choice", "FormField", "facts_from_form", "fields_from_schema", "label"]
 
@@ -97,7 +97,7 @@ def _label(name: str, s: Mapping[str, Any], lang: str) -> str:
     leaf = name.split(".")[-1]
     if leaf in FACTS:
         return label(FACTS[leaf], lang)
-    title = s.get("title") or s.get("description") or leaf.replace("_", " ")
+    title = s.get("title") or leaf.replace("_", " ")  # a fact labels.FACTS does not name yet
     return translate(str(title), lang)
 
 
@@ -111,10 +111,13 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
                        ports: list[Choice] | None = None,
                        values: Mapping[str, Mapping[str, Text]] | None = None,
                        prefix: str = "", root: Mapping[str, Any] | None = None,
+                       measure_id: str = "",
                        ) -> list[FormField]:
     """The form fields of a JSON Schema object (pydantic's ``model_json_schema()``);
     ``values`` names the values of enumerated facts (``Measure.value_labels``: fact path ->
-    value -> Text), a value without a name is shown as it is."""
+    value -> Text), a value without a name is shown as it is. Hints are the pages' own
+    (``labels.hint_for``, for ``measure_id``), never the schema's descriptions, which are
+    written for programmers."""
     root = root if root is not None else schema
     values = values if values is not None else {}
     required = set(schema.get("required") or ())
@@ -122,11 +125,8 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
     for key, raw in (schema.get("properties") or {}).items():
         s = _resolve(raw, root)
         name = prefix + key
-        description = str(s.get("description") or "")
-        if key in HINTS:
-            hint = translate(HINTS[key], lang)
-        else:  # the schema's descriptions are English
-            hint = translate(description, lang) if lang == "en" else ""
+        msgid = hint_for(measure_id, name)
+        hint = translate(msgid, lang) if msgid else ""
         f = FormField(name=name, label=_label(name, s, lang), widget="text",
                       required=key in required, hint=hint, default=s.get("default"))
         kind = s.get("type")
@@ -144,7 +144,8 @@ def fields_from_schema(schema: Mapping[str, Any], lang: str, *,
         elif kind == "object" and s.get("properties"):
             f.widget = "fieldset"
             f.children = fields_from_schema(s, lang, countries=countries, ports=ports,
-                                            values=values, prefix=name + ".", root=root)
+                                            values=values, prefix=name + ".", root=root,
+                                            measure_id=measure_id)
         elif kind == "array":
             f.widget = "list"
         elif kind == "integer" or kind == "number":
@@ -275,6 +276,48 @@ def facts_from_form(fields: list[FormField], form: Mapping[str, str], lang: str,
         except ValueError as exc:
             errors[f.name] = translate(_LOCAL_ERRORS[str(exc)], lang)
     return facts, errors
+
+
+_OPTIONS = re.compile(r"'[a-z0-9_]+'")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _all(fields: list[FormField]) -> list[FormField]:
+    out: list[FormField] = []
+    for f in fields:
+        out += _all(f.children) if f.widget == "fieldset" else [f]
+    return out
+
+
+def readable_message(message: str, fields: list[FormField], target: str, lang: str) -> str:
+    """A library's message about a fact, as a person reads it on the form: the facts it
+    names by their labels, not their field names; a value outside a list's options as
+    "choose one"; in Chinese even where the library has only English (a rule's own check
+    written for programmers)."""
+    field_ = next((f for f in _all(fields) if f.name == target), None)
+    if field_ is not None and field_.widget == "select" and _OPTIONS.search(message):
+        return translate(_("请从列表中选择一项"), lang)
+    if lang == "zh" and not _CHINESE.search(message):
+        return translate(_("这一项与其他填写的内容不一致，请检查"), lang)
+    return name_facts(message, fields)
+
+
+def name_facts(message: str, fields: list[FormField]) -> str:
+    """``message`` with the facts it names by field name (``origin_airport``) named by their
+    labels instead: “Origin airport (IATA code, optional)”; a name in brackets after its
+    label is dropped."""
+    for f in sorted(_all(fields), key=lambda f: -len(f.name)):
+        name = re.escape(f.name.split(".")[-1])
+        if not re.search(_ALONE.format(name), message):
+            continue
+        message = re.sub(r"\s*[（(]" + name + r"[)）]", "", message)
+        message = re.sub(r"(?:\b(?:a|an|the) )?" + _ALONE.format(name), f"“{f.label}”",
+                         message)
+    return message
+
+
+# a field name standing alone: not inside a longer word (Chinese text around it is fine)
+_ALONE = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_])"
 
 
 def input_names(fields: list[FormField]) -> set[str]:

@@ -22,10 +22,18 @@ from churujing.law import children, clause, clauses
 from churujing.measures import MEASURES, Measure
 from churujing.places import countries
 from churujing.policy import Policy, load_policy
-from churujing.text import translate
+from churujing.text import Text, translate
 from churujing.views import ENTRY_PORTS, PORTS, division_index, port_tables, ports, stay_areas
 from churujing.web import forms, render
-from churujing.web.labels import DETAILS, FACTS, KINDS, SUMMARIES, _
+from churujing.web.labels import (
+    DETAIL_VALUES,
+    DETAILS,
+    FACTS,
+    HIDDEN_DETAILS,
+    KINDS,
+    SUMMARIES,
+    _,
+)
 from churujing.web.trip import router as trip_router
 from churujing.web.trip import trip_form
 
@@ -115,7 +123,7 @@ def _fields(m: Measure, policy: Policy, day: date, lang: Lang) -> list[forms.For
     nationality, anyone = _country_choices(m, policy, day, lang)
     fields = forms.fields_from_schema(m.schema(), lang, countries=anyone,
                                       ports=_port_choices(m, policy, day, lang),
-                                      values=m.value_labels(policy, day))
+                                      values=m.value_labels(policy, day), measure_id=m.id)
     for f in fields:
         if f.name == "nationality" and f.widget == "select":
             f.choices = nationality
@@ -127,8 +135,59 @@ def _detail_label(key: str, lang: Lang) -> str:
     return forms.label(msgid, lang) if msgid else key.replace("_", " ")
 
 
-def _answer(decision: Decision, lang: Lang) -> dict[str, Any]:
-    details = {k: v for k, v in decision.to_dict()["details"].items()}
+def _codes(m: Measure, policy: Policy) -> dict[str, Text]:
+    """Every code a measure names (the values of its enumerated facts) -> its words, and
+    the names its details give in Chinese only (a free trade zone's areas) -> both."""
+    out: dict[str, Text] = {}
+    for names in m.value_labels().values():
+        out.update(names)
+    if m.clause == "M01":
+        for zone in policy.table("m01.free_trade_zones"):
+            for area in zone.get("areas", ()):
+                out[str(area["zh"])] = Text(str(area["zh"]), str(area["en"]))
+    return out
+
+
+def _readable(key: str, value: Any, codes: dict[str, Text], lang: Lang) -> Any:
+    """A detail's value with its codes put in words (a code alone, in a list, or as the
+    keys of a mapping such as traveller -> documents); what ``plain`` renders."""
+    own = DETAIL_VALUES.get(key, {})
+    if isinstance(value, str):
+        if value in own:
+            return forms.label(own[value], lang)
+        if value in codes:
+            return forms.label(codes[value], lang)
+        return value
+    if isinstance(value, list):
+        return [_readable(key, v, codes, lang) for v in value]
+    if isinstance(value, dict):
+        if "zh" in value and "en" in value:
+            text = str(value[lang])
+            return text[:1].upper() + text[1:] if lang == "en" else text
+        if isinstance(value.get("reason"), dict):  # a provisional answer: why it is one
+            return _readable(key, value["reason"], codes, lang)
+        if value and all(k in codes for k in value):
+            sep = "：" if lang == "zh" else ": "
+            return [f"{forms.label(codes[k], lang)}{sep}"
+                    f"{_plain_list(_readable(key, v, codes, lang), lang)}"
+                    for k, v in value.items()]
+        if "name" in value:
+            return value
+        return value
+    return value
+
+
+def _plain_list(value: Any, lang: Lang) -> str:
+    if isinstance(value, list):
+        return ("、" if lang == "zh" else ", ").join(str(v) for v in value)
+    return str(value)
+
+
+def _answer(decision: Decision, lang: Lang, codes: dict[str, Text] | None = None,
+            fields: list[forms.FormField] | None = None) -> dict[str, Any]:
+    codes = codes or {}
+    details = {k: _readable(k, v, codes, lang)
+               for k, v in decision.to_dict()["details"].items() if k not in HIDDEN_DETAILS}
     deadline = details.pop("stay_deadline", None)
     alternatives = details.pop("alternatives", None)
     return {
@@ -141,7 +200,7 @@ def _answer(decision: Decision, lang: Lang) -> dict[str, Any]:
         "alternatives": alternatives,
         "details": [{"key": k, "label": _detail_label(k, lang), "value": v}
                     for k, v in details.items()],
-        "warnings": [w.get(lang) for w in decision.warnings],
+        "warnings": [forms.name_facts(w.get(lang), fields or []) for w in decision.warnings],
         "explanation": decision.explain(lang),
     }
 
@@ -164,16 +223,18 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
         if not errors and not as_of_error:
             as_of = date.fromisoformat(form["as_of"]) if form.get("as_of") else None
             try:
-                answer = _answer(m.check(facts, as_of), lang)
+                answer = _answer(m.check(facts, as_of), lang, _codes(m, policy),
+                                 fields)
             except FactsError as exc:  # every invalid field at its own input
                 names = forms.input_names(fields)
                 for e in exc.invalid_fields:
                     target = forms.error_field(e.field, names)
-                    message = translate(_("输入有误："), lang) + e.message_in(lang)
+                    message = translate(_("输入有误："), lang) + forms.readable_message(
+                        e.message_in(lang), fields, target, lang)
                     if target:
                         errors.setdefault(target, message)
                     else:
-                        form_error = (f"{e.field}: " if e.field else "") + message
+                        form_error = message  # a fact with no input of its own
         forms.attach_errors(fields, errors)
         status = 422 if (errors or form_error) else 200
     else:

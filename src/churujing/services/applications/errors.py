@@ -133,10 +133,11 @@ class TransitionNotAllowed(ApplicationError):
     status = 409
     code = "transition_not_allowed"
 
-    def __init__(self, event: str, state: str, allowed: Sequence[str]) -> None:
+    def __init__(self, event: str | Text, state: str | Text, allowed: Sequence[str]) -> None:
+        # labels (Text) render in each language; a bare code stays as it is
         super().__init__(T("申请处于“{state}”状态，不能“{event}”", state=state, event=event))
-        self.event = event
-        self.state = state
+        self.event = event.zh if isinstance(event, Text) else event
+        self.state = state.zh if isinstance(state, Text) else state
         self.allowed = tuple(allowed)
 
     def body(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from churujing.http import request_lang
 from churujing.services.common import csrf
 from churujing.services.common.errors import ServiceError
 from churujing.services.common.routes import body_limit
+from churujing.text import T, Text
 from churujing.web import add_templates
 from churujing.web import render as web_render
 
@@ -51,10 +52,30 @@ def _lang(request: Request) -> str:
     return str(request_lang(request))
 
 
+# What the pages call the codes they show (the workflow's states and events have their own
+# labels in ``workflow``; the documents' kinds in ``documents.KINDS``).
+_NAMES: dict[str, dict[str, Text]] = {
+    "event": dict(workflow.EVENTS),
+    "kind": dict(KINDS),
+    "payment": {"pending": T("待支付"), "paid": T("已支付"), "failed": T("支付失败")},
+    "role": {"officer": T("工作人员"), "reviewer": T("审核员"), "operator": T("系统管理员")},
+    "actor": {"applicant": T("申请人"), "system": T("系统")},
+    "delivery": {"ems": T("EMS邮寄"), "collect": T("到户籍地出入境管理机构领取")},
+}
+
+
+def _namer(lang: str) -> Any:
+    def name(table: str, code: Any) -> Any:
+        text = _NAMES.get(table, {}).get(code) if isinstance(code, str) else None
+        return text.get("zh" if lang == "zh" else "en") if text is not None else code
+    return name
+
+
 def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200) -> HTMLResponse:
     token, new = csrf.token_for(request)
-    response = web_render(request, template, {**context, "csrf_token": token},
+    response = web_render(request, template, {"name": _namer(_lang(request)), **context,
+                                              "csrf_token": token},
                           status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

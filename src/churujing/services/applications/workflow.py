@@ -180,12 +180,12 @@ def fire(state: str, event: str) -> str:
         raise TransitionNotAllowed(event, state, [])
     label = EVENTS.get(event, Text(event, event))
     if event not in EVENTS:
-        raise TransitionNotAllowed(label.zh, STATES[state].zh, allowed(state))
+        raise TransitionNotAllowed(label, STATES[state], allowed(state))
     machine = Flow(start_value=state)
     try:
         machine.send(event)
     except _NotAllowed:
-        raise TransitionNotAllowed(label.zh, STATES[state].zh, allowed(state)) from None
+        raise TransitionNotAllowed(label, STATES[state], allowed(state)) from None
     return str(machine.current_state_value)
 
 

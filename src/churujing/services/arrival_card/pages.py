@@ -13,7 +13,7 @@ SameSite=Strict cookie.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,8 @@ _fallback_env = Environment(
     loader=FileSystemLoader([str(TEMPLATES), str(_HERE / "templates_fallback")]),
     autoescape=select_autoescape(["html", "xml"]), trim_blocks=True, lstrip_blocks=True)
 _fallback_env.globals["_"] = _gettext
+_fallback_env.globals["colon"] = pass_context(
+    lambda ctx: "：" if str(ctx.get("lang", "zh")) == "zh" else ": ")
 
 
 def request_lang(request: Request) -> str:
@@ -79,10 +81,46 @@ def request_lang(request: Request) -> str:
     return "zh"
 
 
+_ROLES = {"officer": T("工作人员"), "operator": T("系统管理员"), "reviewer": T("审核员")}
+_KINDS = {"filed": T("已填报"), "amended": T("已修改"), "cancelled": T("已取消"),
+          "superseded": T("已被新的填报取代")}
+_CHANNELS = {"web": T("网页"), "api": T("接口"), "system": T("系统")}
+
+
+def _names(request: Request) -> Callable[[str, Any], Any]:
+    """``name(field, code)``: what a coded value of a card (a port's id, a purpose…), an
+    officer's role or a history entry is called in the page's language; other values as
+    they are (what the traveller typed)."""
+    lang = _lang(request)
+    tables: dict[str, dict[str, str]] = {
+        "document": {v: _pick(t, lang) for v, t in _documents()},
+        "entry_mode": {v: _pick(t, lang) for v, t in _entry_modes()},
+        "role": {v: _pick(t, lang) for v, t in _ROLES.items()},
+        "kind": {v: _pick(t, lang) for v, t in _KINDS.items()},
+        "channel": {v: _pick(t, lang) for v, t in _CHANNELS.items()},
+        "sex": {"M": translate("男", lang), "F": translate("女", lang)},  # the form's words
+    }
+    try:
+        service = get_service(request)
+    except ArrivalCardError:  # no service: the codes stay as they are
+        service = None
+    if service is not None:
+        day = service.filings.today()
+        tables["arrival_port"] = {
+            item.key: str(item.get("en") if lang != "zh" else item.get("zh"))
+            for item in service.policy.table("ports").active(day)}
+        tables["purpose"] = {p["code"]: p["en"] if lang != "zh" else p["zh"]
+                             for p in purposes(service.policy, day)}
+
+    def name(field: str, code: Any) -> Any:
+        return tables.get(field, {}).get(code, code) if isinstance(code, str) else code
+    return name
+
+
 def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200) -> HTMLResponse:
     token, new = csrf.token_for(request)
-    context = {**context, "csrf_token": token}
+    context = {"name": _names(request), **context, "csrf_token": token}
     if _HAVE_WEB:
         response = _web_render(request, template, context, status_code=status_code)
     else:  # pragma: no cover - only without churujing.web

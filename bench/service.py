@@ -288,29 +288,33 @@ def _filings(tmp: Path, env: dict[str, str], churujing: list[str],
         backends.append(("PostgreSQL", pg[0], pg[1]))
     else:
         rows.append("| filings, PostgreSQL: skipped (no PostgreSQL binaries) | | | | |")
-    for name, url, stop in backends:
-        e = {**env, "CHURUJING_DATABASE_URL": url}
-        port = free_port()
-        try:
-            subprocess.run([*churujing, "arrival-card", "migrate"], env=e, check=True,
-                           capture_output=True)
-            proc = _start([*churujing, "serve", "--port", str(port), "--workers",
-                           str(args.workers), "--no-access-log", "--log-level", "warning"],
-                          e, f"http://127.0.0.1:{port}/healthz")
+    try:  # a failure with one backend still stops the PostgreSQL server
+        for name, url, stop in backends:
+            e = {**env, "CHURUJING_DATABASE_URL": url}
+            port = free_port()
             try:
-                target = f"http://127.0.0.1:{port}/v1/arrival-cards"
-                ab(target, 100, 8, body)  # warm-up
-                for c in (8, 32):
-                    before = _counters(proc.pid, url)
-                    r = wrk(target, args.seconds, c, template, tmp)
-                    after = _counters(proc.pid, url)
-                    rows.append(_row(f"filings, {name}, --workers {args.workers}", c, r))
-                    where.append(_where(name, c, r, before, after))
+                subprocess.run([*churujing, "arrival-card", "migrate"], env=e, check=True,
+                               capture_output=True)
+                proc = _start([*churujing, "serve", "--port", str(port), "--workers",
+                               str(args.workers), "--no-access-log", "--log-level", "warning"],
+                              e, f"http://127.0.0.1:{port}/healthz")
+                try:
+                    target = f"http://127.0.0.1:{port}/v1/arrival-cards"
+                    ab(target, 100, 8, body)  # warm-up
+                    for c in (8, 32):
+                        before = _counters(proc.pid, url)
+                        r = wrk(target, args.seconds, c, template, tmp)
+                        after = _counters(proc.pid, url)
+                        rows.append(_row(f"filings, {name}, --workers {args.workers}", c, r))
+                        where.append(_where(name, c, r, before, after))
+                finally:
+                    _stop(proc)
             finally:
-                _stop(proc)
-        finally:
-            if stop is not None:
-                stop()
+                if stop is not None:
+                    stop()
+    finally:
+        if pg is not None:
+            pg[1]()  # stopping twice is harmless
     return rows + where
 
 
@@ -331,48 +335,52 @@ def _in_process(tmp: Path, seconds: float) -> list[str]:
     pg = start_postgres()
     if pg is not None:
         backends.append(("PostgreSQL", pg[0], pg[1]))
-    for name, url, stop in backends:
-        try:
-            svc = ArrivalCardService.from_settings(
-                Settings(database_url=url, key_file=tmp / "alone-keys.json"),
-                migrate=True, create_keys=True)
-            for i in range(50):  # warm-up
-                _filings_of(svc).file(card(90_000_000 + i))
-            for threads in (8, 32):
-                writer = getattr(_filings_of(svc), "filings_writer", None)
-                stats0 = vars(writer.stats).copy() if writer is not None else None
-                done = [0] * threads
-                halt = threading.Event()
+    try:  # a failure with one backend still stops the PostgreSQL server
+        for name, url, stop in backends:
+            try:
+                svc = ArrivalCardService.from_settings(
+                    Settings(database_url=url, key_file=tmp / "alone-keys.json"),
+                    migrate=True, create_keys=True)
+                for i in range(50):  # warm-up
+                    _filings_of(svc).file(card(90_000_000 + i))
+                for threads in (8, 32):
+                    writer = getattr(_filings_of(svc), "filings_writer", None)
+                    stats0 = vars(writer.stats).copy() if writer is not None else None
+                    done = [0] * threads
+                    halt = threading.Event()
 
-                def run(t: int, done: list[int] = done, halt: threading.Event = halt,
-                        threads: int = threads, svc: ArrivalCardService = svc) -> None:
-                    i = 0
-                    while not halt.is_set():
-                        _filings_of(svc).file(card(threads * 1_000_000 + t * 10_000 + i))
-                        i += 1
-                        done[t] += 1
+                    def run(t: int, done: list[int] = done, halt: threading.Event = halt,
+                            threads: int = threads, svc: ArrivalCardService = svc) -> None:
+                        i = 0
+                        while not halt.is_set():
+                            _filings_of(svc).file(card(threads * 1_000_000 + t * 10_000 + i))
+                            i += 1
+                            done[t] += 1
 
-                workers = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
-                cpu0, wall0 = time.process_time(), time.perf_counter()
-                for w in workers:
-                    w.start()
-                time.sleep(seconds)
-                halt.set()
-                for w in workers:
-                    w.join()
-                cpu, wall, n = (time.process_time() - cpu0, time.perf_counter() - wall0,
-                                sum(done))
-                per_commit = largest = "—"
-                if writer is not None and stats0 is not None:
-                    batches = writer.stats.batches - stats0["batches"]
-                    per_commit = f"{(writer.stats.items - stats0['items']) / batches:.1f}"
-                    largest = str(writer.stats.largest)
-                rows.append(f"| {name} | {threads} | {n / wall:.0f} | {cpu / n * 1000:.2f} | "
-                            f"{per_commit} | {largest} |")
-            svc.db.dispose()
-        finally:
-            if stop is not None:
-                stop()
+                    workers = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+                    cpu0, wall0 = time.process_time(), time.perf_counter()
+                    for w in workers:
+                        w.start()
+                    time.sleep(seconds)
+                    halt.set()
+                    for w in workers:
+                        w.join()
+                    cpu, wall, n = (time.process_time() - cpu0, time.perf_counter() - wall0,
+                                    sum(done))
+                    per_commit = largest = "—"
+                    if writer is not None and stats0 is not None:
+                        batches = writer.stats.batches - stats0["batches"]
+                        per_commit = f"{(writer.stats.items - stats0['items']) / batches:.1f}"
+                        largest = str(writer.stats.largest)
+                    rows.append(f"| {name} | {threads} | {n / wall:.0f} | {cpu / n * 1000:.2f} | "
+                                f"{per_commit} | {largest} |")
+                svc.db.dispose()
+            finally:
+                if stop is not None:
+                    stop()
+    finally:
+        if pg is not None:
+            pg[1]()  # stopping twice is harmless
     return rows
 
 

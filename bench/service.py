@@ -319,7 +319,7 @@ def _filings(tmp: Path, env: dict[str, str], churujing: list[str],
 
 
 def _in_process(tmp: Path, seconds: float) -> list[str]:
-    """The filing workflow without HTTP: ``ArrivalCardService.file`` from 8 and 32 threads
+    """The filing workflow without HTTP: ``service.filings.file`` from 8 and 32 threads
     of this process, each filing a different traveller; the writer's own count of
     filings per commit (its group commit) and this process's CPU per filing."""
     import threading
@@ -327,7 +327,7 @@ def _in_process(tmp: Path, seconds: float) -> list[str]:
     from churujing.services.arrival_card.service import ArrivalCardService
     from churujing.services.arrival_card.settings import Settings
 
-    rows = ["", "The service alone (no HTTP; `ArrivalCardService.file` from threads of one "
+    rows = ["", "The service alone (no HTTP; `service.filings.file` from threads of one "
             "process):", "", "| backend | threads | filings/s | CPU ms per filing | "
             "filings per commit | largest batch |", "|---|---:|---:|---:|---:|---:|"]
     backends: list[tuple[str, str, Any]] = [

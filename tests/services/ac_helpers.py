@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -153,6 +154,7 @@ class Server:
     port: int
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
+    preexec: Callable[[], None] | None = None  # run in the child before the server starts
 
     @property
     def base(self) -> str:
@@ -165,7 +167,8 @@ class Server:
             [sys.executable, "-m", "uvicorn", "--factory", "_server_app:make_app",
              "--app-dir", str(HERE), "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning"],
-            env=self.env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            env=self.env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            preexec_fn=self.preexec)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

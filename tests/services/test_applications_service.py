@@ -314,3 +314,33 @@ def test_asking_to_pay_twice_gives_the_same_payment(lite: ApplicationService) ->
     a = lite.start_payment(made["number"], made["secret"])
     b = lite.start_payment(made["number"], made["secret"])
     assert a["reference"] == b["reference"]
+
+
+def test_a_running_service_seals_with_keys_rotated_by_another_process(
+        tmp_path: Path) -> None:
+    """``rotate-keys`` run elsewhere (here: a second ring over the same file): the running
+    platform seals new applications with the new active key and still opens the old ones,
+    without a restart (issue 12 item 4, through the shared key ring of services/common)."""
+    from churujing.services.common.crypto import KeyRing, LiveKeys, save_keyring
+    from churujing.services.common.settings import ServiceSettings
+    from churujing.text import T
+
+    key_file = tmp_path / "keys.json"
+    save_keyring(KeyRing.generate(), key_file)
+    settings = ServiceSettings(database_url=f"sqlite:///{tmp_path / 'ap.sqlite3'}",
+                               key_file=key_file, data_dir=tmp_path)
+    running = ApplicationService.from_settings(settings, clock=start_clock())
+    before = running.keys.active_kid
+    first = running.create(body())
+    elsewhere = LiveKeys(KeyRing.from_json(key_file.read_text()), key_file)
+    after = elsewhere.rotate(T("x")).active_kid
+    assert after != before
+    second = running.create(body(applicant={**body()["applicant"],
+                                            "id_number": make_id(seq="124")}))
+    assert running.keys.active_kid == after
+    assert running.view(first["number"], first["secret"])["status"] == "draft"
+    assert running.view(second["number"], second["secret"])["status"] == "draft"
+    with running.db.session() as s:
+        from sqlalchemy import text
+        kids = dict(s.execute(text("SELECT number, kid FROM ap_applications")).all())
+    assert kids == {first["number"]: before, second["number"]: after}

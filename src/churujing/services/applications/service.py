@@ -40,7 +40,7 @@ from churujing.measures._common import required
 from churujing.policy import Policy, load_policy
 from churujing.services.common import chain
 from churujing.services.common.clock import Clock, system_clock
-from churujing.services.common.crypto import KeyRing, load_keyring
+from churujing.services.common.crypto import KeyRing, LiveKeys, load_keyring
 from churujing.services.common.db import Database
 from churujing.services.common.limits import Windows
 from churujing.services.common.limits import item as limit_item
@@ -116,7 +116,7 @@ def _number() -> str:
 @dataclass
 class ApplicationService:
     db: Database
-    keys: KeyRing
+    ring: LiveKeys  # reloaded when another process rotated the key file
     settings: ApplicationSettings = field(default_factory=ApplicationSettings)
     clock: Clock = system_clock
     policy: Policy = field(default_factory=load_policy)
@@ -138,7 +138,8 @@ class ApplicationService:
         s = shared or ServiceSettings()
         a = settings or ApplicationSettings()
         env = s.keys.get_secret_value() if s.keys is not None else None
-        keys = load_keyring(env_json=env, key_file=s.key_file)
+        keys = LiveKeys(load_keyring(env_json=env, key_file=s.key_file),
+                        s.key_file if env is None else None)
         db = Database(s.database_url, migrations=MIGRATIONS, version_table=VERSION_TABLE,
                       unavailable=lambda _d: DatabaseUnavailable(
                           T("数据库暂时不可用，请稍后重试")),
@@ -148,8 +149,10 @@ class ApplicationService:
         return cls.build(db, keys, a, clock=clock, data_dir=s.data_dir)
 
     @classmethod
-    def build(cls, db: Database, keys: KeyRing, settings: ApplicationSettings, *,
+    def build(cls, db: Database, keys: KeyRing | LiveKeys, settings: ApplicationSettings, *,
               clock: Clock = system_clock, data_dir: Path | None = None) -> ApplicationService:
+        ring = keys if isinstance(keys, LiveKeys) else LiveKeys(keys)
+        keys = ring.ring
         secret = (bytes.fromhex(settings.payment_secret.get_secret_value())
                   if settings.payment_secret is not None
                   else hashlib.sha256(b"churujing local payment provider" +
@@ -157,10 +160,16 @@ class ApplicationService:
         mailer = (Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
                   if settings.smtp_host else None)
         sms_log = settings.sms_log or (data_dir / "sms.log" if data_dir else None)
-        return cls(db, keys, settings, clock, payments={"local": LocalProvider(secret)},
+        return cls(db, ring, settings, clock, payments={"local": LocalProvider(secret)},
                    mailer=mailer, sms=LogSms(sms_log))
 
     # ------------------------------------------------------------------ helpers
+
+    @property
+    def keys(self) -> KeyRing:
+        """The key ring, reloaded when its file changed since it was read (``rotate-keys``
+        run by another process): new sealing and hashing use the new active key."""
+        return self.ring.refresh()
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -172,7 +181,7 @@ class ApplicationService:
         return self.keys.encrypt_json(value, aad.encode())
 
     def _open(self, kid: str, blob: bytes, aad: str) -> Any:
-        return self.keys.decrypt_json(kid, blob, aad.encode())
+        return self.ring.decrypt_json(kid, blob, aad.encode())
 
     def _own(self, s: Session, number: str, secret: str, *, lock: bool = True) -> Application:
         stmt = select(Application).where(Application.number == number)

@@ -500,7 +500,7 @@ def _agreements_incomplete(country: Country) -> Text:
     (countries.yaml says which). A refusal resting on that gap says so and where to look."""
     return Notice.of(T(
         "本项目只收录了部分互免签证协定，未收录中国与{country}的协定：是否须办签证，请以外交部"
-        "中国领事服务网（cs.mfa.gov.cn）的《中外互免签证协定一览表》为准",
+        "中国领事服务网的《中外互免签证协定一览表》为准",
         country=country.text), code="agreements_incomplete", field="nationality")
 
 

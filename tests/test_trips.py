@@ -157,3 +157,15 @@ def test_the_cli_exit_code_says_a_refusal() -> None:
     no = CliRunner().invoke(app, ["trip", "--exit-code"], input=json.dumps(refused))
     assert no.exit_code == 1, no.output
     assert json.loads(no.output)["entries"][0]["best"]["regime"] == "visa-required"
+
+
+def test_the_incomplete_agreements_warning_is_only_for_a_refusal_without_an_agreement() -> None:
+    """EEL.22.1: a German under the 30-day exemption, and a Thai (an agreement recorded)
+    refused for work, are not told the list of agreements is incomplete."""
+    def codes(data: dict[str, Any]) -> list[str]:
+        return [w["code"] for w in check_trip(data).to_dict()["warnings"]]
+    assert "agreements_incomplete" not in codes(_GERMAN)
+    thai = {**_GERMAN, "nationality": "TH", "purpose": "work"}
+    assert check_trip(thai).to_dict()["entries"][0]["best"]["regime"] == "visa-required"
+    assert "agreements_incomplete" not in codes(thai)
+    assert "agreements_incomplete" in codes({**_GERMAN, "nationality": "IN"})

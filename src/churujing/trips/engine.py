@@ -15,7 +15,7 @@ between are part of the stay. ``best`` is the most permissive regime that fits:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -202,11 +202,36 @@ def _best(entry: Entry, options: list[Option]) -> Option:
 
 def _arrival_card(trip: TripFacts, entry: Entry, best: Option, as_of: date | None,
                   policy: Policy) -> Decision:
-    """Measure 10's own rule, for the entry mode of the regime chosen."""
-    return get_measure(ARRIVAL_CARD).check({
+    """Measure 10's own rule, for the entry mode of the regime chosen.
+
+    A direct transit without inspection (M05.1: 免办出入境边防检查查验手续) never reaches the
+    border inspection, where the arrival card is filed or handed in: it files no card on any
+    day. From 2025-11-20 measure 10 says so itself (M10.3.4: 24小时直接过境不离开口岸限定区域);
+    before, when the paper card was for those who pass inspection, the answer rests on M05.1.
+    """
+    card = get_measure(ARRIVAL_CARD).check({
         "nationality": trip.nationality, "entry_date": entry.arrive,
         "entry_mode": ENTRY_MODES[best.regime],
     }, as_of, policy=policy)
+    if best.regime != DIRECT or not card.details.get("required"):
+        return card
+    return _not_inspected(card)
+
+
+def _not_inspected(card: Decision) -> Decision:
+    """The card answer of a direct-transit passenger on a day before M10.3's exemptions:
+    not required, by M05.1. The online-filing condition keeps its verdict (not yet open)
+    with words that do not send the passenger to the paper card; the warning that the
+    situation is exempt only later is superseded (a recognised foreigner gets no other)."""
+    reason = T("24小时直接过境免办出入境边防检查查验手续，不经边检查验，无须填写外国人入境卡")
+    conditions = tuple(
+        replace(c, text=T("{day}尚未开通外国人入境卡网上填报；纸质外国人入境卡在边检查验时"
+                          "填交，直接过境旅客免办查验手续，无须填写", day=str(card.as_of)))
+        if c.code == "policy_in_force" else c
+        for c in card.conditions)
+    details = {**card.details, "required": False, "exemption": {
+        "code": "no_border_inspection", "clause": "M05.1", "zh": reason.zh, "en": reason.en}}
+    return replace(card, conditions=conditions, details=details, warnings=())
 
 
 def _dedupe(texts: list[Text]) -> tuple[Text, ...]:

@@ -25,6 +25,7 @@ from churujing.errors import DataError
 from churujing.i18n import T
 from churujing.measures import get_measure
 from churujing.measures.m06_visa_free_transit import stay_deadline
+from churujing.places import Country
 from churujing.policy import Policy
 from churujing.predicates import chinese_citizen, foreign_national, third_country
 from churujing.trips.facts import TripFacts
@@ -460,9 +461,14 @@ def mutual(trip: TripFacts, entry: Entry, as_of: date | None, policy: Policy) ->
                   warnings=tuple(warnings) if ok else ())
 
 
-def visa_required(trip: TripFacts, others: list[Option]) -> Option:
+def visa_required(trip: TripFacts, others: list[Option], policy: Policy) -> Option:
     """出境入境管理法第十五条：外国人入境，应当向驻外签证机关申请办理签证，但是本法另有规定的
-    除外。(EEL.15) Fits when no other regime does."""
+    除外。(EEL.15) Fits when no other regime does.
+
+    When it fits and the project records no mutual visa-exemption agreement for the
+    nationality, a warning (``agreements_incomplete``) says the project's list of agreements
+    is incomplete and names the MFA's list as where to check: the refusal is then no more
+    certain than the data (EEL.22.1)."""
     clause_id = CLAUSES[VISA]
     country = trip.nationality.value
     if country is not None and chinese_citizen(country):
@@ -470,14 +476,32 @@ def visa_required(trip: TripFacts, others: list[Option]) -> Option:
             "中国公民（{country}）入出境无须签证，凭本人有效出入境证件", country=country.text)),),
             details={"grant": T("须办妥签证")})
     fits = [o.regime for o in others if o.eligible]
+    warnings: tuple[Text, ...] = ()
     if fits:
         cond = Condition("nothing_else_fits", clause_id, False, T(
             "无须签证：{regimes}适用", regimes=[REGIME_TITLES[r] for r in fits]))
     else:
         cond = Condition("nothing_else_fits", clause_id, True, T(
             "没有适用的免签政策：须在入境前向中国驻外签证机关申请办理签证"))
+        if country is not None and _no_agreement_recorded(country, policy):
+            warnings = (_agreements_incomplete(country),)
     return Option(VISA, (cond,), details={"grant": T(
-        "须在入境前向中国驻外签证机关申请办理签证")})
+        "须在入境前向中国驻外签证机关申请办理签证")}, warnings=warnings)
+
+
+def _no_agreement_recorded(country: Country, policy: Policy) -> bool:
+    """True if the project's list (``mutual_visa_exemption.countries``) has no agreement
+    for the nationality, in force or not."""
+    return policy.table("mutual_visa_exemption.countries").get(country.code) is None
+
+
+def _agreements_incomplete(country: Country) -> Text:
+    """EEL.22.1: the agreements are the MFA's; the project records only some of them
+    (countries.yaml says which). A refusal resting on that gap says so and where to look."""
+    return Notice.of(T(
+        "本项目只收录了部分互免签证协定，未收录中国与{country}的协定：是否须办签证，请以外交部"
+        "中国领事服务网的《中外互免签证协定一览表》为准",
+        country=country.text), code="agreements_incomplete", field="nationality")
 
 
 _PURPOSE_TEXT: dict[str, Text] = {
@@ -494,5 +518,5 @@ def decide_regimes(trip: TripFacts, entry: Entry, as_of: date | None,
                    policy: Policy) -> list[Option]:
     """Every regime for this entry, in :data:`REGIMES` order (visa-required last)."""
     options = [_RULES[r](trip, entry, as_of, policy) for r in REGIMES if r != VISA]
-    options.append(visa_required(trip, options))
+    options.append(visa_required(trip, options, policy))
     return options

@@ -4,8 +4,9 @@
 writes one JSON decision per input line, in order; an invalid line gets
 ``{"error": {"field", "message", "line"}}`` on its own output line and the exit status
 is 2; so does empty input (a message on stderr), and a document nested deeper, or with
-a longer text, than the bounds of :mod:`churujing.jsonio` (32 levels, 4,096 characters). ``--text`` prints a human
-explanation instead, ``--lang zh|en`` picks its language.
+a longer text, than the bounds of :mod:`churujing.jsonio` (32 levels, 4,096
+characters). ``--text`` prints a human explanation instead, ``--lang zh|en`` picks its
+language.
 """
 
 from __future__ import annotations

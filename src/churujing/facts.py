@@ -182,9 +182,10 @@ def in_order(later: str, earlier: str, message: str, *, strict: bool = False) ->
     """A facts model's validator: the instant ``later`` is not before ``earlier`` (with
     ``strict``: after it), else the error ``message`` on ``later``."""
 
-    def check(cls: type, value: datetime, info: ValidationInfo) -> datetime:
+    def check(cls: type, value: datetime | None, info: ValidationInfo) -> datetime | None:
         before = info.data.get(earlier)
-        if isinstance(before, datetime) and (value <= before if strict else value < before):
+        if (isinstance(before, datetime) and isinstance(value, datetime)
+                and (value <= before if strict else value < before)):
             raise ValueError(message)
         return value
 

@@ -176,3 +176,12 @@ def test_the_trial_case_says_the_legs_must_not_be_empty(zh_client: TestClient) -
     r = zh_client.post("/v1/trips/check", json={"nationality": "DE", "legs": []}, headers=ZH)
     (d,) = r.json()["detail"]
     assert d["loc"] == ["body", "legs"] and d["msg"] == "不能为空"
+
+
+def test_an_empty_check_many_is_a_422_in_the_askers_language(zh_client: TestClient) -> None:
+    url = "/v1/measures/visa-free-transit-240h/check-many"
+    zh = zh_client.post(url, json=[], headers=ZH)
+    assert zh.status_code == 422
+    assert zh.json()["detail"][0]["msg"] == "不能为空"
+    en = zh_client.post(url, json=[], headers={"Accept-Language": "en"})
+    assert en.json()["detail"][0]["msg"].startswith("no input")

@@ -274,7 +274,8 @@ def _decide_many(m: Measure, items: list[Any], as_of: date | None, lang: Lang,
     description=(
         "A JSON array of facts objects in; the decisions out, in order. An invalid item is "
         'answered with `{"error": {"field", "message", "index"}}` and does not fail the '
-        "others. An empty array is a 422. At most `CHURUJING_CHECK_MANY_LIMIT` items (1000 by default); more is 413. "
+        "others. An empty array is a 422. At most `CHURUJING_CHECK_MANY_LIMIT` items (1000 "
+        "by default); more is 413. "
         "For larger files use the batch command."
     ),
     openapi_extra=_body_doc({"type": "array", "items": {}, "minItems": 1}, "facts objects"),

@@ -3,9 +3,10 @@
 ``churujing check MEASURE`` reads facts from stdin (one JSON object, or JSON Lines),
 writes one JSON decision per input line, in order; an invalid line gets
 ``{"error": {"field", "message", "line"}}`` on its own output line and the exit status
-is 2; so does a document nested deeper, or with a longer text, than the bounds of
-:mod:`churujing.jsonio` (32 levels, 4,096 characters). ``--text`` prints a human
-explanation instead, ``--lang zh|en`` picks its language.
+is 2; so does empty input (a message on stderr), and a document nested deeper, or with
+a longer text, than the bounds of :mod:`churujing.jsonio` (32 levels, 4,096
+characters). ``--text`` prints a human explanation instead, ``--lang zh|en`` picks its
+language.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ EXIT_INVALID = 2
 def _fail(message: str) -> typer.Exit:
     Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
     return typer.Exit(EXIT_INVALID)
+
+
+def no_input(lang: Lang) -> typer.Exit:
+    """The exit (2) of a command that read nothing from stdin, saying so in ``lang``."""
+    return _fail(T("没有输入：每行应为一个 JSON 对象").get(lang))
 
 
 def _lang(value: str) -> Lang:
@@ -160,8 +166,9 @@ def check(
     language = _lang(lang)
     day = _as_of(as_of)
     out = sys.stdout
-    invalid = False
+    invalid = read = False
     for line_no, doc in read_documents(sys.stdin):
+        read = True
         try:
             if isinstance(doc, _BadJSON):
                 raise FactsError(doc.text.en, field=doc.field, text=doc.text)
@@ -187,6 +194,8 @@ def check(
         _write(out, decision, text, language)
         out.flush()
         refused = refused or not decision.eligible
+    if not read:
+        raise no_input(language)
     if invalid:
         raise typer.Exit(EXIT_INVALID)
     if exit_code and refused:

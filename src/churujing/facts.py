@@ -64,6 +64,7 @@ __all__ = [
     "day_of",
     "day_of_event",
     "division_of",
+    "error_text",
     "in_order",
     "instant_of",
     "parse_facts",
@@ -181,9 +182,10 @@ def in_order(later: str, earlier: str, message: str, *, strict: bool = False) ->
     """A facts model's validator: the instant ``later`` is not before ``earlier`` (with
     ``strict``: after it), else the error ``message`` on ``later``."""
 
-    def check(cls: type, value: datetime, info: ValidationInfo) -> datetime:
+    def check(cls: type, value: datetime | None, info: ValidationInfo) -> datetime | None:
         before = info.data.get(earlier)
-        if isinstance(before, datetime) and (value <= before if strict else value < before):
+        if (isinstance(before, datetime) and isinstance(value, datetime)
+                and (value <= before if strict else value < before)):
             raise ValueError(message)
         return value
 
@@ -250,24 +252,111 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-# Pydantic's error types, in words a person reads, in Chinese (the English is the catalogue's).
+# Pydantic's error types, in words a person reads, in Chinese (the English is the
+# catalogue's): every type a JSON input can produce, so that no answer in Chinese carries
+# pydantic's English. A type not listed (one pydantic adds later) is "值无效" in Chinese, with
+# pydantic's message in English.
+_DATE = "应为 YYYY-MM-DD 格式的日期"
+_DATETIME = "应为 ISO 8601 日期时间"
+_OBJECT = "应为 JSON 对象"
+_LIST = "应为列表"
+_NUMBER = "应为数字"
 _TYPE_TEXTS = {
     "missing": "缺少必需的事实",
+    "missing_argument": "缺少必需的事实",
+    "missing_keyword_only_argument": "缺少必需的事实",
+    "missing_positional_only_argument": "缺少必需的事实",
+    "extra_forbidden": "不接受此字段",
+    "unexpected_keyword_argument": "不接受此字段",
+    "unexpected_positional_argument": "不接受此字段",
+    "multiple_argument_values": "此字段给了不止一次",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
+    "none_required": "应为 null",
     "string_type": "应为字符串",
-    "list_type": "应为列表",
+    "bytes_type": "应为字符串",
+    "string_unicode": "应为有效的 Unicode 文本",
+    "bytes_invalid_encoding": "应为有效的 Unicode 文本",
+    "string_not_ascii": "只能包含 ASCII 字符",
+    "string_too_short": "不能为空",
+    "string_too_long": "文本过长",
+    "string_pattern_mismatch": "格式不符合要求",
+    "list_type": _LIST,
+    "tuple_type": _LIST,
+    "set_type": _LIST,
+    "frozen_set_type": _LIST,
+    "deque_type": _LIST,
+    "iterable_type": _LIST,
+    "iteration_error": _LIST,
+    "set_item_not_hashable": "列表中有无法比较的项",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
-    "float_parsing": "应为数字",
-    "date_from_datetime_parsing": "应为 YYYY-MM-DD 格式的日期",
-    "date_parsing": "应为 YYYY-MM-DD 格式的日期",
-    "date_type": "应为 YYYY-MM-DD 格式的日期",
-    "string_too_short": "不能为空",
+    "int_from_float": "应为整数，不能有小数",
+    "int_parsing_size": "数字过大",
+    "float_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "decimal_max_digits": "数字的位数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_whole_digits": "整数部分的位数过多",
+    "finite_number": "应为有限的数字",
+    "complex_type": _NUMBER,
+    "complex_str_parsing": _NUMBER,
+    "fraction_type": _NUMBER,
+    "fraction_parsing": _NUMBER,
+    "date_from_datetime_parsing": _DATE,
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "date_from_datetime_inexact": "应为日期，不带时刻（YYYY-MM-DD）",
+    "date_past": "应为今天以前的日期",
+    "date_future": "应为今天以后的日期",
+    "datetime_type": _DATETIME,
+    "datetime_parsing": _DATETIME,
+    "datetime_object_invalid": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "datetime_past": "应为此前的时刻",
+    "datetime_future": "应为此后的时刻",
+    "timezone_naive": "不应带时区",
+    "timezone_aware": "应带时区（如 +08:00）",
+    "timezone_offset": "时区不符合要求",
+    "time_type": "应为 HH:MM 格式的时刻",
+    "time_parsing": "应为 HH:MM 格式的时刻",
+    "time_delta_type": "应为时长",
+    "time_delta_parsing": "应为时长",
+    "uuid_type": "应为 UUID",
+    "uuid_parsing": "应为 UUID",
+    "uuid_version": "UUID 的版本不符合要求",
+    "url_type": "应为网址",
+    "url_parsing": "应为网址",
+    "url_syntax_violation": "应为网址",
+    "url_too_long": "网址过长",
+    "url_scheme": "网址的协议不被接受",
     "name_type": "应为名称或代码（字符串）",
-    "model_type": "应为 JSON 对象",
-    "dict_type": "应为 JSON 对象",
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "dataclass_type": _OBJECT,
+    "dataclass_exact_type": _OBJECT,
+    "named_tuple_type": _OBJECT,
+    "arguments_type": _OBJECT,
+    "dict_type": _OBJECT,
+    "frozen_dict_type": _OBJECT,
+    "ordered_dict_type": _OBJECT,
+    "counter_type": _OBJECT,
+    "mapping_type": _OBJECT,
+    "invalid_key": "键应为字符串",
+    "union_tag_invalid": "类型标记不在所列之中",
+    "union_tag_not_found": "缺少类型标记",
+    "json_invalid": "JSON 格式有误",
+    "json_type": "应为 JSON 文本",
+    "json_too_deep": "JSON 嵌套过深",
+    "body_invalid": "应为 UTF-8 编码的 JSON 请求体",
+    "recursion_loop": "JSON 嵌套过深",
+    "recursion_depth_exceeded": "JSON 嵌套过深",
+    "frozen_field": "此字段不可更改",
+    "frozen_instance": "不可更改",
 }
+_INVALID = "值无效"
 
 
 # Pydantic's bounds on numbers and lengths: (Chinese msgid, the ctx key of the limit).
@@ -276,8 +365,13 @@ _BOUNDS = {
     "greater_than": ("应大于{limit}", "gt"),
     "less_than_equal": ("应不大于{limit}", "le"),
     "less_than": ("应小于{limit}", "lt"),
+    "multiple_of": ("应为{limit}的倍数", "multiple_of"),
+    "too_short": ("至少{limit}项", "min_length"),
     "too_long": ("最多{limit}项", "max_length"),
+    "string_too_short": ("至少{limit}个字符", "min_length"),
     "string_too_long": ("最多{limit}个字符", "max_length"),
+    "bytes_too_short": ("至少{limit}个字符", "min_length"),
+    "bytes_too_long": ("最多{limit}个字符", "max_length"),
 }
 
 
@@ -289,8 +383,10 @@ def _reverse_catalogue() -> dict[str, str]:
     return {en: zh for zh, en in catalogue("en").items() if "{" not in zh}
 
 
-def _text(err: Any) -> Text:
-    """An error of pydantic's as a text in Chinese and English."""
+def error_text(err: Any) -> Text:
+    """An error of pydantic's (one of ``ValidationError.errors()``, or an entry of that
+    shape) as a text in Chinese and English: its type in words a person reads, a bound with
+    its limit, a list of accepted values; a validator's own message through the catalogue."""
     ctx = err.get("ctx") or {}
     text = ctx.get("text")
     if isinstance(text, Text):  # an ambiguous name: its own bilingual text
@@ -303,16 +399,23 @@ def _text(err: Any) -> Text:
                     T("应为以下之一：{expected}", expected=expected).en)
     bound = _BOUNDS.get(kind)
     if bound is not None and bound[1] in ctx:
+        if ctx[bound[1]] == 1 and kind in ("too_short", "string_too_short"):
+            return T("不能为空")
         return T(bound[0], limit=ctx[bound[1]])
+    if kind == "string_pattern_mismatch" and ctx.get("pattern"):
+        return T("格式不符合要求（应符合“{pattern}”）", pattern=ctx["pattern"])
     if kind in _TYPE_TEXTS:
         return T(_TYPE_TEXTS[kind])
     msg = str(err.get("msg", "invalid value"))
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
+    if msg.startswith(("Value error, ", "Assertion failed, ")):
+        msg = msg.split(", ", 1)[1]
     if ctx.get("expected") and "expected" not in msg:
         msg = f"{msg} (expected {ctx['expected']})"
     zh = _reverse_catalogue().get(msg)
-    return Text(zh or msg, msg)
+    return Text(zh or T(_INVALID).zh, msg)
+
+
+_text = error_text
 
 
 def _policy_context(policy: Policy | None) -> dict[str, Any] | None:

@@ -66,7 +66,7 @@ def test_invalid_rows_go_to_the_rejects_file_and_the_run_goes_on(tmp_path: Path)
     assert summary["rejected"] == len(INVALID)
     assert summary["eligible"] + summary["refused"] + summary["rejected"] == len(ROWS)
     rejects = pl.read_csv(tmp_path / "out.rejects.csv")
-    assert rejects.columns == ["row", "pid", "field", "reason"]
+    assert rejects.columns == ["row", "pid", "field", "reason", "errors"]
     assert dict(zip(rejects["pid"], rejects["field"], strict=True)) == INVALID
     # the same field and reason as the single check
     for pid, field, reason in rejects.select("pid", "field", "reason").iter_rows():
@@ -81,6 +81,31 @@ def test_invalid_rows_go_to_the_rejects_file_and_the_run_goes_on(tmp_path: Path)
     assert answers.filter(pl.col("pid") == 1)["stay_deadline"].item() == (
         "2025-11-21T00:00:00+08:00"
     )
+
+
+def test_a_rejected_row_lists_every_invalid_field_as_check_does(tmp_path: Path) -> None:
+    """Trial B5: a bad date, purpose "fun" and the ambiguous "Suzhou" are three errors."""
+    bad = ("1,DE,2027-06-31,PVG,2025-11-10T14:30:00,US,JP,2025-11-18T10:00:00,true,fun,"
+           "Suzhou,")
+    src = tmp_path / "m.csv"
+    src.write_text("\n".join([HEADER, bad, f"2,{GOOD}"]) + "\n", encoding="utf-8")
+    result = _run(MEASURE, str(src), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 0, result.output
+    rejects = pl.read_csv(tmp_path / "o.rejects.csv")
+    (row,) = rejects.iter_rows(named=True)
+    with pytest.raises(FactsError) as info:
+        get_measure(MEASURE).check(_facts(bad))
+    expected = info.value.all_dicts("en")
+    assert [e["field"] for e in expected] == ["passport_expiry", "purpose", "visit_areas.0"]
+    assert json.loads(row["errors"]) == expected
+    assert (row["field"], row["reason"]) == (info.value.field, info.value.message)
+
+
+def test_the_summary_gives_no_rate_for_a_small_run(tmp_path: Path) -> None:
+    result = _run(MEASURE, str(_csv(tmp_path)), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 0, result.output
+    assert f"{len(ROWS)} rows in " in result.stdout
+    assert "rows/s" not in result.stdout  # startup, not throughput, at 11 rows
 
 
 def test_every_format_gives_the_same_answers(tmp_path: Path) -> None:

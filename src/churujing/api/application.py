@@ -42,6 +42,7 @@ from churujing.api.routes import changes, clauses, docs, health, measures, trips
 from churujing.api.routes import policy as policy_routes
 from churujing.api.routes._common import request_lang
 from churujing.errors import AmbiguousName, ChurujingError, FactsError, UnknownMeasureError
+from churujing.facts import error_text
 from churujing.policy import load_policy
 
 __all__ = [
@@ -194,9 +195,18 @@ def _error(request: Request, status: int, detail: Any) -> Response:
     return JSONResponse(body, status_code=status)
 
 
+def _message(error: Any, lang: str) -> str:
+    """An invalid parameter's or body's message in the asker's language: pydantic's own in
+    English, its words from :func:`churujing.facts.error_text` in Chinese."""
+    if lang == "en":
+        return str(error.get("msg", "invalid"))
+    return error_text(error).zh
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    detail = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "invalid")),
+    lang = request_lang(request)
+    detail = [{"loc": list(e.get("loc", ())), "msg": _message(e, lang),
                "type": str(e.get("type", "value_error"))} for e in exc.errors()]
     return _error(request, 422, detail)
 
@@ -233,7 +243,9 @@ async def _unknown_measure(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8, not JSON…)
-        detail = [{"loc": ["body"], "msg": f"expected a JSON body in UTF-8 ({exc.detail})",
+        error = {"msg": f"expected a JSON body in UTF-8 ({exc.detail})",
+                 "type": "body_invalid"}
+        detail = [{"loc": ["body"], "msg": _message(error, request_lang(request)),
                    "type": "body_invalid"}]
         return _error(request, 422, detail)
     response = _error(request, exc.status_code, exc.detail)

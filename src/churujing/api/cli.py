@@ -4,6 +4,10 @@
 with the whole application, behind one listening socket. The access log is scrubbed of
 personal data (:mod:`churujing.api.logs`). Behind a TLS-terminating proxy, pass
 ``--proxy-headers --forwarded-allow-ips ADDR`` so that https requests get HSTS.
+
+Keys are made explicitly (``churujing arrival-card bootstrap`` or ``init-keys``); ``serve``
+in development makes a missing one and says so on stderr, in production refuses to start
+without them (:func:`_preflight`).
 """
 
 from __future__ import annotations
@@ -58,18 +62,69 @@ def serve(
 
 
 def _preflight() -> None:
-    """Build the arrival-card service once before any worker starts, so that a wrong key
-    file or data folder stops ``serve`` with its reason instead of failing requests."""
+    """Make sure of the keys before any worker starts (issue 12 item 4: creating keys is an
+    explicit step). The arrival-card service is built once, so that a wrong key file or data
+    folder stops ``serve`` with its reason instead of failing requests. In development a
+    missing key is made here and announced on stderr, one line each (its file, that it is
+    for development, what to run next); in production (``CHURUJING_PRODUCTION``) ``serve``
+    refuses without keys given explicitly."""
+    _arrival_card_keys()
+    _trip_signing_key()
+
+
+def _refuse(en: str, zh: str) -> typer.Exit:
+    typer.echo(f"churujing: cannot start: {en} / {zh}", err=True)
+    return typer.Exit(2)
+
+
+def _arrival_card_keys() -> None:
     try:
         from churujing.services.arrival_card.service import ArrivalCardService
+        from churujing.services.arrival_card.settings import Settings
         from churujing.services.common.errors import ServiceError
     except ModuleNotFoundError:  # the service is not part of this build
         return
     try:
-        ArrivalCardService.from_settings().db.dispose()
+        settings = Settings()
+        absent = settings.keys is None and not settings.key_file.exists()
+        ArrivalCardService.from_settings(settings).db.dispose()
     except ServiceError as exc:
-        typer.echo(f"churujing: cannot start: {exc.text.en} / {exc.text.zh}", err=True)
-        raise typer.Exit(2) from None
+        raise _refuse(exc.text.en, exc.text.zh) from None
+    if absent and settings.key_file.exists():
+        typer.echo(f"churujing: created the arrival card's key file {settings.key_file} "
+                   "(for development; production needs CHURUJING_KEYS or CHURUJING_KEY_FILE "
+                   "made with `churujing arrival-card init-keys`); to log in at "
+                   "/officer/login, create an officer with `churujing arrival-card bootstrap`",
+                   err=True)
+
+
+def _trip_signing_key() -> None:
+    """The boarding kit's signing key: made now (not at the first kit) and announced in
+    development; in production it must be given (``CHURUJING_SIGNING_KEY``) or be there."""
+    from churujing.trips import signing
+
+    if os.environ.get("CHURUJING_SIGNING_KEY", "").strip():
+        return
+    path = signing.key_path()
+    if path.exists():
+        return
+    if _production():
+        raise _refuse(
+            f"the boarding kit's signing key {path} does not exist: set CHURUJING_SIGNING_KEY "
+            "(an Ed25519 private key in PEM, or its file)",
+            f"登机材料的签名密钥 {path} 不存在：请设置 CHURUJING_SIGNING_KEY"
+            "（Ed25519 私钥 PEM 或其文件）")
+    signing.load_keys()
+    typer.echo(f"churujing: created the boarding kit's signing key {path} (for development; "
+               "production needs CHURUJING_SIGNING_KEY)", err=True)
+
+
+def _production() -> bool:
+    try:
+        from churujing.services.common.settings import ServiceSettings
+    except ModuleNotFoundError:  # no service in this build: its setting, read alike
+        return os.environ.get("CHURUJING_PRODUCTION", "").lower() in ("1", "true", "yes", "on")
+    return ServiceSettings().production
 
 
 def register(app: typer.Typer) -> None:

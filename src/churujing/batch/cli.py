@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the batch engine (Polars, Arrow) loads only when `batch` ru
 __all__ = ["register"]
 
 EXIT_INVALID = 2
+#: the summary gives rows per second from this many rows on
+RATE_FROM_ROWS = 10_000
 
 
 class _RateColumn(TextColumn):
@@ -129,8 +131,9 @@ def batch(
 
 def _print_summary(console: Console, s: Summary, output: Path, rejects: Path,
                    seconds: float) -> None:
-    table = RichTable("", "rows", title=f"{s.rows:,} rows in {seconds:.1f} s "
-                      f"({s.rows / seconds if seconds else 0:,.0f} rows/s)")
+    rate = (f" ({s.rows / seconds:,.0f} rows/s)" if s.rows >= RATE_FROM_ROWS and seconds
+            else "")  # below, the figure is the start-up time, not the throughput
+    table = RichTable("", "rows", title=f"{s.rows:,} rows in {seconds:.1f} s{rate}")
     table.add_row("eligible", f"{s.eligible:,}")
     table.add_row("refused", f"{s.refused:,}")
     for code, n in sorted(s.first_unmet.items(), key=lambda kv: -kv[1]):

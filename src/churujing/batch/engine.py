@@ -3,7 +3,9 @@
 :class:`Checker` takes Arrow tables of facts (one row per traveller) and returns, per
 table, the answers (the key columns, ``eligible``, ``first_unmet``,
 ``first_unmet_clause``, ``unmet`` and the measure's details), the rejected rows (row
-number, keys, ``field``, ``reason``) and a :class:`Summary`.
+number, keys, ``field`` and ``reason`` of the first invalid field, and ``errors``: every
+invalid field as JSON, ``[{"field", "message"}]``, as ``churujing check`` lists them) and a
+:class:`Summary`.
 
 Measures with a vectorised rule (``VECTORISED``) are answered by its conditions as Polars
 expressions, or, for a rule that has one (measure 6), by its compiled kernel
@@ -79,6 +81,10 @@ def _m10(policy: Policy, as_of: date | None) -> VectorRule:
 
 
 #: measure id -> factory of its vectorised rule
+#: a rejected row: its index in the table, the first invalid field, its reason, and every
+#: invalid field as JSON text
+Rejected = tuple[int, str, str, str]
+
 VECTORISED: dict[str, Callable[[Policy, date | None], VectorRule]] = {
     "direct-transit-24h": _m05,
     "visa-free-transit-240h": _m06,
@@ -306,7 +312,7 @@ class Checker:
         keys = self.key_columns(input_schema.names)
         return pl.Schema(
             {"row": pl.Int64()} | dict(_polars_schema(input_schema, keys))
-            | {"field": pl.String(), "reason": pl.String()}
+            | {"field": pl.String(), "reason": pl.String(), "errors": pl.String()}
         )
 
     def check_columns(self, columns: Sequence[str]) -> None:
@@ -397,22 +403,24 @@ class Checker:
             order = np.argsort(np.concatenate([kept, idx]), kind="stable")
             answers = pa.concat_tables([answers, single.cast(schema)]).take(order)
         summary.rejected = len(rejected)
-        warnings = self._warnings(table, [i for i, _, _ in rejected])
+        warnings = self._warnings(table, [r[0] for r in rejected])
         answers = answers.append_column(
             self.arrow_schema(table.schema).field("warnings"), warnings.to_arrow())
         return answers, self._rejects(table, keys, rejected, first_row), summary
 
     def _single_rows(self, table: pa.Table, flagged: np.ndarray
-                     ) -> tuple[list[tuple[int, str, str]], list[tuple[int, Decision]]]:
-        """The rows answered (or rejected) by the single path."""
-        rejected: list[tuple[int, str, str]] = []
+                     ) -> tuple[list[Rejected], list[tuple[int, Decision]]]:
+        """The rows answered (or rejected) by the single path; a rejected row with its
+        first invalid field and reason, and every invalid field (``check``'s ``errors``)."""
+        rejected: list[Rejected] = []
         decided: list[tuple[int, Decision]] = []
         if len(flagged):
             sub = table.take(pa.array(flagged))
             for i, facts in zip(flagged.tolist(), row_facts(sub, self.facts), strict=True):
                 answer = _single(self.measure, facts, self.as_of, self.policy)
                 if isinstance(answer, FactsError):
-                    rejected.append((i, answer.field, answer.message))
+                    rejected.append((i, answer.field, answer.message, json.dumps(
+                        answer.all_dicts("en"), ensure_ascii=False)))
                 else:
                     decided.append((i, answer))
         return rejected, decided
@@ -524,7 +532,7 @@ class Checker:
         else:
             result = pl.DataFrame(schema=schema)
         summary.rejected = len(rejected)
-        result = result.with_columns(self._warnings(table, [i for i, _, _ in rejected]))
+        result = result.with_columns(self._warnings(table, [r[0] for r in rejected]))
         return result, self._rejects(table, keys, rejected, first_row), summary
 
     def _single_path_rows(self, table: pa.Table) -> np.ndarray | None:
@@ -648,18 +656,18 @@ class Checker:
         return pl.concat([key_frame, answers], how="horizontal").cast(dict(schema.items()))
 
     def _rejects(self, table: pa.Table, keys: Sequence[str],
-                 rejects: list[tuple[int, str, str]], first_row: int) -> pl.DataFrame:
+                 rejects: list[Rejected], first_row: int) -> pl.DataFrame:
         schema = self.rejects_schema(table.schema)
         if not rejects:
             return pl.DataFrame(schema=schema)
-        idx = pa.array([i for i, _, _ in rejects])
+        idx = pa.array([r[0] for r in rejects])
+        text = {"field": pl.String(), "reason": pl.String(), "errors": pl.String()}
         out = pl.concat([
-            pl.DataFrame({"row": [first_row + i + 1 for i, _, _ in rejects]},
+            pl.DataFrame({"row": [first_row + r[0] + 1 for r in rejects]},
                          schema={"row": pl.Int64()}),
             _key_frame(table.take(idx), keys, 0) if keys else pl.DataFrame(),
-            pl.DataFrame({"field": [f for _, f, _ in rejects],
-                          "reason": [r for _, _, r in rejects]},
-                         schema={"field": pl.String(), "reason": pl.String()}),
+            pl.DataFrame({"field": [r[1] for r in rejects], "reason": [r[2] for r in rejects],
+                          "errors": [r[3] for r in rejects]}, schema=text),
         ], how="horizontal")
         return out.cast(dict(schema.items()))
 

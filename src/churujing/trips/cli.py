@@ -1,7 +1,8 @@
 """``churujing trip``: trips read from stdin (one JSON object or JSON Lines), one answer
-per line, in order; an invalid line gets ``{"error": {...}, "errors": [...]}`` on its own
-line (every invalid field) and the exit status is 2. ``--exit-code`` also exits 1 when
-an answer is a refusal (and no line was invalid). ``churujing verify TOKEN`` checks a
+per line, in order (``--text``: in words, in ``--lang``); an invalid line gets
+``{"error": {...}, "errors": [...]}`` on its own line (every invalid field) and the exit
+status is 2, as it is on empty input (a message on stderr). ``--exit-code`` also exits 1
+when an answer is a refusal (and no line was invalid). ``churujing verify TOKEN`` checks a
 boarding kit's signed answer offline."""
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ EXIT_REFUSED = 1
 
 
 def trip(
-    lang: Annotated[str, typer.Option("--lang", help="zh or en: the language of errors")] = "zh",
+    text: Annotated[bool, typer.Option("--text", help="print the answer in words "
+                                       "(in --lang) instead of JSON")] = False,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="zh or en: the language of --text and of error messages")] = "zh",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="decide as of this date (YYYY-MM-DD); "
                                  "default: each entry's day of arrival")] = None,
@@ -33,9 +37,10 @@ def trip(
 ) -> None:
     """Answer trips read from stdin: every entry into mainland China, each regime, the best."""
     # imported here: `python -m churujing.cli` runs the CLI module as __main__
-    from churujing.cli import _as_of, _BadJSON, _fail, _lang, read_documents
+    from churujing.cli import _as_of, _BadJSON, _fail, _lang, no_input, read_documents
     from churujing.trips import check_trip
     from churujing.trips.engine import Areas
+    from churujing.trips.explain import explain
 
     language = _lang(lang)
     day = _as_of(as_of)
@@ -43,8 +48,9 @@ def trip(
         raise _fail(f"--areas: expected ref or full, got {areas!r}")
     mode: Areas = "full" if areas == "full" else "ref"
     out = sys.stdout
-    invalid = refused = False
+    invalid = refused = read = False
     for line_no, doc in read_documents(sys.stdin):
+        read = True
         try:
             if isinstance(doc, _BadJSON):
                 raise FactsError(doc.text.en, field="", text=doc.text)
@@ -55,13 +61,24 @@ def trip(
             message = exc.message_in(language) if isinstance(exc, FactsError) else str(exc)
             each = (exc.all_dicts(language) if isinstance(exc, FactsError)
                     else [{"field": field, "message": message}])
+            if text:
+                for e in each:
+                    where = f"{e['field']}: " if e["field"] else ""
+                    out.write(f"line {line_no}: error: {where}{e['message']}\n")
+                out.write("\n")
+                continue
             err = {"error": {"field": field, "message": message, "line": line_no},
                    "errors": each}
             out.write(json.dumps(err, ensure_ascii=False) + "\n")
             continue
         refused = refused or answer.refused
-        out.write(json.dumps(answer.to_dict(areas=mode), ensure_ascii=False) + "\n")
+        if text:
+            out.write(explain(answer, language) + "\n\n")
+        else:
+            out.write(json.dumps(answer.to_dict(areas=mode), ensure_ascii=False) + "\n")
         out.flush()
+    if not read:
+        raise no_input(language)
     if invalid:
         raise typer.Exit(EXIT_INVALID)
     if exit_code and refused:

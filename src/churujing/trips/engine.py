@@ -182,12 +182,14 @@ def _entry(trip: TripFacts, index: int, arrive_leg: int, leave_leg: int | None) 
     b = trip.legs[leave_leg] if leave_leg is not None else None
     same_port = (b is not None and leave_leg == arrive_leg + 1 and a.to.port is not None
                  and b.from_.port is not None and a.to.port.id == b.from_.port.id)
+    # the facts require these instants in China (trips.facts.missing_times)
+    assert a.arrive is not None and (b is None or b.depart is not None)
     return Entry(
         index=index, arrive_leg=arrive_leg, leave_leg=leave_leg,
         port=a.to, exit=b.from_ if b is not None else None,
         origin=a.from_, destination=b.to if b is not None else None,
         arrive=a.arrive.astimezone(BEIJING),
-        depart=b.depart.astimezone(BEIJING) if b is not None else None,
+        depart=b.depart.astimezone(BEIJING) if b is not None and b.depart else None,
         same_port=same_port, airside=trip.stays_airside and same_port,
     )
 

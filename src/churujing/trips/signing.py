@@ -34,8 +34,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from churujing.facts import BEIJING
 from churujing.trips.engine import TripAnswer, deadline_of
 
-__all__ = ["PREFIX", "BadToken", "Keys", "key_id", "load_keys", "payload_of", "public_keys",
-           "sign", "verify"]
+__all__ = ["PREFIX", "BadToken", "Keys", "key_id", "key_path", "load_keys", "payload_of",
+           "public_keys", "sign", "verify"]
 
 PREFIX = "CJ1"
 KEY_FILE = "trip-signing-ed25519.pem"
@@ -82,6 +82,11 @@ def _key_dir() -> Path:
                 or Path.home() / ".local" / "share" / "churujing")
 
 
+def key_path() -> Path:
+    """The file of the signing key when ``CHURUJING_SIGNING_KEY`` does not give it."""
+    return _key_dir() / KEY_FILE
+
+
 def _from_pem(data: bytes) -> Ed25519PrivateKey:
     key = serialization.load_pem_private_key(data, password=None)
     if not isinstance(key, Ed25519PrivateKey):
@@ -97,7 +102,7 @@ def load_keys() -> Keys:
         data = (configured.encode() if configured.startswith("-----")
                 else Path(configured).read_bytes())
         return Keys(_from_pem(data))
-    path = _key_dir() / KEY_FILE
+    path = key_path()
     if path.exists():
         return Keys(_from_pem(path.read_bytes()))
     key = Ed25519PrivateKey.generate()

@@ -274,10 +274,11 @@ def _decide_many(m: Measure, items: list[Any], as_of: date | None, lang: Lang,
     description=(
         "A JSON array of facts objects in; the decisions out, in order. An invalid item is "
         'answered with `{"error": {"field", "message", "index"}}` and does not fail the '
-        "others. At most `CHURUJING_CHECK_MANY_LIMIT` items (1000 by default); more is 413. "
+        "others. An empty array is a 422. At most `CHURUJING_CHECK_MANY_LIMIT` items (1000 "
+        "by default); more is 413. "
         "For larger files use the batch command."
     ),
-    openapi_extra=_body_doc({"type": "array", "items": {}}, "facts objects"),
+    openapi_extra=_body_doc({"type": "array", "items": {}, "minItems": 1}, "facts objects"),
     max_body_size=MANY_BODY_LIMIT,
 )
 def check_many(
@@ -292,6 +293,10 @@ def check_many(
     from fastapi import HTTPException
 
     m = _measure(measure)
+    if not items:  # nothing to answer is a mistake, as empty input is to the CLI
+        raise RequestValidationError([{
+            "loc": ("body",), "type": "too_short", "ctx": {"min_length": 1},
+            "msg": "no input: expected a non-empty JSON array of facts objects"}])
     limit: int = request.app.state.settings.check_many_limit
     if len(items) > limit:
         raise HTTPException(413, f"at most {limit} items per request, got {len(items)}")

@@ -72,7 +72,9 @@ _EXAMPLE = {
     summary="Answer a whole trip: each entry into mainland China, every regime, the best",
     description=(
         "Places are airports by IATA code, ports by name or code, or cities; times are ISO "
-        "8601, Beijing time when no offset is given. Stay areas are given by reference to "
+        "8601, Beijing time when no offset is given; the first leg's `depart` (when it leaves "
+        "from abroad) and the last leg's `arrive` (when it arrives abroad) may be left out, "
+        "every other time is required. Stay areas are given by reference to "
         "`/v1/stay-areas?as_of=` unless `areas=full`."
     ),
     openapi_extra=_body_doc({**trip_schema(), "example": _EXAMPLE}, "the trip"),

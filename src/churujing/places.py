@@ -16,8 +16,10 @@ and spacing — resolves to one canonical value:
   answers for these names ship in ``_pinyin.json``, so a process need not load its
   dictionaries.
 * :func:`port` — a port of the project's registry (``policy/data/ports.yaml``) by id,
-  IATA code, official Chinese name, other Chinese names, English names; an airport
-  outside the registry is still recognised through airportsdata (``listed=False``).
+  IATA code, official Chinese name, other Chinese names, English names, then by the place
+  it lies at (磨憨, Mohan, 秦皇岛, Shanghai: :func:`_port_place_index`), a measure's own
+  list deciding between ports of one name; an airport outside the registry is still
+  recognised through airportsdata (``listed=False``).
 
 Every lookup is a dict lookup after normalisation (case folding, spaces, apostrophes,
 hyphens and diacritics dropped); the indexes are built once from the packages' data.
@@ -1331,23 +1333,29 @@ _PORT_KINDS_EN = (" Railway Station Port", " Railway Port", " Road Port", " Rive
                   " Seaport", " Port")
 
 
-def _place_named(name: str, kinds: tuple[str, ...]) -> str:
+def _place_named(name: str, kinds: tuple[str, ...], city_keys: frozenset[str]) -> str:
     """The place a port's name names, else "": 磨憨（铁路） -> 磨憨, 秦皇岛海港口岸（客运） ->
-    秦皇岛, Mohan (rail) -> Mohan, Heihe River Port -> Heihe, Port of Tianjin -> Tianjin."""
+    秦皇岛, Mohan (rail) -> Mohan, Heihe River Port -> Heihe, Port of Tianjin -> Tianjin.
+    Where two kinds of port fit, the name of the port's city wins (防城港口岸 is 防城港's
+    口岸, not 防城's 港口岸); else the longer kind (秦皇岛海港口岸: 秦皇岛, not 秦皇岛海)."""
     bare = _BRACKETED.sub("", name).strip().removeprefix("Port of ")
-    for kind in kinds:
-        if bare.endswith(kind) and len(bare) > len(kind) + 1:
-            return bare[: -len(kind)].strip()
+    stems = [bare[: -len(kind)].strip() for kind in kinds
+             if bare.endswith(kind) and len(bare) > len(kind) + 1]
+    if stems:
+        return next((s for s in stems if _norm(s) in city_keys), stems[0])
     return bare if bare != name.strip() else ""
 
 
-def _airport_places(names_zh: Iterable[str], names_en: Iterable[str]) -> tuple[str, ...]:
-    """The place an airport's names put before the airport's own name: 苏南硕放 less 硕放
-    (its other name 硕放机场) is 苏南; in English, the first word of a name of two or more
-    words before "(International) Airport" (Sunan Shuofang -> Sunan)."""
+def _airport_places(zh: str, names_zh: Iterable[str],
+                    names_en: Iterable[str]) -> tuple[str, ...]:
+    """The place an airport's names put before the airport's own name: 苏南硕放 (of its
+    official name ``zh``) less 硕放 (its other name 硕放机场) is 苏南; in English, the first
+    word of a name of two or more words before "(International) Airport" (Sunan Shuofang
+    -> Sunan)."""
+    official = _airport_forms(zh)
     stems = {f[0] for n in names_zh if (f := _airport_forms(n))}
-    out = [a[: -len(b)] for a in stems for b in stems
-           if a != b and a.endswith(b) and len(a) - len(b) >= 2]
+    out = [official[0][: -len(b)] for b in stems if official and b != official[0]
+           and official[0].endswith(b) and len(official[0]) - len(b) >= 2]
     for name in names_en:
         for suffix in _AIRPORT_SUFFIXES_EN:
             if name.endswith(suffix):
@@ -1363,12 +1371,12 @@ def _add_places(index: _Index[Port], p: Port, attrs: Mapping[str, Any],
     """Index ``p`` by the places it lies at (see :func:`_port_place_index`)."""
     names_zh = (p.zh, *_names(attrs, "names_zh"))
     names_en = (p.en, *_names(attrs, "names_en"))
-    own = [_place_named(n, _PORT_KINDS_ZH) for n in names_zh if n]
-    own += [_place_named(n, _PORT_KINDS_EN) for n in names_en if n]
-    if p.kind == "air":
-        own += _airport_places(names_zh, names_en)
     city_names = (city.zh, city.short_zh, city.en, city.short_en) if city is not None else ()
-    city_keys = {_norm(n) for n in city_names}
+    city_keys = frozenset(_norm(n) for n in city_names)
+    own = [_place_named(n, _PORT_KINDS_ZH, city_keys) for n in names_zh if n]
+    own += [_place_named(n, _PORT_KINDS_EN, city_keys) for n in names_en if n]
+    if p.kind == "air":
+        own += _airport_places(p.zh, names_zh, names_en)
     for name in own:
         if name:
             index.add(p, 6 if _norm(name) in city_keys else 5, name)

@@ -8,7 +8,8 @@ Prints, for the indexes behind the facts boundary (:mod:`churujing.refs`):
   Latin or other scripts; divisions by level (a name counted under every level it names); ports
   by kind; the cities abroad;
 * the latency of resolving a name through :func:`churujing.refs.resolve` (median and p99, µs),
-  per kind of name, warm (each query asked before: the memoised path a long-running service
+  per kind of name (a port by the place it lies at, a city abroad by its common name among
+  them), warm (each query asked before: the memoised path a long-running service
   takes) and cold (the first time a process sees the query: its normalisation and index
   look-up, qualifiers, fuzzy suggestions for a name that matches nothing);
 * one 240-hour decision through the library, facts parsed (median and p99, µs), as
@@ -38,6 +39,8 @@ QUERIES: dict[str, tuple[str, list[str]]] = {
                                          "北京市朝阳区", "Taizhou, Zhejiang", "吴中区, 苏州"]),
     "port": ("port", ["PVG", "琶洲", "Pazhou ferry terminal", "Lo Wu Control Point", "關閘",
                       "拉萨贡嘎国际机场", "LXA", "深圳湾"]),
+    "port by place": ("port", ["秦皇岛", "Qinhuangdao", "Sunan", "苏南", "Kunming", "Xi'an"]),
+    "city abroad, short": ("abroad", ["Frankfurt", "Rostov", "Munich", "Paris"]),
     "not recognised": ("division", ["Atlantis", "Nowhereville", "Gotham"]),
 }
 

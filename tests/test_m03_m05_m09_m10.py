@@ -165,10 +165,10 @@ def test_an_ambiguous_name_is_reported_on_its_field(monkeypatch: pytest.MonkeyPa
 
     real = places.port
 
-    def ambiguous(query: str, *args: Any) -> Any:
+    def ambiguous(query: str, *args: Any, **kwargs: Any) -> Any:
         if query in ("NKG", "x"):
             raise FactsError(f"{query!r} is ambiguous: it may mean A; B")
-        return real(query, *args)
+        return real(query, *args, **kwargs)
 
     monkeypatch.setattr(places, "port", ambiguous)
     with pytest.raises(FactsError) as info:

@@ -14,7 +14,7 @@ from churujing import places
 from churujing.batch.tables import FieldCheck, Invalid
 from churujing.errors import AmbiguousName, FactsError
 from churujing.measures import get_measure
-from churujing.refs import resolve, warning_code
+from churujing.refs import ref_fields, resolve, warning_code
 
 M06 = get_measure("visa-free-transit-240h")
 BASE: dict[str, Any] = {
@@ -28,7 +28,10 @@ _COUNTRIES = [c.en for c in places.countries()] + [c.zh for c in places.countrie
 _DIVISIONS = [d.short_en for d in places.divisions(counties=True)[::7]] + [
     d.zh for d in places.divisions(counties=True)[::5]] + [
     "Suzhou", "Suzhou, Jiangsu", "苏州（江苏）", "江苏省苏州市吴中区", "310115", "Atlantis"]
-_PORTS = ["PVG", "Pudong", "琶洲", "Lo Wu", "關閘", "落马洲", "上海机场", "LXA", "Nowhere Port"]
+_PORTS = ["PVG", "Pudong", "琶洲", "Lo Wu", "關閘", "落马洲", "上海机场", "LXA", "Nowhere Port",
+          "磨憨", "Mohan", "河口", "秦皇岛", "Shanghai", "Sunan"]
+#: the list of ports each of M06's facts reads (its Ref's ``among``)
+_AMONG = {name: ref.among for name, ref, _ in ref_fields(M06.facts)}
 
 
 def _outcome(fn: Any) -> Any:
@@ -64,7 +67,8 @@ def _batch(field: str, name: str) -> Any:
 
 
 def _boundary(kind: str, field: str, name: str) -> Any:
-    return _outcome(lambda: resolve(kind, name.strip(), field=field))  # type: ignore[arg-type]
+    return _outcome(lambda: resolve(kind, name.strip(), field=field,  # type: ignore[arg-type]
+                                    among=_AMONG.get(field)))
 
 
 NAMES = st.one_of(st.sampled_from(_COUNTRIES), st.text(min_size=1, max_size=12))
@@ -118,6 +122,7 @@ def test_the_batch_warns_on_a_name_exactly_when_the_single_check_does(name: str)
         assert warning_code("country", name, field="nationality") is None
         return
     single = {f"{w.field}:{w.code}" for w in decision.warnings  # type: ignore[attr-defined]
-              if getattr(w, "code", "") in ("not_recognised", "read_as_country")}
+              if getattr(w, "code", "") in ("not_recognised", "read_as_country",
+                                            "read_as_listed")}
     code = warning_code("country", name, field="nationality")
     assert single == ({code} if code else set())

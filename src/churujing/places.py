@@ -16,8 +16,10 @@ and spacing — resolves to one canonical value:
   answers for these names ship in ``_pinyin.json``, so a process need not load its
   dictionaries.
 * :func:`port` — a port of the project's registry (``policy/data/ports.yaml``) by id,
-  IATA code, official Chinese name, other Chinese names, English names; an airport
-  outside the registry is still recognised through airportsdata (``listed=False``).
+  IATA code, official Chinese name, other Chinese names, English names, then by the place
+  it lies at (磨憨, Mohan, 秦皇岛, Shanghai: :func:`_port_place_index`), a measure's own
+  list deciding between ports of one name; an airport outside the registry is still
+  recognised through airportsdata (``listed=False``).
 
 Every lookup is a dict lookup after normalisation (case folding, spaces, apostrophes,
 hyphens and diacritics dropped); the indexes are built once from the packages' data.
@@ -194,6 +196,9 @@ class Resolved(Generic[P]):
     note: Text | None = None
     #: what the name named on the way to ``value``: an airport's IATA code or a city's name
     via: str = ""
+    #: the code of the warning ``note`` makes (``read_as_country``: FRA read as France;
+    #: ``read_as_listed``: a name of several ports read as the one a measure lists)
+    note_code: str = ""
 
     @property
     def ok(self) -> bool:
@@ -301,6 +306,10 @@ class _Index(Generic[P]):
             if name and name not in self._fast and self._best.get(_norm(name)) == (place,):
                 self._fast[name] = Resolved(name, place, ())
         self._choices = (keys, named)
+
+    def matches(self, query: str) -> tuple[P, ...]:
+        """The places ``query`` names in its best tier: one, several (ambiguous) or none."""
+        return self._best.get(_norm(query), ())
 
     def candidates(self, key: str, keep: Callable[[P], bool] | None) -> tuple[P, ...]:
         """The places ``key`` names in its best tier (several: ambiguous)."""
@@ -1145,7 +1154,10 @@ def _city_index() -> _Index[Country]:
 
     Tier 1: CLDR's exemplar cities of the time zones (东京 / Tokyo, 纽约 / New York, 巴黎),
     through Babel. Tier 2: the cities of airportsdata's international airports (Frankfurt
-    am Main, Narita): a name two countries share at its best tier is ambiguous.
+    am Main, Narita): a name two countries share at its best tier is ambiguous. Tier 3: the
+    common name of such a city whose name says the river it lies on (Frankfurt for
+    Frankfurt am Main, Rostov for Rostov-on-Don) — only then, so no first word of a city
+    (New York, San Jose) becomes a city.
     """
     from babel.core import get_global
     from babel.dates import get_timezone_location
@@ -1163,9 +1175,22 @@ def _city_index() -> _Index[Country]:
         found = by_code.get(str(row.get("country") or ""))
         if found is None or found.code == "CN" or "International" not in str(row.get("name")):
             continue
-        index.add(found, 2, str(row.get("city") or ""))
+        city = str(row.get("city") or "")
+        index.add(found, 2, city)
+        index.add(found, 3, _city_short_name(city))
     index.freeze(())
     return index
+
+
+# "Frankfurt am Main", "Rostov-on-Don", "Newcastle upon Tyne", "Boulogne-sur-Mer": the
+# words that join a city's common name to the river (or sea) its full name adds
+_RIVER_OF = re.compile(r"^(?P<city>.{3,}?)(?: am | an der | upon | on |-on-|-upon-|-sur-| sur )")
+
+
+def _city_short_name(city: str) -> str:
+    """The common name of a city whose full name says its river ("Frankfurt"), else ""."""
+    m = _RIVER_OF.match(city)
+    return m.group("city") if m is not None else ""
 
 
 def place_abroad(query: str, *, field: str = "") -> Resolved[Country]:
@@ -1197,7 +1222,7 @@ def place_abroad(query: str, *, field: str = "") -> Resolved[Country]:
                 where=other.text if other is not None else Text("", ""),
                 field=f"{field or 'origin'}_airport",
             )
-            return Resolved(query, found.value, (), note)
+            return Resolved(query, found.value, (), note, note_code="read_as_country")
         return found
     if is_code and code in _airports():
         at = by_iata_country(code)
@@ -1220,6 +1245,10 @@ def by_iata_country(iata: str) -> Country | None:
 # --------------------------------------------------------------------------- ports
 
 _port_indexes: weakref.WeakKeyDictionary[Table, _Index[Port]] = weakref.WeakKeyDictionary()
+#: per registry, its ports by the names of the places they lie at (see _port_place_index)
+_place_indexes: weakref.WeakKeyDictionary[Table, _Index[Port]] = weakref.WeakKeyDictionary()
+#: per list of ports (a measure's), the ids it has ever listed
+_listed_ids: weakref.WeakKeyDictionary[Table, frozenset[str]] = weakref.WeakKeyDictionary()
 _unknown_ports: weakref.WeakKeyDictionary[Table, dict[str, Resolved[Port]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -1242,6 +1271,7 @@ def _port_index(table: Table) -> _Index[Port]:
     if index is not None:
         return index
     index = _Index(lambda p: p.label, where=_port_where)
+    at_places: _Index[Port] = _Index(lambda p: p.label, where=_port_where)
     fast: list[tuple[str, Port]] = []
     for item in table.items:
         a = item.attrs
@@ -1273,10 +1303,84 @@ def _port_index(table: Table) -> _Index[Port]:
                               if not n.startswith(city.short_zh)))
             if p.kind == "air":  # the city's airport: ambiguous where a city has two
                 index.add(p, 4, city.short_zh + "机场", city.short_en + " Airport")
+        _add_places(at_places, p, a, city)
         fast += [(p.id, p), (p.zh, p), (p.en, p)] + ([(iata, p)] if iata else [])
     index.freeze(fast)
+    at_places.freeze(())
+    _place_indexes[table] = at_places
     _port_indexes[table] = index
     return index
+
+
+def _port_place_index(table: Table) -> _Index[Port]:
+    """The ports of ``table`` by the names of the places they lie at.
+
+    Tier 5: the place a port's own name names — the annexes' short forms without their
+    bracket (磨憨（铁路） -> 磨憨, Mohan (rail) -> Mohan), the official name without its kind
+    of port (秦皇岛海港口岸（客运） -> 秦皇岛, Khorgos Road Port -> Khorgos), an airport's
+    name without the airport's own part (苏南硕放 -> 苏南, Sunan Shuofang -> Sunan, Xi'an
+    Xianyang -> Xi'an). Tier 6: the prefecture-level city a port lies in (上海, Shanghai,
+    秦皇岛), and a tier-5 name that is that city's own name: a city's name is every port
+    of the city, so Shanghai names three ports and Qinhuangdao one.
+    """
+    _port_index(table)
+    return _place_indexes[table]
+
+
+_BRACKETED = re.compile(r"\s*[（(][^）)]*[）)]\s*$")
+_PORT_KINDS_ZH = ("铁路口岸", "公路口岸", "海港口岸", "港口岸", "站口岸", "口岸")
+_PORT_KINDS_EN = (" Railway Station Port", " Railway Port", " Road Port", " River Port",
+                  " Seaport", " Port")
+
+
+def _place_named(name: str, kinds: tuple[str, ...], city_keys: frozenset[str]) -> str:
+    """The place a port's name names, else "": 磨憨（铁路） -> 磨憨, 秦皇岛海港口岸（客运） ->
+    秦皇岛, Mohan (rail) -> Mohan, Heihe River Port -> Heihe, Port of Tianjin -> Tianjin.
+    Where two kinds of port fit, the name of the port's city wins (防城港口岸 is 防城港's
+    口岸, not 防城's 港口岸); else the longer kind (秦皇岛海港口岸: 秦皇岛, not 秦皇岛海)."""
+    bare = _BRACKETED.sub("", name).strip().removeprefix("Port of ")
+    stems = [bare[: -len(kind)].strip() for kind in kinds
+             if bare.endswith(kind) and len(bare) > len(kind) + 1]
+    if stems:
+        return next((s for s in stems if _norm(s) in city_keys), stems[0])
+    return bare if bare != name.strip() else ""
+
+
+def _airport_places(zh: str, names_zh: Iterable[str],
+                    names_en: Iterable[str]) -> tuple[str, ...]:
+    """The place an airport's names put before the airport's own name: 苏南硕放 (of its
+    official name ``zh``) less 硕放 (its other name 硕放机场) is 苏南; in English, the first
+    word of a name of two or more words before "(International) Airport" (Sunan Shuofang
+    -> Sunan)."""
+    official = _airport_forms(zh)
+    stems = {f[0] for n in names_zh if (f := _airport_forms(n))}
+    out = [official[0][: -len(b)] for b in stems if official and b != official[0]
+           and official[0].endswith(b) and len(official[0]) - len(b) >= 2]
+    for name in names_en:
+        for suffix in _AIRPORT_SUFFIXES_EN:
+            if name.endswith(suffix):
+                words = name.removesuffix(suffix).split()
+                if len(words) >= 2:
+                    out.append(words[0])
+                break
+    return tuple(out)
+
+
+def _add_places(index: _Index[Port], p: Port, attrs: Mapping[str, Any],
+                city: Division | None) -> None:
+    """Index ``p`` by the places it lies at (see :func:`_port_place_index`)."""
+    names_zh = (p.zh, *_names(attrs, "names_zh"))
+    names_en = (p.en, *_names(attrs, "names_en"))
+    city_names = (city.zh, city.short_zh, city.en, city.short_en) if city is not None else ()
+    city_keys = frozenset(_norm(n) for n in city_names)
+    own = [_place_named(n, _PORT_KINDS_ZH, city_keys) for n in names_zh if n]
+    own += [_place_named(n, _PORT_KINDS_EN, city_keys) for n in names_en if n]
+    if p.kind == "air":
+        own += _airport_places(p.zh, names_zh, names_en)
+    for name in own:
+        if name:
+            index.add(p, 6 if _norm(name) in city_keys else 5, name)
+    index.add(p, 6, *city_names)
 
 
 _AIRPORT_SUFFIXES = ("国际机场口岸", "机场口岸", "国际机场", "机场")
@@ -1309,17 +1413,27 @@ def _airport_forms(name: str) -> tuple[str, ...]:
     return ()
 
 
-def port(query: str, ports: Table) -> Resolved[Port]:
+def port(query: str, ports: Table, *, among: Table | None = None,
+         by_place: bool = True) -> Resolved[Port]:
     """Resolve a port of the registry ``ports`` by id, IATA code or name.
 
-    A code or name that is not in the registry but names an airport in airportsdata
-    resolves to ``Port(listed=False)``. Raises :class:`FactsError` listing the
-    candidates when the name is ambiguous.
+    With ``by_place``, a name that is no port's own name may name the place ports lie at
+    (磨憨, Mohan, 秦皇岛, Shanghai: :func:`_port_place_index`). A code or name that is not in
+    the registry but names an airport in airportsdata resolves to ``Port(listed=False)``.
+    Raises :class:`~churujing.errors.AmbiguousName` listing the candidates when the name
+    fits several ports — unless ``among`` (a measure's list of ports) lists exactly one of
+    them: then the name is read as that one, with a note (``read_as_listed``) naming the
+    others.
     """
     index = _port_index(ports)
-    found = index.resolve(query, suggest=False)
-    if found.value is not None:
+    found = _one_port(index, query, among)
+    if found is not None:
         return found
+    at_places = _port_place_index(ports)
+    if by_place:
+        found = _one_port(at_places, query, among)
+        if found is not None:
+            return found
     airports = _airport_index()
     hit = airports.resolve(query, suggest=False)  # may raise: two airports of that name
     if hit.value is not None:
@@ -1331,8 +1445,47 @@ def port(query: str, ports: Table) -> Resolved[Port]:
     seen = unknown.get(query)
     if seen is not None:  # an unrecognised name seen before: its suggestions are memoised
         return seen
-    unlisted = airports.suggest(query, lambda iata: ports.get(iata.lower()) is None)
-    res: Resolved[Port] = Resolved(query, None, (index.suggest(query, None) + unlisted)[:3])
+    # the registry's ports first, then airports in China outside it, then airports abroad
+    rows = _airports()
+
+    def unlisted(in_china: bool) -> Callable[[str], bool]:
+        return lambda iata: (ports.get(iata.lower()) is None
+                             and (rows[iata].get("country") == "CN") is in_china)
+
+    suggested = dict.fromkeys(index.suggest(query, None) + at_places.suggest(query, None))
+    for in_china in (True, False):
+        if len(suggested) < 3:
+            suggested.update(dict.fromkeys(airports.suggest(query, unlisted(in_china))))
+    res: Resolved[Port] = Resolved(query, None, tuple(suggested)[:3])
     if len(unknown) < _Index._MEMO_MAX:
         unknown[query] = res
     return res
+
+
+def _one_port(index: _Index[Port], query: str, among: Table | None) -> Resolved[Port] | None:
+    """The port ``query`` names in ``index``, or None; several: the one ``among`` lists,
+    else :class:`~churujing.errors.AmbiguousName`."""
+    try:
+        found = index.resolve(query, suggest=False)
+    except AmbiguousName:
+        if among is None:
+            raise
+        cands = index.matches(query)
+        ids = _listed_ids.get(among)
+        if ids is None:
+            ids = _listed_ids[among] = frozenset(item.key for item in among.items)
+        listed = [p for p in cands if p.id in ids]
+        if len(listed) != 1:
+            raise
+        return _read_as_listed(query, listed[0], cands, among)
+    return found if found.value is not None else None
+
+
+def _read_as_listed(query: str, chosen: Port, cands: Iterable[Port],
+                    among: Table) -> Resolved[Port]:
+    from churujing.i18n import T
+
+    others = Text.join(p.text for p in sorted(cands, key=lambda p: p.id) if p != chosen)
+    note = T("“{query}”可指多个口岸：按“{list}”读作{port}（{others}不在其中）。",
+             query=query, list=among.title, port=chosen.text, others=others)
+    return Resolved(query, chosen, (), note, note_code="read_as_listed")

@@ -12,7 +12,10 @@ of a column through :func:`resolve`) and every adapter — and the fact then hol
   an unmet condition, and the facts carry a warning on that field (``not_recognised``);
 * an ambiguous name is invalid on its own field, listing each candidate with where it lies;
 * a name read one way that could have meant another (FRA: France, or Frankfurt's airport)
-  holds its reading and a warning on that field (``read_as_country``).
+  holds its reading and a warning on that field (``read_as_country``);
+* a name of several ports of which the measure's own list holds exactly one (磨憨: the rail
+  and the road port, of which annex 2 lists the rail one) holds that port and a warning
+  naming the others (``read_as_listed``); the fact's :class:`Ref` names the list (``among``).
 
 In JSON (the schema, the API, the CLI) every such fact is a string, as before.
 
@@ -55,6 +58,7 @@ __all__ = [
     "ProvinceName",
     "Ref",
     "notices",
+    "port_among",
     "ref_fields",
     "resolve",
     "warning_code",
@@ -65,10 +69,12 @@ Kind = Literal["country", "abroad", "airport", "port", "division", "province", "
 AMBIGUOUS = "ambiguous_name"
 
 
-def _port(query: str, policy: Policy | None) -> places.Resolved[Any]:
+def _port(query: str, policy: Policy | None, among: str | None) -> places.Resolved[Any]:
     from churujing.policy import load_policy
 
-    return places.port(query, (policy or load_policy()).table("ports"))
+    policy = policy or load_policy()
+    listed = policy.table(among) if among else None
+    return places.port(query, policy.table("ports"), among=listed)
 
 
 def _airport(query: str, field: str) -> places.Resolved[Any]:
@@ -79,44 +85,49 @@ def _airport(query: str, field: str) -> places.Resolved[Any]:
     return places.Resolved(query, found, (), None, code)
 
 
-_RESOLVERS: dict[Kind, Callable[[str, str, Policy | None], places.Resolved[Any]]] = {
-    "country": lambda q, f, p: places.country(q),
-    "abroad": lambda q, f, p: places.place_abroad(q, field=f),
-    "airport": lambda q, f, p: _airport(q, f),
-    "port": lambda q, f, p: _port(q, p),
-    "division": lambda q, f, p: places.division(q),
+_Resolver = Callable[[str, str, "Policy | None", "str | None"], places.Resolved[Any]]
+_RESOLVERS: dict[Kind, _Resolver] = {
+    "country": lambda q, f, p, a: places.country(q),
+    "abroad": lambda q, f, p, a: places.place_abroad(q, field=f),
+    "airport": lambda q, f, p, a: _airport(q, f),
+    "port": lambda q, f, p, a: _port(q, p, a),
+    "division": lambda q, f, p, a: places.division(q),
     # a name shared by divisions of several levels means the highest (海南 = 海南省, not
     # 海南藏族自治州; 吉林 = 吉林省: 吉林市 by its full name), whatever the fact asks for
-    "province": lambda q, f, p: places.division(q),
-    "city": lambda q, f, p: places.division(q),
+    "province": lambda q, f, p, a: places.division(q),
+    "city": lambda q, f, p, a: places.division(q),
 }
 
 
-def resolve(kind: Kind, query: str, *, field: str = "",
-            policy: Policy | None = None) -> places.Resolved[Any]:
+def resolve(kind: Kind, query: str, *, field: str = "", policy: Policy | None = None,
+            among: str | None = None) -> places.Resolved[Any]:
     """Resolve ``query`` as a reference of ``kind`` — the one function behind every fact of
-    that kind (the batch calls it for each distinct value of a column).
+    that kind (the batch calls it for each distinct value of a column). ``among``: the
+    policy table of the measure's own ports (``m06.entry_ports``), which decides between
+    ports of one name (:func:`churujing.places.port`).
 
     Raises :class:`~churujing.errors.AmbiguousName` on ``field`` when the name fits
     several places.
     """
     try:
-        return _RESOLVERS[kind](query, field, policy)
+        return _RESOLVERS[kind](query, field, policy, among)
     except AmbiguousName as exc:
         raise exc.at(field) from None
 
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """The annotation of a fact that names a place: its kind and what the fact is called
-    in a warning (``T("国籍")``)."""
+    """The annotation of a fact that names a place: its kind, what the fact is called in a
+    warning (``T("国籍")``) and, for a port, the measure's list of ports that decides
+    between ports of one name (``among``, a policy table: ``m06.entry_ports``)."""
 
     kind: Kind
     what: str  # the fact's name in Chinese, a msgid (国籍, 入境口岸…)
+    among: str | None = None
 
     def __get_pydantic_core_schema__(self, source: Any,
                                      handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        kind = self.kind
+        kind, among = self.kind, self.among
 
         def validate(value: Any, info: core_schema.ValidationInfo) -> places.Resolved[Any]:
             if isinstance(value, places.Resolved):
@@ -126,7 +137,8 @@ class Ref:
             field = info.field_name or ""
             context = info.context if isinstance(info.context, dict) else {}
             try:
-                return resolve(kind, value.strip(), field=field, policy=context.get("policy"))
+                return resolve(kind, value.strip(), field=field, policy=context.get("policy"),
+                               among=among)
             except AmbiguousName as exc:
                 raise PydanticCustomError(AMBIGUOUS, "{message}",
                                           {"message": exc.message, "text": exc.message_text,
@@ -151,6 +163,12 @@ DivisionName = Annotated[places.Resolved[places.Division], Ref("division", "地�
 ProvinceName = Annotated[places.Resolved[places.Division], Ref("province", "省份")]
 CityName = Annotated[places.Resolved[places.Division], Ref("city", "城市")]
 DivisionNames = list[DivisionName]
+
+
+def port_among(table: str) -> Ref:
+    """The reference of a port fact whose measure lists its ports in ``table``
+    (``m06.entry_ports``): ``Annotated[places.Resolved[places.Port], port_among(...)]``."""
+    return Ref("port", "口岸", table)
 
 # What each fact is called in its warning, where the kind's word is not the fact's own.
 _WHAT = {
@@ -203,20 +221,21 @@ def _args(annotation: Any) -> tuple[Any, ...]:
     return (annotation,)
 
 
-def warning_code(kind: Kind, value: Any, *, field: str,
-                 policy: Policy | None = None) -> str | None:
+def warning_code(kind: Kind, value: Any, *, field: str, policy: Policy | None = None,
+                 among: str | None = None) -> str | None:
     """The batch's warning for one value of a column of names: ``field:not_recognised``,
-    ``field:read_as_country``, or None (recognised, or invalid: the row is rejected)."""
+    ``field:read_as_country``, ``field:read_as_listed``, or None (recognised, or invalid:
+    the row is rejected)."""
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        found = resolve(kind, value.strip(), field=field, policy=policy)
+        found = resolve(kind, value.strip(), field=field, policy=policy, among=among)
     except AmbiguousName:
         return None
     if found.value is None:
         return f"{field}:not_recognised"
     if found.note is not None:
-        return f"{field}:read_as_country"
+        return f"{field}:{found.note_code or 'read_as_country'}"
     return None
 
 
@@ -239,6 +258,7 @@ def notices(facts: Any) -> tuple[Notice, ...]:
                 if warning is not None:
                     out.append(Notice.of(warning, code="not_recognised", field=field))
             elif item.note is not None:
-                out.append(Notice.of(item.note, code="read_as_country", field=field))
+                out.append(Notice.of(item.note, code=item.note_code or "read_as_country",
+                                     field=field))
     return tuple(out)
 

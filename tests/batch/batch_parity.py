@@ -49,7 +49,8 @@ def name_warnings(d: Decision) -> list[str]:
     ``field:code``, a list's items under the list's name, each once, in the facts' order."""
     out: list[str] = []
     for w in d.warnings:
-        if isinstance(w, Notice) and w.code in ("not_recognised", "read_as_country"):
+        if isinstance(w, Notice) and w.code in ("not_recognised", "read_as_country",
+                                                "read_as_listed"):
             tag = f"{w.field.split('.')[0]}:{w.code}"
             if tag not in out:
                 out.append(tag)

@@ -34,9 +34,10 @@ NATIONALITIES = ["DE", "DEU", "Germany", "德国", " de ", "IN", "IND", "中国"
                  "Türkiye", "UAE", "阿联酋"]
 PORTS = ["PVG", "pvg", "PEK", "琶洲", "Pazhou ferry terminal", "West Kowloon", "LXA",
          "Atlantis Harbour", "CAN", "深圳湾", "五通码头", "港珠澳大桥", "Hengqin", "SZX", "JFK",
-         " SHA", "URC", "上海浦东国际机场口岸", ""]
+         " SHA", "URC", "上海浦东国际机场口岸", "", "磨憨", "Mohan", "河口", "秦皇岛", "Shanghai"]
 PLACES = ["US", "JP", "SG", "HK", "MO", "Macau", "香港", "CN", "中国", "DE", "Germny", "Korea",
-          "FRA", "AUS", "NRT", "ICN", "Tokyo", "东京", "PVG", "Frankfurt am Main", "Atlantis"]
+          "FRA", "AUS", "NRT", "ICN", "Tokyo", "东京", "PVG", "Frankfurt am Main", "Atlantis",
+          "Frankfurt"]
 PURPOSES = ["tourism", "business", "visit", "family", "work", "study", "journalism", "other",
             "holiday", " tourism", "Tourism"]
 AREAS = ["Chengdu", "西双版纳", "Xi'an", "北京", "四川", "Lhasa", "Nowhere", "上海", "广东",

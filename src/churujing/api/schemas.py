@@ -74,7 +74,8 @@ class ConditionOut(BaseModel):
 
 class WarningOut(BaseModel):
     code: str = Field(description="what kind of warning: not_recognised (a name that matched "
-                      "nothing), read_as_country (a code read one of two ways), unknown_fact "
+                      "nothing), read_as_country (a code read one of two ways), read_as_listed "
+                      "(a name of several ports read as the one the measure lists), unknown_fact "
                       "(an unknown key close to a fact's name); '' for a rule's own remark")
     field: str = Field(description="dotted path of the fact it is about ('' = the answer)")
     zh: str

@@ -563,7 +563,8 @@ class Checker:
             if values.dtype != pl.String:
                 values = values.cast(pl.String)
             codes = {v: code for v in values.drop_nulls().unique().to_list()
-                     if (code := warning_code(ref.kind, v, field=name, policy=self.policy))}
+                     if (code := warning_code(ref.kind, v, field=name, policy=self.policy,
+                                              among=ref.among))}
             if not codes:
                 continue
             item = pl.element() if is_list else pl.col(name)

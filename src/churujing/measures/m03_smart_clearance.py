@@ -37,7 +37,7 @@ from churujing.i18n import T
 from churujing.measures._common import answer, policy_or_default, required
 from churujing.policy import Policy
 from churujing.policy.loader import Table
-from churujing.refs import PortName
+from churujing.refs import port_among
 
 __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "VALUE_LABELS", "Endorsement", "Facts", "decide"]
 
@@ -124,10 +124,14 @@ class Endorsement(FactsModel):
     multiple: bool = Field(description="true if the endorsement is multiple-entry (多次有效)")
 
 
+#: the port of crossing: a name of several ports means the one M03.1 lists, if one
+CrossingPort = Annotated[places.Resolved[places.Port], port_among("m03.ports")]
+
+
 class Facts(FactsModel):
     """Facts for smart clearance at a port (M03)."""
 
-    port: PortName = port_of("crossing", "皇岗, Luohu, SHA")
+    port: CrossingPort = port_of("crossing", "皇岗, Luohu, SHA")
     date: DayOrDateTime = day_of_event("crossing")
     age: int = age_on("crossing")
     traveller: Traveller = Field(

@@ -15,7 +15,7 @@ References:
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -46,7 +46,7 @@ from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Table
 from churujing.predicates import outside_mainland
-from churujing.refs import PortName
+from churujing.refs import port_among
 
 __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "DayRules", "Facts", "decide", "finer_clauses",
            "rules_on"]
@@ -58,11 +58,15 @@ TITLE = T("扩大24小时直接过境免办查验手续口岸范围")
 _SECONDS_PER_HOUR = 3600
 
 
+#: the airport: a name of several ports means the one M05.1 lists, if one
+TransferAirport = Annotated[places.Resolved[places.Port], port_among("m05.airports")]
+
+
 class Facts(JourneyFacts):
     """Facts for 24-hour direct transit without border inspection (M05). The measure is open
     to every nationality: the nationality, when given, only informs the alternatives."""
 
-    airport: PortName = port_of("transfer (an airport)", "NKG, 南京禄口, Nanjing Lukou")
+    airport: TransferAirport = port_of("transfer (an airport)", "NKG, 南京禄口, Nanjing Lukou")
     arrival_time: Arrival
     departure_time: Departure
     origin: Origin = None

@@ -8,7 +8,7 @@ from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -40,7 +40,7 @@ from churujing.measures._common import (
 )
 from churujing.policy import Policy
 from churujing.predicates import area_allowed, chinese_citizen, outside_mainland
-from churujing.refs import PortName
+from churujing.refs import port_among
 
 __all__ = [
     "CLAUSE",
@@ -98,12 +98,16 @@ CONDITIONS = Conditions(
 )
 
 
+#: a port of entry or exit: a name of several ports means the one annex 2 lists, if one
+ListedPort = Annotated[places.Resolved[places.Port], port_among("m06.entry_ports")]
+
+
 class Facts(JourneyFacts):
     """What a carrier or a traveller knows about the trip."""
 
     nationality: Nationality
     passport_expiry: PassportExpiry
-    entry_port: PortName = port_of("entry",
+    entry_port: ListedPort = port_of("entry",
                                    "PVG, 上海浦东国际机场口岸, 琶洲, Pazhou ferry terminal")
     entry_time: Arrival
     origin: Origin = None
@@ -117,7 +121,7 @@ class Facts(JourneyFacts):
     )
     purpose: Purpose = Field(description="Purpose of the stay.")
     visit_areas: VisitAreas = None
-    exit_port: PortName | None = port_of("exit, if known", "PVG, 白云, Luohu", default=None)
+    exit_port: ListedPort | None = port_of("exit, if known", "PVG, 白云, Luohu", default=None)
 
     _departure_after_entry = in_order("departure_time", "entry_time",
                                       "expected a departure after entry_time", strict=True)

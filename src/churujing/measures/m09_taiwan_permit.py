@@ -10,7 +10,7 @@ References:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -22,7 +22,7 @@ from churujing.i18n import T
 from churujing.measures._common import answer, policy_or_default
 from churujing.policy import Policy
 from churujing.policy.loader import Table
-from churujing.refs import PortName
+from churujing.refs import port_among
 
 __all__ = ["CLAUSE", "CONDITIONS", "ID", "TITLE", "Facts", "decide"]
 
@@ -44,10 +44,14 @@ _PORT, _RESIDENT, _NO_DOCUMENT = (CONDITIONS["port"], CONDITIONS["taiwan_residen
                                   CONDITIONS["no_valid_document"])
 
 
+#: the port of arrival: a name of several ports means the one annex 3 lists, if one
+PermitPort = Annotated[places.Resolved[places.Port], port_among("m09.ports")]
+
+
 class Facts(FactsModel):
     """Facts for applying for a one-time MTP at a port of arrival (M09)."""
 
-    port: PortName = port_of("arrival", "皇岗, 天津港, TSN")
+    port: PermitPort = port_of("arrival", "皇岗, 天津港, TSN")
     date: DayOrDateTime = day_of_event("arrival")
     taiwan_resident: bool = Field(description="the traveller is a Taiwan resident (台湾居民)")
     holds_valid_permit: bool = Field(

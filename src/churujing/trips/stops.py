@@ -88,7 +88,7 @@ def resolve_stop(query: str, ports: Table) -> Stop:
     between airports); then a country, region or city abroad; then a port of the registry
     (or an airport by name, also without "International Airport"); then a division of
     China (a city whose port is not named) — one in Taiwan, Hong Kong or Macau is that
-    region.
+    region; then the place ports of the registry lie at (磨憨, Mohan).
     """
     q = query.strip()
     code = q.upper()
@@ -102,7 +102,8 @@ def resolve_stop(query: str, ports: Table) -> Stop:
     abroad = places.place_abroad(q)
     if abroad.value is not None and outside_mainland(abroad.value):
         return _abroad(abroad.value, q, abroad.via)
-    port = places.port(q, ports)  # may raise AmbiguousName
+    # a port by its own name (or an airport's): a city's name is the city, below
+    port = places.port(q, ports, by_place=False)  # may raise AmbiguousName
     if port.value is not None:
         p = port.value
         if p.listed or p.province:
@@ -125,6 +126,10 @@ def resolve_stop(query: str, ports: Table) -> Stop:
         return Stop(q, True, city=division.value)
     if abroad.value is not None:  # China itself
         return Stop(q, True)
+    # the place ports lie at that is no division (磨憨: its rail and road ports)
+    at_place = places.port(q, ports)  # may raise AmbiguousName
+    if at_place.value is not None and at_place.value.listed:
+        return Stop(q, True, port=at_place.value)
     suggestions = (*port.suggestions, *division.suggestions, *abroad.suggestions)[:3]
     if suggestions:
         raise UnknownStop(T("未能识别地点“{query}”；您是否指：{suggestions}？", query=q,

@@ -101,3 +101,49 @@ def test_the_240_hour_page_lists_the_open_cities_of_a_partly_open_province(
     en = client.get("/measures/visa-free-transit-240h", params={**facts, "lang": "en"}).text
     assert "四川省（成都市、" in zh
     assert "Sichuan Province (Chengdu City, " in en
+
+
+DEVELOPER_WORDS = ("ISO 8601", "required fact", "缺少必需的事实", "Invalid input", "输入有误",
+                   "true 或 false", "true or false")
+
+
+def test_errors_are_in_words_for_people_and_the_placeholder_is_a_format_accepted(
+        client: TestClient) -> None:
+    """Issue 13 / trial C14: no developer language on pages; the placeholder of a time is a
+    format the form accepts, and an unreadable time is answered with that format."""
+    form = client.get("/trip?lang=en").text
+    placeholder = re.search(r'id="f-leg0_depart"[^>]*placeholder="([^"]+)"', form)
+    assert placeholder
+    ok = client.get("/trip", params={**US_TRANSIT, "leg0_depart": placeholder.group(1),
+                                     "lang": "en"})
+    assert ok.status_code == 200
+    for lang, time_words, fill in (
+            ("en", "Enter the date and time as 2025-12-10 14:30", "Fill this in"),
+            ("zh", "请按 2025-12-10 14:30 的格式填写日期和时间", "请填写这一项")):
+        bad = {**US_TRANSIT, "leg1_depart": "tomorrow", "leg1_to": ""}
+        r = client.get("/trip", params={**bad, "lang": lang})
+        assert r.status_code == 422
+        error = re.search(r'id="e-leg1_depart"[^>]*>(.*?)<', r.text, re.S)
+        assert error and time_words in error.group(1)
+        error = re.search(r'id="e-leg1_to"[^>]*>(.*?)<', r.text, re.S)
+        assert error and fill in error.group(1)
+        assert not [w for w in DEVELOPER_WORDS if w in _text(r.text)]
+        # the same words on a measure's page (a yes/no question left unanswered)
+        m5 = client.get("/measures/direct-transit-24h", params={
+            "airport": "SHA", "arrival_time": "2025-11-10T10:00",
+            "departure_time": "2025-11-10T20:00", "origin": "US", "destination": "JP",
+            "connecting_ticket": "true", "go": "1", "lang": lang})
+        assert m5.status_code == 422
+        assert not [w for w in DEVELOPER_WORDS if w in _text(m5.text)], _text(m5.text)[-600:]
+
+
+def test_a_moment_in_a_why_reads_as_people_read_it(client: TestClient) -> None:
+    """Trial C14: "must leave by 10:00 on Tuesday 11 November 2025, Beijing time", not an ISO
+    instant, on the pages and in the API's text (churujing.moments, the trip's formatter)."""
+    facts = {"airport": "PVG", "arrival_time": "2025-11-10T10:00",
+             "departure_time": "2025-11-11T20:00", "origin": "US", "destination": "JP",
+             "connecting_ticket": "true", "leaves_restricted_area": "false", "go": "1"}
+    for lang, words in (("en", "must leave by 10:00 on Tuesday 11 November 2025, Beijing time"),
+                        ("zh", "最晚须于北京时间2025年11月11日星期二10:00离境")):
+        html = client.get("/measures/direct-transit-24h", params={**facts, "lang": lang}).text
+        assert words in html and "2025-11-11T10:00:00" not in html

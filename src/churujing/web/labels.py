@@ -12,7 +12,7 @@ label here is labelled from its JSON Schema's title or description.
 from __future__ import annotations
 
 __all__ = ["DETAILS", "DETAIL_VALUES", "FACTS", "HIDDEN_DETAILS", "HINTS", "KINDS",
-           "MEASURE_HINTS", "SUMMARIES", "hint_for"]
+           "MEASURE_HINTS", "REFUSAL_HIDDEN_DETAILS", "SUMMARIES", "hint_for"]
 
 
 def _(msgid: str) -> str:
@@ -243,6 +243,11 @@ DETAILS: dict[str, str] = {
 
 # Details shown elsewhere on the page: ``facility_codes`` are the codes of ``facilities``.
 HIDDEN_DETAILS: frozenset[str] = frozenset({"facility_codes"})
+
+# Details a refusal does not show (issue 13): when to leave and where one may stay belong
+# to a stay that is not allowed.
+REFUSAL_HIDDEN_DETAILS: frozenset[str] = frozenset(
+    {"stay_deadline", "latest_departure", "stay_hours", "layover_hours", "allowed_areas"})
 
 # Values of details that are codes (detail -> code -> words).
 DETAIL_VALUES: dict[str, dict[str, str]] = {

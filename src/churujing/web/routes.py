@@ -8,7 +8,7 @@ imports ``churujing.api``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -20,6 +20,7 @@ from churujing.errors import FactsError
 from churujing.http import request_lang, today
 from churujing.law import children, clause, clauses
 from churujing.measures import MEASURES, Measure
+from churujing.moments import leave_by
 from churujing.places import countries
 from churujing.policy import Policy, load_policy
 from churujing.text import Text, translate
@@ -31,6 +32,7 @@ from churujing.web.labels import (
     FACTS,
     HIDDEN_DETAILS,
     KINDS,
+    REFUSAL_HIDDEN_DETAILS,
     SUMMARIES,
     _,
 )
@@ -189,11 +191,18 @@ def _answer(decision: Decision, lang: Lang, codes: dict[str, Text] | None = None
     details = {k: _readable(k, v, codes, lang)
                for k, v in decision.to_dict()["details"].items() if k not in HIDDEN_DETAILS}
     deadline = details.pop("stay_deadline", None)
+    carries_alternatives = "alternatives" in details
     alternatives = details.pop("alternatives", None)
+    if not decision.eligible:  # issue 13: a refusal shows no deadline and no stay area
+        deadline = None
+        details = {k: v for k, v in details.items() if k not in REFUSAL_HIDDEN_DETAILS}
     return {
         "eligible": decision.eligible,
         "as_of": decision.as_of.isoformat(),
-        "deadline": deadline,
+        # the trip page's words: the last minute with its weekday (trips/words.leave_by)
+        "deadline": leave_by(datetime.fromisoformat(deadline)).get(lang) if deadline else None,
+        # an entry measure that found no other way in: a visa is needed
+        "visa": not decision.eligible and carries_alternatives and not alternatives,
         "conditions": [{"met": c.met, "clause": c.clause, "text": c.text.get(lang),
                         "code": c.code} for c in decision.conditions],
         "unmet": [{"clause": c.clause, "text": c.text.get(lang)} for c in decision.unmet],
@@ -229,7 +238,8 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
                 names = forms.input_names(fields)
                 for e in exc.invalid_fields:
                     target = forms.error_field(e.field, names)
-                    message = translate(_("输入有误："), lang) + forms.readable_message(
+                    message = forms.people_words(e, lang) or translate(
+                        _("输入有误："), lang) + forms.readable_message(
                         e.message_in(lang), fields, target, lang)
                     if target:
                         errors.setdefault(target, message)

@@ -26,6 +26,7 @@ from churujing.trips.facts import PURPOSES
 from churujing.trips.regimes import D30, DIRECT, MUTUAL, T240, TRANSIT, VISA
 from churujing.trips.words import REGIME_TITLES, leave_by, verdict, weekday_date
 from churujing.web import render
+from churujing.web.forms import people_words
 from churujing.web.kit import calendar_response, kit_response
 from churujing.web.labels import _
 
@@ -277,7 +278,8 @@ def trip_page(request: Request) -> HTMLResponse:
                 view = answer_view(check_trip(trip_from_form(form), as_of), lang)
             except FactsError as exc:
                 for e in exc.invalid_fields:
-                    errors.setdefault(_input_of(e.field, rows), e.message_in(lang))
+                    errors.setdefault(_input_of(e.field, rows),
+                                      people_words(e, lang) or e.message_in(lang))
     query = {k: v for k, v in form.items() if k != "lang"}
     return render(request, "trip.html", {
         "form": trip_form(lang, form, errors), "view": view, "submit": SUBMIT,

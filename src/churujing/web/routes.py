@@ -30,6 +30,7 @@ from churujing.web.labels import (
     DETAIL_VALUES,
     DETAILS,
     FACTS,
+    FOOTER_NOTES,
     HIDDEN_DETAILS,
     KINDS,
     REFUSAL_HIDDEN_DETAILS,
@@ -254,6 +255,7 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
         "measure": m, "title": m.title.get(lang), "fields": fields, "answer": answer,
         "form_error": form_error, "as_of": form.get("as_of", ""), "submit": SUBMIT,
         "clause_text": clause(m.clause).text.get(lang),
+        "footer_note": FOOTER_NOTES.get(m.clause),
     }, status_code=status)
 
 

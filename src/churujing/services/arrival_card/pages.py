@@ -252,6 +252,7 @@ def _errors(exc: CardInvalid, lang: str) -> dict[str, Any]:
     for e in exc.errors:
         name = str(e.loc[-1]) if e.loc else ""
         text = _pick(e.text, lang)
+        text = text[:1].upper() + text[1:]  # a sentence of its own, in the summary too
         if name in FIELDS:
             by_field.setdefault(name, text)
         else:

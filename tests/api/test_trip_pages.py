@@ -147,3 +147,18 @@ def test_a_moment_in_a_why_reads_as_people_read_it(client: TestClient) -> None:
                         ("zh", "最晚须于北京时间2025年11月11日星期二10:00离境")):
         html = client.get("/measures/direct-transit-24h", params={**facts, "lang": lang}).text
         assert words in html and "2025-11-11T10:00:00" not in html
+
+
+def test_nationality_lists_hold_nationalities_in_each_language_s_order(
+        client: TestClient) -> None:
+    """Trial C13 on the trip and measure forms: no Antarctica or Bouvet Island, pinyin
+    order in Chinese (巴西 before 不丹 before 东帝汶)."""
+    for url in ("/trip", "/measures/visa-free-transit-240h"):
+        html = client.get(url, params={"lang": "zh"}).text
+        select = re.search(r'<select id="f-nationality".*?</select>', html, re.S)
+        assert select, url
+        codes = re.findall(r'<option value="([A-Z]{2})"', select.group(0))
+        assert "AQ" not in codes and "BV" not in codes and "DE" in codes, url
+        names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)<', select.group(0))
+        order = [n for n in names if n.startswith(("巴西", "不丹", "东帝汶"))]
+        assert [n[:2] for n in order] == ["巴西", "不丹", "东帝"], (url, order)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from churujing import views
+from churujing.choices import NOT_NATIONALITIES, sort_key
 from churujing.decision import Decision, Lang
 from churujing.errors import FactsError
 from churujing.http import request_lang, today
@@ -98,14 +99,15 @@ def _country_choices(m: Measure, policy: Policy, day: date, lang: Lang,
     """(choices for nationality: the measure's list first; choices for any country)."""
     everyone = [forms.Choice(c.code, f"{c.zh}（{c.code}）" if lang == "zh"
                              else f"{c.en} ({c.code})") for c in countries()]
-    everyone.sort(key=lambda c: c.label)
+    everyone.sort(key=lambda c: sort_key(c.label, lang))
+    people = [c for c in everyone if c.value not in NOT_NATIONALITIES]  # churujing.choices
     listed = views.listed_countries(policy, m.clause, day)
     if not listed:
-        return everyone, everyone
+        return people, everyone
     group_listed = translate(_("适用国家"), lang)
     group_other = translate(_("其他国家和地区"), lang)
-    first = [forms.Choice(c.value, c.label, group_listed) for c in everyone if c.value in listed]
-    rest = [forms.Choice(c.value, c.label, group_other) for c in everyone
+    first = [forms.Choice(c.value, c.label, group_listed) for c in people if c.value in listed]
+    rest = [forms.Choice(c.value, c.label, group_other) for c in people
             if c.value not in listed]
     return first + rest, everyone
 

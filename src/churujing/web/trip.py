@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from churujing import places
+from churujing.choices import NOT_NATIONALITIES, sort_key
 from churujing.decision import Lang, Text
 from churujing.errors import FactsError
 from churujing.http import request_lang
@@ -57,8 +58,8 @@ class TripForm:
 
 def _countries(lang: Lang) -> list[tuple[str, str]]:
     out = [(c.code, c.zh if lang == "zh" else c.en) for c in places.countries()
-           if c.code != "CN"]
-    return sorted(out, key=lambda c: c[1])
+           if c.code != "CN" and c.code not in NOT_NATIONALITIES]
+    return sorted(out, key=lambda c: sort_key(c[1], lang))
 
 
 def trip_form(lang: Lang, values: dict[str, str] | None = None,

@@ -162,3 +162,21 @@ def test_nationality_lists_hold_nationalities_in_each_language_s_order(
         names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)<', select.group(0))
         order = [n for n in names if n.startswith(("巴西", "不丹", "东帝汶"))]
         assert [n[:2] for n in order] == ["巴西", "不丹", "东帝"], (url, order)
+
+
+def test_the_arrival_card_line_groups_channels_by_when_they_are_used(
+        client: TestClient) -> None:
+    """Trial C15: the channels to use before travelling (online) are not mixed with those at
+    the port (a QR code, a kiosk, the paper card)."""
+    for lang, before, port in (("en", "Before you travel, online: ", "At the port: "),
+                               ("zh", "来华前网上填报：", "抵达口岸时填报：")):
+        html = _page(client, US_TRANSIT, lang)
+        line = re.search(r'<p class="card-answer">(.*?)</p>', html, re.S)
+        assert line, lang
+        text = line.group(1)
+        assert before in text and port in text, text
+        first, second = text.split(before)[1].split(port)
+        assert ("NIA 12367" in first) if lang == "en" else ("12367" in first)
+        assert ("kiosk" not in first and "paper" not in first and "self-service" not in first
+                and "口岸" not in first and "纸质" not in first), first
+        assert ("paper" in second) if lang == "en" else ("纸质" in second), second

@@ -150,11 +150,28 @@ def _card(answer: EntryAnswer, lang: Lang) -> str:
                  ).get(lang)
     if not d.get("required"):
         return translate(_("无须填报外国人入境卡。"), lang)
-    online = [c for c in d.get("channels", []) if c.get("online")]
-    if online:
-        names = Text.join(Text(str(c["zh"]), str(c["en"])) for c in online)
-        return T("须填报外国人入境卡，可在来华前网上填报：{channels}", channels=names).get(lang)
-    return translate(_("须填写纸质外国人入境卡。"), lang)
+    channels = d.get("channels", [])
+    before = [c for c in channels if c.get("stage") == "before_travel" and c.get("online")]
+    at_port = [c for c in channels if c.get("stage") != "before_travel"]
+    if not before:
+        return translate(_("须填写纸质外国人入境卡。"), lang)
+    parts = [translate(_("须填报外国人入境卡。"), lang),
+             T("来华前网上填报：{channels}", channels=_channel_list(before)).get(lang)]
+    if at_port:
+        parts.append(T("抵达口岸时填报：{channels}", channels=_channel_list(at_port)).get(lang))
+    return (" " if lang == "en" else "").join(parts)
+
+
+def _channel_list(channels: list[dict[str, Any]]) -> Text:
+    """Channels in a sentence: "…、…。" / "…, … or …." (a gerund not capitalised mid-list)."""
+    def en(name: str, first: bool) -> str:
+        word = name.split(" ", 1)[0]
+        return name if first or not word.endswith("ing") else name[:1].lower() + name[1:]
+
+    zh = "、".join(str(c["zh"]) for c in channels) + "。"
+    names = [en(str(c["en"]), n == 0) for n, c in enumerate(channels)]
+    english = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return Text(zh, english + ".")
 
 
 def _instead(answer: EntryAnswer, lang: Lang) -> list[dict[str, Any]]:

@@ -180,3 +180,21 @@ def test_the_arrival_card_line_groups_channels_by_when_they_are_used(
         assert ("kiosk" not in first and "paper" not in first and "self-service" not in first
                 and "口岸" not in first and "纸质" not in first), first
         assert ("paper" in second) if lang == "en" else ("纸质" in second), second
+
+
+def test_english_names_take_their_article_and_the_breadcrumb_no_code(
+        client: TestClient) -> None:
+    """Trial C16: "Citizens of the United States", "From the United States through China";
+    "No visa needed under: A, B" (not "A, B applies"); the breadcrumb names the measure in
+    words, not "M06"."""
+    text = _text(_page(client, US_TRANSIT, "en"))
+    assert "Citizens of the United States" in text and "of United States" not in text
+    assert "to the United States" in text
+    text = _text(_page(client, US_ROUND_TRIP, "en"))
+    assert "From the United States" in text and "The United States is not among" in text
+    text = _text(_page(client, {**US_TRANSIT, "nationality": "DE"}, "en"))
+    assert "No visa needed under: " in text and " applies" not in text
+    page = _text(client.get("/measures/visa-free-transit-240h?lang=en").text)
+    assert "The ten measures › Measure 6" in page
+    zh = _text(client.get("/measures/visa-free-transit-240h?lang=zh").text)
+    assert "十项措施 › 第六项" in zh

@@ -258,7 +258,17 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
         "form_error": form_error, "as_of": form.get("as_of", ""), "submit": SUBMIT,
         "clause_text": clause(m.clause).text.get(lang),
         "footer_note": FOOTER_NOTES.get(m.clause),
+        "crumb": _measure_number(m.clause, lang),
     }, status_code=status)
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _measure_number(clause_id: str, lang: Lang) -> str:
+    """"第六项" / "Measure 6" for M06: a clause's place among the ten, in words."""
+    n = int(clause_id[1:3])
+    return translate(_("第{n}项"), lang).format(n=_NUMERALS[n - 1] if lang == "zh" else n)
 
 
 def _project(lon: float, lat: float) -> tuple[float, float]:

@@ -125,12 +125,41 @@ def _param(value: Any, lang: str) -> Any:
     return value
 
 
+# CLDR's English names of places that take "the" in running text ("citizens of the United
+# States", "from the Netherlands"): the plural names and those of a union, a kingdom, a
+# republic or a group of islands, as the UN's and the UK government's style guides write them.
+# CLDR gives the bare name, right in a list or a heading but not inside a sentence.
+THE_NAMES: frozenset[str] = frozenset({
+    "United States", "United Kingdom", "United Arab Emirates", "Netherlands",
+    "Caribbean Netherlands", "Philippines", "Bahamas", "Gambia", "Comoros", "Maldives",
+    "Central African Republic", "Dominican Republic", "Palestinian Territories",
+    "Isle of Man", "Marshall Islands", "Solomon Islands", "Cayman Islands", "Cook Islands",
+    "Faroe Islands", "Falkland Islands", "Northern Mariana Islands",
+    "Turks and Caicos Islands", "British Virgin Islands", "U.S. Virgin Islands",
+    "Pitcairn Islands", "Cocos (Keeling) Islands", "Åland Islands",
+})
+
+
+def _in_sentence(value: Any, key: str, template: str) -> Any:
+    """An English param as it reads inside ``template``: a place that takes "the" gets it,
+    unless the template writes it already ("the {zone}")."""
+    if (isinstance(value, Text) and value.en in THE_NAMES
+            and f"the {{{key}}}" not in template.lower()):
+        return f"the {value.en}"
+    if isinstance(value, list | tuple) and any(isinstance(v, Text) for v in value):
+        return [_in_sentence(v, key, template) for v in value]
+    return value
+
+
 def render(msgid: str, params: Mapping[str, Any]) -> tuple[str, str]:
     """The Chinese and English of ``msgid`` formatted with ``params``."""
     en = catalogue("en").get(msgid, msgid)
     zh_params = {k: _param(v, "zh") for k, v in params.items()}
-    en_params = {k: _param(v, "en") for k, v in params.items()}
-    return msgid.format(**zh_params), en.format(**en_params)
+    en_params = {k: _param(_in_sentence(v, k, en), "en") for k, v in params.items()}
+    english = en.format(**en_params)
+    if english.startswith("the ") and not en.startswith("the "):  # a sentence's first word
+        english = "T" + english[1:]
+    return msgid.format(**zh_params), english
 
 
 def T(msgid: str, /, **params: Any) -> Text:

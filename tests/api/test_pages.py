@@ -59,13 +59,42 @@ def test_the_240h_answer_verdict_deadline_conditions_and_clauses(
     r = client.get(PAGE_240H, params=query)
     assert r.status_code == 200
     assert '<h2 id="verdict">You are eligible</h2>' in r.text
-    assert '<strong id="deadline">2025-11-21 00:00 Beijing time</strong>' in r.text
+    # the trip page's words (trips/words.leave_by): the last minute, with its weekday
+    assert ('<strong id="deadline">Leave by 23:59 on Thursday 20 November 2025, Beijing time'
+            '</strong>') in r.text
+    zh = client.get(PAGE_240H, params={**query, "lang": "zh"}).text
+    assert '<strong id="deadline">请于北京时间2025年11月20日星期四23:59前离境</strong>' in zh
     assert r.text.count('<li class="met"') == len(MEASURES["visa-free-transit-240h"]
                                                    .check(trip).conditions)
     assert 'href="/clauses/A1.4?lang=en"' in r.text
-    refused = client.get(PAGE_240H, params={**query, "destination": "US"})
-    assert "You are not eligible" in refused.text
-    assert '<ul class="changes">' in refused.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refusal_shows_no_deadline_and_no_stay_area_and_says_what_to_do_instead(
+    client: TestClient, trip: dict[str, object], lang: str,
+) -> None:
+    """Issue 13: a refusal shows no deadline and no stay area; it says what to do instead:
+    the option that would fit (the decision's alternatives, M06.4), or that a visa is
+    needed."""
+    query = {**{k: str(v) for k, v in trip.items()}, "onward_ticket": "true", "go": "1",
+             "lang": lang}
+    words = {"en": ("Leave by", "Where you may stay", "What to do",
+                    "unilateral visa exemption", "Apply for a visa"),
+             "zh": ("请于北京时间", "可停留活动区域", "您该怎么办", "单方面免签", "申请签证")}[lang]
+    leave, area, todo, unilateral, visa = words
+    # a German tourist flying Japan-China-Japan: no transit, but the 30-day exemption fits
+    back = client.get(PAGE_240H, params={**query, "destination": "JP", "origin": "JP"}).text
+    assert 'id="verdict"' in back and 'id="deadline"' not in back and leave not in back
+    assert area not in back and 'class="stay-areas"' not in back
+    section = re.search(r'<div class="instead".*?</div>', back, re.S)
+    assert section and todo in section.group(0) and unilateral in section.group(0)
+    assert visa not in section.group(0)
+    # an Indian citizen: nothing visa-free fits, so a visa is needed
+    india = client.get(PAGE_240H, params={**query, "nationality": "IN", "origin": "JP",
+                                          "destination": "JP"}).text
+    assert 'id="deadline"' not in india and area not in india
+    section = re.search(r'<div class="instead".*?</div>', india, re.S)
+    assert section and todo in section.group(0) and visa in section.group(0)
 
 
 def test_errors_are_shown_next_to_their_field_and_the_form_keeps_the_input(

@@ -101,3 +101,100 @@ def test_the_240_hour_page_lists_the_open_cities_of_a_partly_open_province(
     en = client.get("/measures/visa-free-transit-240h", params={**facts, "lang": "en"}).text
     assert "四川省（成都市、" in zh
     assert "Sichuan Province (Chengdu City, " in en
+
+
+DEVELOPER_WORDS = ("ISO 8601", "required fact", "缺少必需的事实", "Invalid input", "输入有误",
+                   "true 或 false", "true or false")
+
+
+def test_errors_are_in_words_for_people_and_the_placeholder_is_a_format_accepted(
+        client: TestClient) -> None:
+    """Issue 13 / trial C14: no developer language on pages; the placeholder of a time is a
+    format the form accepts, and an unreadable time is answered with that format."""
+    form = client.get("/trip?lang=en").text
+    placeholder = re.search(r'id="f-leg0_depart"[^>]*placeholder="([^"]+)"', form)
+    assert placeholder
+    ok = client.get("/trip", params={**US_TRANSIT, "leg0_depart": placeholder.group(1),
+                                     "lang": "en"})
+    assert ok.status_code == 200
+    for lang, time_words, fill in (
+            ("en", "Enter the date and time as 2025-12-10 14:30", "Fill this in"),
+            ("zh", "请按 2025-12-10 14:30 的格式填写日期和时间", "请填写这一项")):
+        bad = {**US_TRANSIT, "leg1_depart": "tomorrow", "leg1_to": ""}
+        r = client.get("/trip", params={**bad, "lang": lang})
+        assert r.status_code == 422
+        error = re.search(r'id="e-leg1_depart"[^>]*>(.*?)<', r.text, re.S)
+        assert error and time_words in error.group(1)
+        error = re.search(r'id="e-leg1_to"[^>]*>(.*?)<', r.text, re.S)
+        assert error and fill in error.group(1)
+        assert not [w for w in DEVELOPER_WORDS if w in _text(r.text)]
+        # the same words on a measure's page (a yes/no question left unanswered)
+        m5 = client.get("/measures/direct-transit-24h", params={
+            "airport": "SHA", "arrival_time": "2025-11-10T10:00",
+            "departure_time": "2025-11-10T20:00", "origin": "US", "destination": "JP",
+            "connecting_ticket": "true", "go": "1", "lang": lang})
+        assert m5.status_code == 422
+        assert not [w for w in DEVELOPER_WORDS if w in _text(m5.text)], _text(m5.text)[-600:]
+
+
+def test_a_moment_in_a_why_reads_as_people_read_it(client: TestClient) -> None:
+    """Trial C14: "must leave by 10:00 on Tuesday 11 November 2025, Beijing time", not an ISO
+    instant, on the pages and in the API's text (churujing.moments, the trip's formatter)."""
+    facts = {"airport": "PVG", "arrival_time": "2025-11-10T10:00",
+             "departure_time": "2025-11-11T20:00", "origin": "US", "destination": "JP",
+             "connecting_ticket": "true", "leaves_restricted_area": "false", "go": "1"}
+    for lang, words in (("en", "must leave by 10:00 on Tuesday 11 November 2025, Beijing time"),
+                        ("zh", "最晚须于北京时间2025年11月11日星期二10:00离境")):
+        html = client.get("/measures/direct-transit-24h", params={**facts, "lang": lang}).text
+        assert words in html and "2025-11-11T10:00:00" not in html
+
+
+def test_nationality_lists_hold_nationalities_in_each_language_s_order(
+        client: TestClient) -> None:
+    """Trial C13 on the trip and measure forms: no Antarctica or Bouvet Island, pinyin
+    order in Chinese (巴西 before 不丹 before 东帝汶)."""
+    for url in ("/trip", "/measures/visa-free-transit-240h"):
+        html = client.get(url, params={"lang": "zh"}).text
+        select = re.search(r'<select id="f-nationality".*?</select>', html, re.S)
+        assert select, url
+        codes = re.findall(r'<option value="([A-Z]{2})"', select.group(0))
+        assert "AQ" not in codes and "BV" not in codes and "DE" in codes, url
+        names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)<', select.group(0))
+        order = [n for n in names if n.startswith(("巴西", "不丹", "东帝汶"))]
+        assert [n[:2] for n in order] == ["巴西", "不丹", "东帝"], (url, order)
+
+
+def test_the_arrival_card_line_groups_channels_by_when_they_are_used(
+        client: TestClient) -> None:
+    """Trial C15: the channels to use before travelling (online) are not mixed with those at
+    the port (a QR code, a kiosk, the paper card)."""
+    for lang, before, port in (("en", "Before you travel, online: ", "At the port: "),
+                               ("zh", "来华前网上填报：", "抵达口岸时填报：")):
+        html = _page(client, US_TRANSIT, lang)
+        line = re.search(r'<p class="card-answer">(.*?)</p>', html, re.S)
+        assert line, lang
+        text = line.group(1)
+        assert before in text and port in text, text
+        first, second = text.split(before)[1].split(port)
+        assert ("NIA 12367" in first) if lang == "en" else ("12367" in first)
+        assert ("kiosk" not in first and "paper" not in first and "self-service" not in first
+                and "口岸" not in first and "纸质" not in first), first
+        assert ("paper" in second) if lang == "en" else ("纸质" in second), second
+
+
+def test_english_names_take_their_article_and_the_breadcrumb_no_code(
+        client: TestClient) -> None:
+    """Trial C16: "Citizens of the United States", "From the United States through China";
+    "No visa needed under: A, B" (not "A, B applies"); the breadcrumb names the measure in
+    words, not "M06"."""
+    text = _text(_page(client, US_TRANSIT, "en"))
+    assert "Citizens of the United States" in text and "of United States" not in text
+    assert "to the United States" in text
+    text = _text(_page(client, US_ROUND_TRIP, "en"))
+    assert "From the United States" in text and "The United States is not among" in text
+    text = _text(_page(client, {**US_TRANSIT, "nationality": "DE"}, "en"))
+    assert "No visa needed under: " in text and " applies" not in text
+    page = _text(client.get("/measures/visa-free-transit-240h?lang=en").text)
+    assert "The ten measures › Measure 6" in page
+    zh = _text(client.get("/measures/visa-free-transit-240h?lang=zh").text)
+    assert "十项措施 › 第六项" in zh

@@ -42,7 +42,7 @@ def test_fill_submit_read_the_verdict_and_deadline_then_switch_to_english(
     fill_trip(page)
     page.click("#submit")
     expect(page.locator("#verdict")).to_have_text("您符合条件")
-    expect(page.locator("#deadline")).to_have_text("2025-11-21 00:00 北京时间")
+    expect(page.locator("#deadline")).to_have_text("请于北京时间2025年11月20日星期四23:59前离境")
     conditions = page.locator(".conditions li")
     expect(conditions.first).to_be_visible()
     assert conditions.count() == len(page.locator(".conditions li.met").all())
@@ -56,7 +56,8 @@ def test_fill_submit_read_the_verdict_and_deadline_then_switch_to_english(
     page.click("#lang-switch")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#verdict")).to_have_text("You are eligible")
-    expect(page.locator("#deadline")).to_have_text("2025-11-21 00:00 Beijing time")
+    expect(page.locator("#deadline")).to_have_text(
+        "Leave by 23:59 on Thursday 20 November 2025, Beijing time")
     expect(page.locator("label[for=f-nationality]")).to_contain_text("Nationality")
     expect(page.locator(".conditions li").first).to_contain_text("240-hour")
     page.screenshot(path=str(screenshots / "visa-free-transit-240h-en.png"), full_page=True)
@@ -78,8 +79,9 @@ def test_a_refusal_says_what_would_change_it(page: Page, base_url: str) -> None:
     expect(page.locator("#verdict")).to_have_text("您不符合条件")
     unmet = page.locator(".conditions li.unmet")
     expect(unmet).to_have_count(1)
-    expect(page.locator(".changes li")).to_have_count(1)
-    expect(page.locator(".changes li").first).to_contain_text("第三国")
+    expect(page.locator("#deadline")).to_have_count(0)  # a refusal: no deadline, no area
+    expect(page.locator(".instead .alternatives li")).to_have_count(1)  # what to do instead
+    expect(page.locator(".instead .alternatives li").first).to_contain_text("单方面免签")
 
 
 def test_an_invalid_date_shows_its_error_next_to_the_field(page: Page, base_url: str) -> None:
@@ -103,7 +105,7 @@ def test_an_invalid_date_shows_its_error_next_to_the_field(page: Page, base_url:
     page.fill("#f-entry_time", "2025-11-31T10:00")
     page.click("#submit")
     error = page.locator(".field[data-field=entry_time] .error")
-    expect(error).to_contain_text("Invalid input")
+    expect(error).to_contain_text("Enter the date and time as 2025-12-10 14:30")
     expect(page.locator("#f-entry_time")).to_have_attribute("aria-describedby",
                                                             "f-entry_time-hint f-entry_time-error")
 

@@ -260,3 +260,46 @@ def test_the_upload_form_takes_documents_over_the_global_body_limit(
     view = client.get(f"/v1/applications/{made['number']}",
                       headers={"X-Application-Secret": made["secret"]}).json()
     assert [d["size"] for d in view["documents"] if d["kind"] == "id_front"] == [len(big)]
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+def _precheck(client: TestClient, lang: str, city: str) -> str:
+    import re
+
+    from apps_helpers import make_id
+
+    page = client.get(f"/applications/online-renewal?lang={lang}").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found
+    r = client.post(f"/applications/online-renewal?lang={lang}", data={
+        "id_number": make_id(), "hukou_city": city, "document": "passport",
+        "application": "renewal", "reason": "pages_full", "holds_previous": "yes",
+        "fingerprints": "yes", "step": "precheck", "csrf_token": found.group(1)})
+    return r.text
+
+
+@pytest.mark.parametrize(("lang", "unmet", "authority"), [
+    ("en", "not met", "the exit-entry administrations of the public security organs decide"),
+    ("zh", "不满足", "以公安机关出入境管理机构的决定为准")])
+def test_the_pre_check_marks_each_line_and_names_who_decides(
+        client: TestClient, lang: str, unmet: str, authority: str) -> None:
+    """Trial C11: a refused pre-check (Lhasa is not a pilot city) shows which line fails,
+    with a mark and words for screen readers; passport renewal is decided by the public
+    security organs' exit-entry administration (M07), not by border inspection."""
+    import re
+
+    html = _precheck(client, lang, "拉萨")
+    section = re.search(r'<section id="precheck".*?</section>', html, re.S)
+    assert section, html[-2000:]
+    lines = re.findall(r'<li class="(met|unmet)"><span class="mark" aria-hidden="true">(.)</span>'
+                       r'<span class="sr">([^<]*)</span>', section.group(0))
+    assert ("unmet", "✗") in [(k, m) for k, m, _ in lines]
+    assert ("met", "✓") in [(k, m) for k, m, _ in lines]
+    assert all(unmet in words for k, _, words in lines if k == "unmet")
+    footer = re.search(r'<p id="authority">(.*?)</p>', html, re.S)
+    assert footer and authority in footer.group(1) and "border" not in footer.group(1)
+    form = client.get(f"/applications/online-renewal?lang={lang}").text
+    for name in ("id_number", "hukou_city", "document", "name", "phone", "email", "address"):
+        assert f'<label for="{name}">' in form  # a label of its own, shown above its input

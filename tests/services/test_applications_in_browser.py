@@ -166,3 +166,41 @@ def test_a_refused_pre_check_cites_the_clause(browser: Browser, base_url: str) -
     me.select_option("#delivery", "collect")
     me.click("#create-button")
     expect(me.locator("#refused")).to_contain_text("M07.1")
+
+
+SHOTS = Path("/tmp/ux-shots")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_form_on_a_phone_labels_above_inputs_and_checkbox_sentences_beside_their_box(
+        browser: Browser, base_url: str, lang: str) -> None:
+    """Trial C11: on a 390 px phone each label sits above its input, full width; a checkbox's
+    sentence wraps beside its box, never under it or into the next checkbox's line; a
+    refused pre-check marks the failing line ✗ and the others ✓."""
+    me = _page(browser)
+    me.goto(f"{base_url}/applications/online-renewal?lang={lang}")
+    for name in ("id_number", "hukou_city", "document", "name", "phone", "email", "address"):
+        label = me.locator(f'label[for="{name}"]').bounding_box()
+        box = me.locator(f"#{name}").bounding_box()
+        assert label and box
+        assert label["y"] + label["height"] <= box["y"] + 1, name  # above, not beside
+        assert abs(label["x"] - box["x"]) < 2 and box["width"] > 300, name
+    checks = me.locator("label.check")
+    assert checks.count() == 4
+    rows = []
+    for i in range(4):
+        row = checks.nth(i)
+        box = row.locator("input").bounding_box()
+        words = row.locator("span").bounding_box()
+        assert box and words
+        assert words["x"] >= box["x"] + box["width"]  # the sentence beside its box
+        rows.append((words["y"], words["y"] + words["height"]))
+    assert all(rows[i][1] <= rows[i + 1][0] for i in range(3))  # one sentence per row
+    me.fill("#id_number", make_id())
+    me.fill("#hukou_city", "拉萨")
+    me.click("#precheck-button")
+    expect(me.locator("#precheck li.unmet .mark")).to_have_text(["✗"])
+    assert me.locator("#precheck li.met .mark").count() >= 1
+    SHOTS.mkdir(exist_ok=True)
+    me.screenshot(path=str(SHOTS / f"apps-precheck-{lang}-phone.png"), full_page=True)
+    me.context.close()

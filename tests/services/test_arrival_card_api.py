@@ -226,3 +226,44 @@ def test_the_project_app_mounts_the_service(service: ArrivalCardService) -> None
         assert c.get("/v1/arrival-cards/keys").status_code == 200
         page = c.get("/arrival-card?lang=en")
         assert page.status_code == 200 and "Port of entry" in page.text
+
+
+def _options(html: str, select: str) -> list[tuple[str, str]]:
+    import re
+
+    found = re.search(rf'<select id="f-{select}".*?</select>', html, re.S)
+    assert found, select
+    return re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', found.group(0))
+
+
+def test_the_nationality_list_holds_nationalities_sorted_as_each_language_reads(
+        client: TestClient) -> None:
+    """Trial C13: no Antarctica, Bouvet Island, Heard Island... (churujing.choices, each
+    left out with its reason); Chinese lists by pinyin (巴西 ba1 before 不丹 bu4 before 东帝汶
+    dong1; ports: 三亚 san1 before 万州 wan4), English ones alphabetically."""
+    from pypinyin import Style, lazy_pinyin
+
+    from churujing.choices import NOT_NATIONALITIES
+
+    zh = client.get("/arrival-card?lang=zh").text
+    en = client.get("/arrival-card?lang=en").text
+    for html in (zh, en):
+        codes = {v for v, _ in _options(html, "nationality")}
+        assert not codes & {"AQ", "BV", "HM", "TF", "UM"} and not codes & set(NOT_NATIONALITIES)
+        assert {"DE", "US", "JP", "IN"} <= codes
+    names = [label for _, label in _options(zh, "nationality")]
+    pos = {n.split("（")[0].split(" (")[0]: i for i, n in enumerate(names)}
+    assert pos["巴西"] < pos["不丹"] < pos["东帝汶"]
+    assert names == sorted(names, key=lambda n: lazy_pinyin(n, style=Style.TONE3))
+    english = [label for _, label in _options(en, "nationality")]
+    def folded(name: str) -> str:  # Côte d’Ivoire with the Co's, before Croatia
+        import unicodedata
+
+        return "".join(c for c in unicodedata.normalize("NFKD", name)
+                       if not unicodedata.combining(c)).casefold()
+
+    assert english == sorted(english, key=folded)
+    assert english.index("Côte d’Ivoire (CI)") < english.index("Croatia (HR)")
+    ports = [label for _, label in _options(zh, "arrival_port")]
+    air = [p for p in ports if p.startswith(("三亚", "万州"))]
+    assert air and air[0].startswith("三亚"), air

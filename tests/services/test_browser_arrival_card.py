@@ -111,3 +111,30 @@ def test_the_form_shows_errors_next_to_the_fields_in_chinese(browser: Any,
     page.click("#submit")
     assert page.locator("#e-family_name").count() == 1
     assert "拉丁字母" in (page.text_content("#e-family_name") or "")
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Please correct the following"),
+                                               ("zh", "请更正以下内容")])
+def test_a_failed_submission_has_an_error_summary_at_the_top_linking_each_field(
+        browser: Any, server: Server, lang: str, heading: str) -> None:
+    """Trial C12: after a failed submission the page starts with the list of what to
+    correct, each item a link to its field (as the applications page does), so a person on
+    a phone does not have to find "required" 3000 px down."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server.base}/arrival-card?lang={lang}")
+    page.fill("#f-family_name", "MUELLER")
+    page.click("#submit")
+    summary = page.locator("#error-summary")
+    assert summary.count() == 1 and heading in (summary.text_content() or "")
+    box = summary.bounding_box()
+    assert box and box["y"] < 844  # seen without scrolling
+    links = summary.locator("a")
+    errors = page.locator("p.error[id^=e-]")
+    assert links.count() == errors.count() >= 3
+    targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert "#f-phone" in targets and "#f-email" in targets
+    Path("/tmp/ux-shots").mkdir(exist_ok=True)
+    page.screenshot(path=f"/tmp/ux-shots/ac-errors-{lang}-phone.png")
+    summary.locator('a[href="#f-email"]').click()
+    assert page.evaluate("document.activeElement.id") == "f-email"
+    page.close()

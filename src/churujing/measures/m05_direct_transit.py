@@ -42,6 +42,7 @@ from churujing.measures._common import (
     journey_end,
     policy_or_default,
 )
+from churujing.moments import at
 from churujing.places import Country
 from churujing.policy import Policy
 from churujing.policy.loader import Table
@@ -185,7 +186,7 @@ class DayRules:
         latest = self.latest_departure(arrival)
         assert latest is not None
         return _WITHIN(False, T("中转停留{hours}小时，超过{max}小时（最晚须于{latest}离境）",
-                                hours=hours, max=self.max_hours, latest=latest.isoformat()))
+                                hours=hours, max=self.max_hours, latest=at(latest)))
 
     def latest_departure(self, arrival: datetime) -> datetime | None:
         """The latest onward departure (Beijing time; None: not in force)."""

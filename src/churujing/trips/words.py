@@ -1,49 +1,18 @@
 """A trip's answer in words a person reads, in Chinese and English: the regime's name, the
 verdict sentence, and the deadline with its weekday ("Leave by 23:59 on Sunday 20 December
-2026, Beijing time"), through Babel's CLDR data. Used by the pages, the boarding kit and
+2026, Beijing time"), through :mod:`churujing.moments`. Used by the pages, the boarding kit and
 the calendar event alike."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from babel.dates import format_date
-
 from churujing.decision import Text
-from churujing.facts import BEIJING
 from churujing.i18n import T
+from churujing.moments import at, last_moment, leave_by, weekday_date
 from churujing.trips.engine import EntryAnswer, deadline_of
 from churujing.trips.regimes import D30, DIRECT, MUTUAL, REGIME_TITLES, T240, TRANSIT
 
-__all__ = ["REGIME_TITLES", "last_moment", "leave_by", "refused", "verdict", "weekday_date"]
+__all__ = ["REGIME_TITLES", "at", "last_moment", "leave_by", "refused", "verdict", "weekday_date"]
 
-
-
-def last_moment(deadline: datetime) -> datetime:
-    """The last minute a person may still leave: a deadline at 00:00 is 23:59 of the day
-    before ("by 24:00 on the 20th" reads wrongly as "the 21st is fine")."""
-    local = deadline.astimezone(BEIJING)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return local - timedelta(minutes=1)
-    return local
-
-
-def leave_by(deadline: datetime) -> Text:
-    """"请于北京时间2026年12月20日星期日23:59前离境" / "Leave by 23:59 on Sunday 20 December
-    2026, Beijing time"."""
-    last = last_moment(deadline)
-    day_zh = format_date(last.date(), "y年M月d日EEEE", locale="zh_CN")
-    day_en = format_date(last.date(), "EEEE d MMMM y", locale="en_GB")
-    hm = last.strftime("%H:%M")
-    return Text(f"请于北京时间{day_zh}{hm}前离境",
-                f"Leave by {hm} on {day_en}, Beijing time")
-
-
-def weekday_date(moment: datetime) -> Text:
-    """A day with its weekday, in each language."""
-    local = moment.astimezone(BEIJING).date()
-    return Text(format_date(local, "y年M月d日EEEE", locale="zh_CN"),
-                format_date(local, "EEEE d MMMM y", locale="en_GB"))
 
 
 def verdict(answer: EntryAnswer) -> Text:

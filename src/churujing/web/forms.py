@@ -28,7 +28,8 @@ from churujing.places import division
 from churujing.text import Text, translate
 from churujing.web.labels import FACTS, _, hint_for
 
-__all__ = ["Choice", "FormField", "facts_from_form", "fields_from_schema", "label"]
+__all__ = ["Choice", "FormField", "facts_from_form", "fields_from_schema", "label",
+           "people_words"]
 
 _COUNTRY_FACTS = ("nationality",)
 # facts naming a place abroad: typed (a country, an airport code, a city), countries suggested
@@ -287,6 +288,28 @@ def _all(fields: list[FormField]) -> list[FormField]:
     for f in fields:
         out += _all(f.children) if f.widget == "fieldset" else [f]
     return out
+
+
+# The library's messages written for programmers (by their Chinese source, a prefix) ->
+# what a person reads on a page; the JSON API keeps the library's own words.
+_PEOPLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("缺少必需的事实", _("请填写这一项")),
+    ("应为名称或代码", _("请填写这一项")),  # a form sends text: an empty input is left out
+    ("应为 ISO 8601 日期时间", _("请按 2025-12-10 14:30 的格式填写日期和时间（北京时间）；"
+                            "其他地方的当地时间请加上时差，例如 2025-12-09 20:00+01:00")),
+    ("应为 YYYY-MM-DD 格式的日期", _("请按 YYYY-MM-DD 的格式填写日期，例如 2027-06-30")),
+    ("应为 true 或 false", _("请选择“是”或“否”")),
+)
+
+
+def people_words(error: FactsError, lang: str) -> str | None:
+    """A library error about one fact in words for people on a page, or None when its own
+    words already are (a rule's sentence, a name not recognised)."""
+    source = error.message_in("zh")
+    for prefix, msgid in _PEOPLE_WORDS:
+        if source.startswith(prefix):
+            return translate(msgid, lang)
+    return None
 
 
 def readable_message(message: str, fields: list[FormField], target: str, lang: str) -> str:

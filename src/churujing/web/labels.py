@@ -11,8 +11,9 @@ label here is labelled from its JSON Schema's title or description.
 
 from __future__ import annotations
 
-__all__ = ["DETAILS", "DETAIL_VALUES", "FACTS", "HIDDEN_DETAILS", "HINTS", "KINDS",
-           "MEASURE_HINTS", "SUMMARIES", "hint_for"]
+__all__ = ["DETAILS", "DETAIL_VALUES", "EXIT_ENTRY_NOTE", "FACTS", "FOOTER_NOTES",
+           "HIDDEN_DETAILS", "HINTS", "KINDS", "MEASURE_HINTS", "REFUSAL_HIDDEN_DETAILS",
+           "SUMMARIES", "hint_for"]
 
 
 def _(msgid: str) -> str:
@@ -243,6 +244,24 @@ DETAILS: dict[str, str] = {
 
 # Details shown elsewhere on the page: ``facility_codes`` are the codes of ``facilities``.
 HIDDEN_DETAILS: frozenset[str] = frozenset({"facility_codes"})
+
+# Details a refusal does not show (issue 13): when to leave and where one may stay belong
+# to a stay that is not allowed.
+REFUSAL_HIDDEN_DETAILS: frozenset[str] = frozenset(
+    {"stay_deadline", "latest_departure", "stay_hours", "layover_hours", "allowed_areas"})
+
+# Who decides, by measure, for the pages' footer (the default: the border inspection
+# authorities, 出入境边防检查机关, who decide at the port: M03, M05, M06, M10). Endorsements,
+# documents and permits are issued by the public security organs' exit-entry administrations
+# (公安机关出入境管理机构: M01, M02, M07, M08; M09 at the port, "口岸公安机关出入境管理机构");
+# M04 has both an endorsement and border channels.
+EXIT_ENTRY_NOTE = _("依据国家移民管理局公告2025年第4号。本网站的答复仅供参考，"
+                    "以公安机关出入境管理机构的决定为准。")
+FOOTER_NOTES: dict[str, str] = {
+    **dict.fromkeys(("M01", "M02", "M07", "M08", "M09"), EXIT_ENTRY_NOTE),
+    "M04": _("依据国家移民管理局公告2025年第4号。本网站的答复仅供参考，"
+             "以公安机关出入境管理机构和出入境边防检查机关的决定为准。"),
+}
 
 # Values of details that are codes (detail -> code -> words).
 DETAIL_VALUES: dict[str, dict[str, str]] = {

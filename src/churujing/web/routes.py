@@ -8,18 +8,20 @@ imports ``churujing.api``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from churujing import views
+from churujing.choices import NOT_NATIONALITIES, sort_key
 from churujing.decision import Decision, Lang
 from churujing.errors import FactsError
 from churujing.http import request_lang, today
 from churujing.law import children, clause, clauses
 from churujing.measures import MEASURES, Measure
+from churujing.moments import leave_by
 from churujing.places import countries
 from churujing.policy import Policy, load_policy
 from churujing.text import Text, translate
@@ -29,8 +31,10 @@ from churujing.web.labels import (
     DETAIL_VALUES,
     DETAILS,
     FACTS,
+    FOOTER_NOTES,
     HIDDEN_DETAILS,
     KINDS,
+    REFUSAL_HIDDEN_DETAILS,
     SUMMARIES,
     _,
 )
@@ -95,14 +99,15 @@ def _country_choices(m: Measure, policy: Policy, day: date, lang: Lang,
     """(choices for nationality: the measure's list first; choices for any country)."""
     everyone = [forms.Choice(c.code, f"{c.zh}（{c.code}）" if lang == "zh"
                              else f"{c.en} ({c.code})") for c in countries()]
-    everyone.sort(key=lambda c: c.label)
+    everyone.sort(key=lambda c: sort_key(c.label, lang))
+    people = [c for c in everyone if c.value not in NOT_NATIONALITIES]  # churujing.choices
     listed = views.listed_countries(policy, m.clause, day)
     if not listed:
-        return everyone, everyone
+        return people, everyone
     group_listed = translate(_("适用国家"), lang)
     group_other = translate(_("其他国家和地区"), lang)
-    first = [forms.Choice(c.value, c.label, group_listed) for c in everyone if c.value in listed]
-    rest = [forms.Choice(c.value, c.label, group_other) for c in everyone
+    first = [forms.Choice(c.value, c.label, group_listed) for c in people if c.value in listed]
+    rest = [forms.Choice(c.value, c.label, group_other) for c in people
             if c.value not in listed]
     return first + rest, everyone
 
@@ -189,11 +194,18 @@ def _answer(decision: Decision, lang: Lang, codes: dict[str, Text] | None = None
     details = {k: _readable(k, v, codes, lang)
                for k, v in decision.to_dict()["details"].items() if k not in HIDDEN_DETAILS}
     deadline = details.pop("stay_deadline", None)
+    carries_alternatives = "alternatives" in details
     alternatives = details.pop("alternatives", None)
+    if not decision.eligible:  # issue 13: a refusal shows no deadline and no stay area
+        deadline = None
+        details = {k: v for k, v in details.items() if k not in REFUSAL_HIDDEN_DETAILS}
     return {
         "eligible": decision.eligible,
         "as_of": decision.as_of.isoformat(),
-        "deadline": deadline,
+        # the trip page's words: the last minute with its weekday (trips/words.leave_by)
+        "deadline": leave_by(datetime.fromisoformat(deadline)).get(lang) if deadline else None,
+        # an entry measure that found no other way in: a visa is needed
+        "visa": not decision.eligible and carries_alternatives and not alternatives,
         "conditions": [{"met": c.met, "clause": c.clause, "text": c.text.get(lang),
                         "code": c.code} for c in decision.conditions],
         "unmet": [{"clause": c.clause, "text": c.text.get(lang)} for c in decision.unmet],
@@ -229,7 +241,8 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
                 names = forms.input_names(fields)
                 for e in exc.invalid_fields:
                     target = forms.error_field(e.field, names)
-                    message = translate(_("输入有误："), lang) + forms.readable_message(
+                    message = forms.people_words(e, lang) or translate(
+                        _("输入有误："), lang) + forms.readable_message(
                         e.message_in(lang), fields, target, lang)
                     if target:
                         errors.setdefault(target, message)
@@ -244,7 +257,18 @@ def measure_page(request: Request, measure_id: str) -> HTMLResponse:
         "measure": m, "title": m.title.get(lang), "fields": fields, "answer": answer,
         "form_error": form_error, "as_of": form.get("as_of", ""), "submit": SUBMIT,
         "clause_text": clause(m.clause).text.get(lang),
+        "footer_note": FOOTER_NOTES.get(m.clause),
+        "crumb": _measure_number(m.clause, lang),
     }, status_code=status)
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _measure_number(clause_id: str, lang: Lang) -> str:
+    """"第六项" / "Measure 6" for M06: a clause's place among the ten, in words."""
+    n = int(clause_id[1:3])
+    return translate(_("第{n}项"), lang).format(n=_NUMERALS[n - 1] if lang == "zh" else n)
 
 
 def _project(lon: float, lat: float) -> tuple[float, float]:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from churujing import places
+from churujing.choices import NOT_NATIONALITIES, sort_key
 from churujing.decision import Lang, Text
 from churujing.errors import FactsError
 from churujing.http import request_lang
@@ -26,6 +27,7 @@ from churujing.trips.facts import PURPOSES
 from churujing.trips.regimes import D30, DIRECT, MUTUAL, T240, TRANSIT, VISA
 from churujing.trips.words import REGIME_TITLES, leave_by, verdict, weekday_date
 from churujing.web import render
+from churujing.web.forms import people_words
 from churujing.web.kit import calendar_response, kit_response
 from churujing.web.labels import _
 
@@ -56,8 +58,8 @@ class TripForm:
 
 def _countries(lang: Lang) -> list[tuple[str, str]]:
     out = [(c.code, c.zh if lang == "zh" else c.en) for c in places.countries()
-           if c.code != "CN"]
-    return sorted(out, key=lambda c: c[1])
+           if c.code != "CN" and c.code not in NOT_NATIONALITIES]
+    return sorted(out, key=lambda c: sort_key(c[1], lang))
 
 
 def trip_form(lang: Lang, values: dict[str, str] | None = None,
@@ -148,11 +150,28 @@ def _card(answer: EntryAnswer, lang: Lang) -> str:
                  ).get(lang)
     if not d.get("required"):
         return translate(_("无须填报外国人入境卡。"), lang)
-    online = [c for c in d.get("channels", []) if c.get("online")]
-    if online:
-        names = Text.join(Text(str(c["zh"]), str(c["en"])) for c in online)
-        return T("须填报外国人入境卡，可在来华前网上填报：{channels}", channels=names).get(lang)
-    return translate(_("须填写纸质外国人入境卡。"), lang)
+    channels = d.get("channels", [])
+    before = [c for c in channels if c.get("stage") == "before_travel" and c.get("online")]
+    at_port = [c for c in channels if c.get("stage") != "before_travel"]
+    if not before:
+        return translate(_("须填写纸质外国人入境卡。"), lang)
+    parts = [translate(_("须填报外国人入境卡。"), lang),
+             T("来华前网上填报：{channels}", channels=_channel_list(before)).get(lang)]
+    if at_port:
+        parts.append(T("抵达口岸时填报：{channels}", channels=_channel_list(at_port)).get(lang))
+    return (" " if lang == "en" else "").join(parts)
+
+
+def _channel_list(channels: list[dict[str, Any]]) -> Text:
+    """Channels in a sentence: "…、…。" / "…, … or …." (a gerund not capitalised mid-list)."""
+    def en(name: str, first: bool) -> str:
+        word = name.split(" ", 1)[0]
+        return name if first or not word.endswith("ing") else name[:1].lower() + name[1:]
+
+    zh = "、".join(str(c["zh"]) for c in channels) + "。"
+    names = [en(str(c["en"]), n == 0) for n, c in enumerate(channels)]
+    english = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return Text(zh, english + ".")
 
 
 def _instead(answer: EntryAnswer, lang: Lang) -> list[dict[str, Any]]:
@@ -277,7 +296,8 @@ def trip_page(request: Request) -> HTMLResponse:
                 view = answer_view(check_trip(trip_from_form(form), as_of), lang)
             except FactsError as exc:
                 for e in exc.invalid_fields:
-                    errors.setdefault(_input_of(e.field, rows), e.message_in(lang))
+                    errors.setdefault(_input_of(e.field, rows),
+                                      people_words(e, lang) or e.message_in(lang))
     query = {k: v for k, v in form.items() if k != "lang"}
     return render(request, "trip.html", {
         "form": trip_form(lang, form, errors), "view": view, "submit": SUBMIT,

@@ -27,6 +27,7 @@ from churujing.services.common.routes import body_limit
 from churujing.text import T, Text
 from churujing.web import add_templates
 from churujing.web import render as web_render
+from churujing.web.labels import EXIT_ENTRY_NOTE
 
 from . import workflow
 from .deps import ErrorRoute, app_service, form_upload_limit, officer_from_cookie
@@ -74,7 +75,8 @@ def _namer(lang: str) -> Any:
 def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200) -> HTMLResponse:
     token, new = csrf.token_for(request)
-    response = web_render(request, template, {"name": _namer(_lang(request)), **context,
+    response = web_render(request, template, {"name": _namer(_lang(request)),
+                                              "footer_note": EXIT_ENTRY_NOTE, **context,
                                               "csrf_token": token},
                           status_code=status_code)
     response.headers["Cache-Control"] = "no-store"

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from starlette.concurrency import run_in_threadpool
 
+from churujing.choices import nationalities, sort_key
 from churujing.decision import Text
 from churujing.http import request_lang as web_lang
 from churujing.i18n import T, translate
@@ -192,8 +193,6 @@ def _entry_modes() -> list[tuple[str, Text]]:
 
 
 def _choices(service: ArrivalCardService, lang: str) -> dict[str, Any]:
-    from churujing.places import countries
-
     day = service.filings.today()
     en = lang != "zh"
     kinds = {"air": T("航空口岸"), "sea": T("水运口岸"), "land": T("陆路口岸"),
@@ -206,10 +205,10 @@ def _choices(service: ArrivalCardService, lang: str) -> dict[str, Any]:
                       "group": _pick(kinds.get(str(item.get("kind")), Text("", "")), lang),
                       "kind": str(item.get("kind"))})
     ports.sort(key=lambda p: (list(kinds).index(p["kind"]) if p["kind"] in kinds else 9,
-                              p["label"]))
+                              sort_key(p["label"], lang)))
     nats = sorted(({"value": c.code, "label": f"{c.en if en else c.zh} ({c.code})"}
-                   for c in countries() if c.code != "CN" and not c.is_region),
-                  key=lambda c: c["label"])
+                   for c in nationalities()),
+                  key=lambda c: sort_key(c["label"], lang))
     return {
         "ports": ports,
         "nationalities": nats,
@@ -252,6 +251,7 @@ def _errors(exc: CardInvalid, lang: str) -> dict[str, Any]:
     for e in exc.errors:
         name = str(e.loc[-1]) if e.loc else ""
         text = _pick(e.text, lang)
+        text = text[:1].upper() + text[1:]  # a sentence of its own, in the summary too
         if name in FIELDS:
             by_field.setdefault(name, text)
         else:

@@ -46,6 +46,24 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_INVALID)
 
 
+
+def write_error(out: TextIO, exc: ChurujingError, line_no: int, language: Lang, *,
+                text: bool) -> None:
+    """One input line's error on its own output line (JSON, or text with ``--text``):
+    every invalid field of the line, the first also as ``error``."""
+    field = exc.field if isinstance(exc, FactsError) else ""
+    message = exc.message_in(language) if isinstance(exc, FactsError) else str(exc)
+    each = (exc.all_dicts(language) if isinstance(exc, FactsError)
+            else [{"field": field, "message": message}])
+    if text:
+        for e in each:
+            where = f"{e['field']}: " if e["field"] else ""
+            out.write(f"line {line_no}: error: {where}{e['message']}\n")
+        out.write("\n")
+        return
+    err = {"error": {"field": field, "message": message, "line": line_no}, "errors": each}
+    out.write(json.dumps(err, ensure_ascii=False) + "\n")
+
 def no_input(lang: Lang) -> typer.Exit:
     """The exit (2) of a command that read nothing from stdin, saying so in ``lang``."""
     return _fail(T("没有输入：每行应为一个 JSON 对象").get(lang))
@@ -177,19 +195,7 @@ def check(
             # Invalid facts (FactsError names the field), or a line the data cannot answer
             # (e.g. a date beyond the working-day calendars): an error on its own line.
             invalid = True
-            field = exc.field if isinstance(exc, FactsError) else ""
-            message = exc.message_in(language) if isinstance(exc, FactsError) else str(exc)
-            each = (exc.all_dicts(language) if isinstance(exc, FactsError)
-                    else [{"field": field, "message": message}])
-            if text:
-                for e in each:
-                    where = f"{e['field']}: " if e["field"] else ""
-                    out.write(f"line {line_no}: error: {where}{e['message']}\n")
-                out.write("\n")
-            else:
-                err = {"error": {"field": field, "message": message, "line": line_no},
-                       "errors": each}
-                out.write(json.dumps(err, ensure_ascii=False) + "\n")
+            write_error(out, exc, line_no, language, text=text)
             continue
         _write(out, decision, text, language)
         out.flush()

@@ -37,7 +37,7 @@ def trip(
 ) -> None:
     """Answer trips read from stdin: every entry into mainland China, each regime, the best."""
     # imported here: `python -m churujing.cli` runs the CLI module as __main__
-    from churujing.cli import _as_of, _BadJSON, _fail, _lang, no_input, read_documents
+    from churujing.cli import _as_of, _BadJSON, _fail, _lang, no_input, read_documents, write_error
     from churujing.trips import check_trip
     from churujing.trips.engine import Areas
     from churujing.trips.explain import explain
@@ -57,19 +57,7 @@ def trip(
             answer = check_trip(doc, day)
         except ChurujingError as exc:
             invalid = True
-            field = exc.field if isinstance(exc, FactsError) else ""
-            message = exc.message_in(language) if isinstance(exc, FactsError) else str(exc)
-            each = (exc.all_dicts(language) if isinstance(exc, FactsError)
-                    else [{"field": field, "message": message}])
-            if text:
-                for e in each:
-                    where = f"{e['field']}: " if e["field"] else ""
-                    out.write(f"line {line_no}: error: {where}{e['message']}\n")
-                out.write("\n")
-                continue
-            err = {"error": {"field": field, "message": message, "line": line_no},
-                   "errors": each}
-            out.write(json.dumps(err, ensure_ascii=False) + "\n")
+            write_error(out, exc, line_no, language, text=text)
             continue
         refused = refused or answer.refused
         if text:

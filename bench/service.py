@@ -153,8 +153,9 @@ _WRK_SCRIPT = """
 local n = 0
 local threads = 0
 local template = [[%s]]
+local run = "%s"
 function setup(thread)
-  thread:set("prefix", string.char(66 + threads))  -- B, C…: each thread its own passports
+  thread:set("prefix", run .. string.char(66 + threads))  -- B, C…: each thread its own passports
   threads = threads + 1
 end
 request = function()
@@ -165,10 +166,16 @@ end
 """
 
 
+_RUNS = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def wrk(url: str, seconds: int, c: int, template: str, tmp: Path) -> dict[str, float]:
-    """One ``wrk`` run posting ``template`` with ``PASSPORT`` numbered per request."""
+    """One ``wrk`` run posting ``template`` with ``PASSPORT`` numbered per request: a letter
+    of its own for each run and each wrk thread, so that no filing repeats a traveller
+    filed before (a repeat would supersede the earlier filing, another workload: it
+    decrypts and rewrites the old one)."""
     script = tmp / "filings.lua"
-    script.write_text(_WRK_SCRIPT % template, encoding="utf-8")
+    script.write_text(_WRK_SCRIPT % (template, next(_RUNS)), encoding="utf-8")
     threads = min(2, c)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(c), "-d", f"{seconds}s",

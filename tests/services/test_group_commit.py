@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, MetaData, String, Table, insert, select
+from sqlalchemy import Column, MetaData, String, Table, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -337,3 +337,84 @@ def test_a_threads_write_returns_after_its_batch_coroutines_writes_go_to_a_pool_
     assert writers["t0"] == "caller"
     assert {writers[f"c{i}"] for i in range(3)} != {"caller"}  # not kept by the caller
     assert all(writers[f"c{i}"].startswith("churujing-writer") for i in range(3))
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def _round_trips(trace: str) -> int:
+    """The client's round trips in a libpq trace: each ``Sync`` (the extended protocol, a
+    pipeline's end) and each simple ``Query`` waits for the server once."""
+    sent = [line.split("\t") for line in trace.splitlines() if line.startswith("F\t")]
+    return sum(1 for f in sent if len(f) > 2 and f[2].split(" ")[0] in ("Sync", "Query"))
+
+
+def test_on_postgresql_a_batch_is_four_round_trips_whatever_its_size(
+    service: ArrivalCardService, card: Card, tmp_path: Path,
+) -> None:
+    """BEGIN, the lock and the search (one pipeline), the filings with their versions and
+    the idempotency records (another), COMMIT: a batch of one and a batch of six, with
+    and without Idempotency-Keys, cost the same four waits on the server (seven before)."""
+    if service.db.backend != "postgresql":
+        pytest.skip("a PostgreSQL matter: SQLite runs in the process")
+    from psycopg.pq import Trace
+
+    def trips(n: int, key: str | None) -> int:
+        batch = [_prepared(service, card(passport_number=f"H{n}{i}{key or 'x'}00000"),
+                           key=f"{key}-{n}-{i}" if key else None)[0] for i in range(n)]
+        path = tmp_path / f"trace-{n}-{key}"
+        with path.open("w") as out:
+            with service.db.session() as s:
+                raw = s.connection().connection.driver_connection
+                assert raw is not None
+                raw.pgconn.trace(out.fileno())
+                raw.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS | Trace.REGRESS_MODE)
+                service.filings._write_filings(s, batch)
+            raw.pgconn.untrace()
+        return _round_trips(path.read_text(encoding="utf-8"))
+
+    assert [trips(1, None), trips(6, None), trips(1, "k"), trips(6, "k")] == [4, 4, 4, 4]
+    with service.db.read() as s:  # and they were written
+        assert service.filings.filings_writer.stats.items == 0  # (not through the writer)
+        from churujing.services.arrival_card.models import Filing, FilingVersion
+
+        assert s.scalar(select(func.count()).select_from(Filing)) == 14
+        assert s.scalar(select(func.count()).select_from(FilingVersion)) == 14
+
+
+def test_a_pooled_connection_is_pinged_only_after_it_has_been_idle(
+    service: ArrivalCardService, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No ping on a connection back in use at once (one round trip saved per transaction);
+    after IDLE_PING_S one ping, and a connection that died meanwhile is replaced before the
+    transaction starts: the caller never sees it."""
+    if service.db.backend != "postgresql":
+        pytest.skip("a PostgreSQL matter: SQLite's connections are files")
+    from churujing.services.common import db as dbmod
+
+    engine = service.db.engine
+    pings: list[int] = []
+    real = engine.dialect.do_ping
+
+    def counted(conn: Any) -> bool:
+        pings.append(1)
+        return bool(real(conn))
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    monkeypatch.setattr(dbmod, "IDLE_PING_S", 0.2)
+
+    def backend() -> int:
+        with service.db.session() as s:
+            return int(s.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+    first = backend()
+    assert backend() == first and pings == []  # the same connection, at once: no ping
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(service.db.url).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (first,))  # while it sits in the pool
+    time.sleep(0.3)
+    assert backend() != first  # replaced, without an error
+    assert len(pings) >= 1

@@ -402,6 +402,9 @@ class Filings(Records):
 
 def _request_hashes(cards: Sequence[tuple[Card, Decision]], idempotency_key: str | None,
                     scope: str) -> tuple[str | None, str]:
-    """The idempotency key's hash (in its scope: a card or a group) and the request's."""
-    key_hash = sha256_hex(f"{scope}:{idempotency_key}") if idempotency_key else None
-    return key_hash, sha256_hex(json.dumps([c.public() for c, _ in cards], sort_keys=True))
+    """The idempotency key's hash (in its scope: a card or a group) and the request's (only
+    kept with a key: without one, ``""``)."""
+    if not idempotency_key:
+        return None, ""
+    return (sha256_hex(f"{scope}:{idempotency_key}"),
+            sha256_hex(json.dumps([c.public() for c, _ in cards], sort_keys=True)))

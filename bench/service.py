@@ -203,6 +203,25 @@ def wrk(url: str, seconds: int, c: int, template: str, tmp: Path) -> dict[str, f
             "requests": grab(r"^\s+(\d+) requests in"), "wrk_cpu": wrk_cpu}
 
 
+def reference_ms(rounds: int = 5) -> float:
+    """The machine's speed now: the best of ``rounds`` timings (ms) of a fixed CPU-bound
+    piece of Python (JSON and hashing, as a filing does). This machine is a virtual one
+    shared with others, and its speed varies between runs by a third or more: the same
+    code measured at different moments differs as much, so each run prints this figure
+    at its start and at its end (lower is faster), to compare runs with."""
+    import hashlib
+
+    doc = {"k": [{"n": i, "s": "x" * 20, "f": i / 7} for i in range(200)]}
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(40):
+            raw = json.dumps(doc, sort_keys=True).encode()
+            hashlib.sha256(json.loads(raw)["k"][-1]["s"].encode() + raw).hexdigest()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def _row(name: str, c: int, r: dict[str, float]) -> str:
     bad = "" if not (r["failed"] or r["non2xx"]) else \
         f"  (failed {r['failed']:.0f}, non-2xx {r['non2xx']:.0f})"
@@ -223,6 +242,7 @@ def main() -> None:
         if shutil.which(tool) is None:
             sys.exit(f"needs {tool} ({package}): make system-deps")
 
+    speed_before = reference_ms()
     tmp = Path(tempfile.mkdtemp(prefix="churujing-bench-"))
     facts = tmp / "facts.json"
     facts.write_text(json.dumps(FACTS), encoding="utf-8")
@@ -270,6 +290,8 @@ def main() -> None:
             _stop(p)
         shutil.rmtree(tmp, ignore_errors=True)
     print("\n".join(rows))
+    print(f"\nMachine speed (reference_ms, lower is faster): {speed_before:.1f} ms at the "
+          f"start, {reference_ms():.1f} ms at the end.\n")
     print("\n".join(notes))
     for c, ratio, p99 in ratios:
         print(f"check at c={c}: {ratio:.2f}x the thin peer, p99 {p99:.0f} ms")

@@ -259,9 +259,10 @@ def _ping_when_idle(engine: Engine) -> None:
     back in the pool for more than :data:`IDLE_PING_S` is pinged when checked out, and a
     dead one replaced before any statement is sent (``DisconnectionError``: the pool
     opens a new one). Under load a connection is back in use within milliseconds, and a
-    ping per transaction was one round trip of three or four (issue 12: durable filings);
-    a connection that died while busy fails its statement, which is the service's 503,
-    and the pool is emptied (:meth:`Database._recover`)."""
+    ping per transaction was one round trip of the seven of a batch of filings (issue 12);
+    a connection that died less than that second ago fails its first statement instead,
+    which is the service's 503 (retried with its Idempotency-Key), and the pool is
+    emptied (:meth:`Database._recover`), as when the database stops under load."""
     from sqlalchemy.exc import DisconnectionError
 
     @event.listens_for(engine, "checkin")

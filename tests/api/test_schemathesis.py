@@ -32,6 +32,10 @@ try:  # the service's data in a folder of this run, never the user's data folder
     from churujing.services.arrival_card.settings import Settings as ServiceSettings
 
     _data = Path(tempfile.mkdtemp(prefix="churujing-schemathesis-"))
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, _data, True)  # the app is built at collection: no fixture
     install(whole_app, ArrivalCardService.from_settings(ServiceSettings(data_dir=_data)))
     from churujing.services.applications.api import install as install_applications
     from churujing.services.applications.service import ApplicationService

@@ -4,18 +4,16 @@ that read stdin (``check``, ``trip``): exit 2 with a message in the asker's lang
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from churujing.cli import app
 
-_GERMAN = {"nationality": "DE", "passport_expiry": "2029-06-30", "purpose": "tourism",
-           "onward_ticket": True, "visit_areas": ["苏州"],
-           "legs": [{"from": "FRA", "to": "PVG", "depart": "2025-12-09T20:00:00+01:00",
-                     "arrive": "2025-12-10T14:30:00"},
-                    {"from": "PVG", "to": "NRT", "depart": "2025-12-18T10:00:00",
-                     "arrive": "2025-12-18T14:00:00+09:00"}]}
+#: a German tourist, Frankfurt → Shanghai → Tokyo (one trip, shared with test_trips.py)
+_GERMAN = json.loads((Path(__file__).parent / "trips" / "german_tourist.json").read_text(
+    encoding="utf-8"))
 
 
 def test_trip_text_explains_each_entry_in_english() -> None:

@@ -91,12 +91,8 @@ def test_trip(case: dict[str, Any]) -> None:
             out["warnings"])
 
 
-_GERMAN = {"nationality": "DE", "passport_expiry": "2029-06-30", "purpose": "tourism",
-           "onward_ticket": True, "visit_areas": ["苏州"],
-           "legs": [{"from": "FRA", "to": "PVG", "depart": "2025-12-09T20:00:00+01:00",
-                     "arrive": "2025-12-10T14:30:00"},
-                    {"from": "PVG", "to": "NRT", "depart": "2025-12-18T10:00:00",
-                     "arrive": "2025-12-18T14:00:00+09:00"}]}
+#: a German tourist, Frankfurt → Shanghai → Tokyo (one trip, shared with test_trip_cli.py)
+_GERMAN = json.loads((TRIPS / "german_tourist.json").read_text(encoding="utf-8"))
 
 
 def test_the_measures_regimes_are_the_measures_own_decisions() -> None:

@@ -418,3 +418,30 @@ def test_a_pooled_connection_is_pinged_only_after_it_has_been_idle(
     time.sleep(0.3)
     assert backend() != first  # replaced, without an error
     assert len(pings) >= 1
+
+
+def test_on_postgresql_without_pipelines_the_core_statements_keep_the_same_rules(
+    service: ArrivalCardService, card: Card, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another PostgreSQL driver, or a libpq before 14 (no pipeline mode), takes the Core
+    statements one by one, with the advisory lock first: the later filing of a traveller
+    still supersedes the earlier, in the batch and across batches."""
+    if service.db.backend != "postgresql":
+        pytest.skip("a PostgreSQL matter: SQLite always takes the Core statements")
+    from churujing.services.arrival_card import store
+
+    monkeypatch.setattr(store, "_pipelines", lambda conn: False)
+    old = service.filings.file(card(passport_number="J00000001"))
+    (p1, (r1,)), (p2, (r2,)) = (_prepared(service, card(passport_number="J00000001")),
+                                _prepared(service, card(passport_number="J00000001")))
+    with service.db.session() as s:
+        locks = s.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                               "AND pid = pg_backend_pid()")).scalar_one()
+        assert locks == 0
+        service.filings._write_filings(s, [p1, p2])
+        locks = s.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                               "AND pid = pg_backend_pid()")).scalar_one()
+        assert locks == 1  # the traveller's lock, held to the commit
+    assert service.filings.view(old.number, old.secret or "").status == "superseded"
+    assert service.filings.view(r1.number, r1.secret or "").status == "superseded"
+    assert service.filings.view(r2.number, r2.secret or "").status == "filed"

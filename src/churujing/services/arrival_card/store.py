@@ -75,12 +75,16 @@ def _pg_type(column: Any) -> str:
     return str(column.type.compile(dialect=dialect()))  # type: ignore[no-untyped-call]
 
 
+#: the columns a new filing and its first version give (the ids come from the database)
+_FILING_COLUMNS = [c for c in _FILINGS.c if c.name != "id"]
+_VERSION_COLUMNS = [c for c in _VERSIONS.c if c.name not in ("id", "filing_id")]
+
+
 def _pg_insert_filings() -> str:
     """One statement for the filings of a layer and their first versions: the rows
     arrive as one array per column (``unnest``), the filings' ids come back from the
     first insert and go into the second, matched by filing number."""
-    filing = [c for c in _FILINGS.c if c.name != "id"]
-    version = [c for c in _VERSIONS.c if c.name not in ("id", "filing_id")]
+    filing, version = _FILING_COLUMNS, _VERSION_COLUMNS
     arrays = [f"CAST(%(f_{c.name})s AS {_pg_type(c)}[])" for c in filing] + \
              [f"CAST(%(v_{c.name})s AS {_pg_type(c)}[])" for c in version]
     names = [f"f_{c.name}" for c in filing] + [f"v_{c.name}" for c in version]
@@ -105,13 +109,9 @@ _PG_IDEMPOTENCY = (
 
 def _columns(layer: Layer) -> dict[str, list[Any]]:
     """A layer's rows as one list per column (the parameters of :data:`_PG_INSERT`)."""
-    out: dict[str, list[Any]] = {}
-    for c in _FILINGS.c:
-        if c.name != "id":
-            out[f"f_{c.name}"] = [new.filing[c.name] for new, _ in layer]
-    for c in _VERSIONS.c:
-        if c.name not in ("id", "filing_id"):
-            out[f"v_{c.name}"] = [new.version[c.name] for new, _ in layer]
+    out = {f"f_{c.name}": [new.filing[c.name] for new, _ in layer] for c in _FILING_COLUMNS}
+    out.update({f"v_{c.name}": [new.version[c.name] for new, _ in layer]
+                for c in _VERSION_COLUMNS})
     return out
 
 
